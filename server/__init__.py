@@ -1,0 +1,83 @@
+"""Gridwalk 网格通: the Flask JSON API behind the grid workers' offline PWA."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, get_config
+
+
+def create_app(config: type[Config] | str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, security, blueprints, errors, commands."""
+    app = Flask(__name__, static_folder=None)
+    configure(app, config, overrides)
+    register_extensions(app)
+    register_security_layer(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config: type[Config] | str | None, overrides: dict | None) -> None:
+    """Load the settings class (GRIDWALK_CONFIG by default) and any test overrides."""
+    settings_class = config if isinstance(config, type) else get_config(config)
+    app.config.from_mapping(settings_class.prepare())
+    app.config.update(overrides or {})
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config["REDIS_URL"] if app.config.get("REDIS_URL") else "memory://"
+    )
+    app.logger.setLevel(logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the bare extension objects of server.extensions to this app."""
+    from server import database
+    from server.extensions import api, limiter, login_manager, migrate
+
+    database.init_app(app)
+    migrations = str(Path(app.root_path).parent / "migrations")
+    migrate.init_app(app, database.db, directory=migrations, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+
+
+def register_security_layer(app: Flask) -> None:
+    """CSRF, JSON-only bodies, size limits, login loading and security headers."""
+    from server.auth.session import init_login
+    from server.security import register_security
+
+    init_login(app)
+    register_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """API blueprints through flask-smorest (for OpenAPI), then the PWA files."""
+    from server import health
+    from server.auth import routes as auth
+    from server.extensions import api
+    from server.org import routes as org
+    from server.web import routes as web
+
+    for module in (health, auth, org):
+        api.register_blueprint(module.bp)
+    app.url_map.converters["nonapi"] = web.NonApiPathConverter
+    app.register_blueprint(web.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error under /api answers the JSON envelope (after smorest's own handler)."""
+    from server.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """flask seed-demo, create-user, ..."""
+    from server.cli import register
+
+    register(app)

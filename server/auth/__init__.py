@@ -1,0 +1,1 @@
+"""Users, login sessions, CSRF and the scope every query is limited to."""

@@ -1,0 +1,149 @@
+"""Login, logout and who-am-I; admin management of user accounts."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, request, session
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from server.auth import service
+from server.auth.models import User
+from server.auth.schemas import (
+    LoginSchema,
+    SessionSchema,
+    UserCreateSchema,
+    UserListSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
+from server.auth.scope import Scope
+from server.errors import ApiError, not_found
+from server.extensions import db, limiter
+from server.i18n import msg
+from server.security import csrf_exempt
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and user accounts")
+
+
+def roles_required(*roles: str):
+    """Limit a view to some roles; others get 404 so the endpoint's data does not leak."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                raise not_found()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _login_key() -> str:
+    """Failed logins are counted per client address and username together."""
+    body = request.get_json(silent=True)
+    name = str(body.get("username", "") if isinstance(body, dict) else "")[:64].strip().lower()
+    return f"{get_remote_address()}|{name}"
+
+
+@bp.route("/auth/login", methods=["POST"])
+@csrf_exempt
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=_login_key,
+    deduct_when=lambda response: response.status_code == 401,
+)
+@bp.arguments(LoginSchema)
+@bp.response(200, SessionSchema)
+def login(body):
+    """Log in with username and password; answers the user and the CSRF token."""
+    user = service.authenticate(body["username"], body["password"])
+    if user is None:
+        # One message for unknown users, wrong passwords and inactive accounts alike.
+        raise ApiError(401, "invalid_credentials", msg("用户名或密码错误", "Wrong username or password"))
+    session.permanent = bool(body["remember"])
+    login_user(user, remember=body["remember"])
+    db.session.commit()
+    return {"user": user, "csrf_token": service.csrf_token(user)}
+
+
+@bp.route("/auth/logout", methods=["POST"])
+@login_required
+@bp.response(204)
+def logout():
+    """End this device's session, remember-me cookie included."""
+    session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
+
+
+@bp.route("/auth/me", methods=["GET"])
+@login_required
+@bp.response(200, SessionSchema)
+def me():
+    """The logged-in user and a CSRF token for unsafe requests."""
+    return {"user": current_user, "csrf_token": service.csrf_token(current_user)}
+
+
+@bp.route("/users", methods=["GET"])
+@roles_required("admin", "supervisor")
+@bp.response(200, UserListSchema)
+def all_users():
+    """List user accounts in the caller's scope (phones masked)."""
+    scope = Scope.of(current_user)
+    stmt = select(User).order_by(User.username)
+    users = [u for u in db.session.scalars(stmt) if _user_in_scope(scope, u)]
+    return {"users": users}
+
+
+@bp.route("/users", methods=["POST"])
+@roles_required("admin")
+@bp.arguments(UserCreateSchema)
+@bp.response(201, UserSchema)
+def new_user(body):
+    """Create a user account."""
+    user = service.create_user(**body)
+    db.session.commit()
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET"])
+@roles_required("admin")
+@bp.response(200, UserSchema)
+def get_user(user_id: int):
+    """One user account."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise not_found()
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["PATCH"])
+@roles_required("admin")
+@bp.arguments(UserUpdateSchema)
+@bp.response(200, UserSchema)
+def update_user(body, user_id: int):
+    """Edit, deactivate or reassign a user account."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise not_found()
+    if user.id == current_user.id and body.get("active") is False:
+        raise ApiError(
+            409, "cannot_deactivate_self", msg("不能停用自己的账号", "You cannot deactivate yourself")
+        )
+    service.update_user(user, **body)
+    db.session.commit()
+    return user
+
+
+def _user_in_scope(scope, user: User) -> bool:
+    if scope.everything:
+        return True
+    if user.community_id is not None and scope.allows_community(user.community_id):
+        return True
+    return any(scope.allows_grid(g.id) for g in user.grids)

@@ -1,0 +1,97 @@
+"""Request and response shapes for login and user accounts."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from server.auth.models import ROLES
+from server.fields import UtcDateTime
+from server.i18n import msg
+
+USERNAME_RULE = validate.Regexp(
+    r"^[A-Za-z0-9_.-]{3,32}$",
+    error="用户名只能用 3–32 位字母、数字、点、下划线或连字符 / 3–32 letters, digits, . _ -",
+)
+PHONE_RULE = validate.Regexp(
+    r"^1[3-9]\d{9}$", error="手机号应为 11 位数字，以 13–19 开头 / 11-digit mobile number"
+)
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True)
+    remember = fields.Boolean(load_default=True)
+
+
+class RefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class GridRefSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    community_id = fields.Integer()
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    username = fields.String()
+    display_name = fields.String()
+    phone = fields.String(allow_none=True)
+    role = fields.String()
+    active = fields.Boolean()
+    street_wide = fields.Boolean()
+    community = fields.Nested(RefSchema, allow_none=True)
+    department = fields.Nested(RefSchema, allow_none=True)
+    grids = fields.List(fields.Nested(GridRefSchema))
+    created_at = UtcDateTime()
+    last_login_at = UtcDateTime(allow_none=True)
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema)
+    csrf_token = fields.String()
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(required=True, validate=USERNAME_RULE)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
+    phone = fields.String(allow_none=True, validate=PHONE_RULE)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    community_id = fields.Integer(allow_none=True)
+    street_wide = fields.Boolean(load_default=False)
+    department_id = fields.Integer(allow_none=True)
+    grid_ids = fields.List(fields.Integer(), load_default=list)
+
+    @validates("password")
+    def _not_trivial(self, value: str, **_kwargs) -> None:
+        if value.isdigit() and len(set(value)) <= 2:
+            raise ValidationError(msg("密码太简单", "Password is too simple"))
+
+
+class UserUpdateSchema(Schema):
+    display_name = fields.String(validate=validate.Length(min=1, max=100))
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=128))
+    phone = fields.String(allow_none=True, validate=PHONE_RULE)
+    role = fields.String(validate=validate.OneOf(ROLES))
+    community_id = fields.Integer(allow_none=True)
+    street_wide = fields.Boolean()
+    department_id = fields.Integer(allow_none=True)
+    grid_ids = fields.List(fields.Integer())
+    active = fields.Boolean()
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678: lists never show a full number."""
+    if not phone or len(phone) < 7:
+        return phone
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+class UserListItemSchema(UserSchema):
+    phone = fields.Function(lambda user: mask_phone(user.phone))
+
+
+class UserListSchema(Schema):
+    users = fields.List(fields.Nested(UserListItemSchema))

@@ -1,0 +1,90 @@
+"""flask commands: seed-demo, create-user."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from server.extensions import db
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a street.")
+@with_appcontext
+def seed_demo(if_empty: bool) -> None:
+    """Load the 南浦街道 demo organisation and users, and print the demo logins."""
+    from server import demo
+
+    if not current_app.config["SEED_DEMO_ALLOWED"]:
+        raise click.ClickException("seed-demo refuses to run under the production configuration.")
+    if not demo.is_empty():
+        if if_empty:
+            click.echo("Database already has data; demo data not loaded.")
+            return
+        raise click.ClickException("The database already has a street; seed-demo runs on an empty one.")
+    demo.seed_org()
+    logins = demo.seed_users()
+    db.session.commit()
+    print_logins(logins)
+
+
+def print_logins(logins: list[tuple[str, str, str]]) -> None:
+    """The demo logins, role users first, then a few of the grid workers."""
+    from server.demo import DEMO_PASSWORD
+
+    click.echo(f"Demo logins (演示账号), password for all: {DEMO_PASSWORD}")
+    workers = [row for row in logins if row[1] == "worker"]
+    for username, role, what in [row for row in logins if row[1] != "worker"] + workers[:3]:
+        click.echo(f"  {username:<12} {role:<11} {what}")
+    click.echo(
+        f"  ... and {len(workers) - 3} more grid workers ({workers[3][0]} … {workers[-1][0]}), one per grid"
+    )
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--display-name", required=True)
+@click.option("--role", type=click.Choice(["worker", "supervisor", "handler", "admin"]), required=True)
+@click.option("--phone")
+@click.option("--community-id", type=int)
+@click.option("--street-wide", is_flag=True)
+@click.option("--department-id", type=int)
+@click.option("--grid-id", "grid_ids", type=int, multiple=True)
+@click.password_option()
+@with_appcontext
+def create_user(
+    username, display_name, role, phone, community_id, street_wide, department_id, grid_ids, password
+):
+    """Create a user account (asks for the password)."""
+    from marshmallow import ValidationError
+
+    from server.auth import service
+    from server.auth.schemas import UserCreateSchema
+    from server.errors import ApiError
+
+    raw = {
+        "username": username,
+        "display_name": display_name,
+        "password": password,
+        "role": role,
+        "phone": phone,
+        "community_id": community_id,
+        "street_wide": street_wide,
+        "department_id": department_id,
+        "grid_ids": list(grid_ids),
+    }
+    try:
+        user = service.create_user(**UserCreateSchema().load(raw))
+    except ValidationError as exc:
+        raise click.ClickException(str(exc.messages)) from exc
+    except ApiError as exc:
+        raise click.ClickException(f"{exc.message}: {exc.fields}") from exc
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.username} (id {user.id}).")

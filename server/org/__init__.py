@@ -1,0 +1,1 @@
+"""The street's organisation: street, communities, grids and handling departments."""

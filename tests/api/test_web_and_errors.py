@@ -1,0 +1,140 @@
+"""Serving the built PWA, security headers, and the JSON envelope for every /api error."""
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def dist(tmp_path):
+    """A small build tree with the shape Vite writes (hashed assets, shell, worker, manifest)."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "index-AbC123.js").write_text("console.log('app')")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><script type="module" src="/assets/index-AbC123.js"></script>'
+    )
+    (tmp_path / "sw.js").write_text("self.addEventListener('fetch', () => {})")
+    (tmp_path / "manifest.webmanifest").write_text(json.dumps({"name": "网格通"}))
+    return tmp_path
+
+
+class ClosingClient:
+    """Reads and closes each response, so streamed files never leak a handle."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, method):
+        def call(*args, **kwargs):
+            response = getattr(self.client, method)(*args, **kwargs)
+            response.get_data()
+            response.close()
+            return response
+
+        return call
+
+
+@pytest.fixture
+def web(make_app, dist):
+    return ClosingClient(make_app(PWA_DIST=dist).test_client())
+
+
+def test_hashed_assets_are_immutable_for_a_year(web):
+    response = web.get("/assets/index-AbC123.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("path", ["/", "/sw.js", "/index.html"])
+def test_shell_and_worker_are_revalidated(web, path):
+    response = web.get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_client_routes_get_the_shell(web):
+    response = web.get("/me")
+    assert response.status_code == 200
+    assert b"/assets/index-AbC123.js" in response.data
+    assert web.get("/tasks/7/edit").status_code == 200
+
+
+def test_missing_file_is_404_not_the_shell(web):
+    assert web.get("/missing.png").status_code == 404
+    assert web.get("/assets/nope.js").status_code == 404
+
+
+def test_webmanifest_has_its_mime_type(web):
+    response = web.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+
+
+def test_security_headers_on_pages_and_api(web):
+    for path in ("/", "/api/v1/health"):
+        headers = web.get(path).headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_path_traversal_is_refused(web):
+    assert web.get("/..%2Fconfig%2F__init__.py").status_code == 404
+    assert web.get("/assets/..%2F..%2Fconfig%2F__init__.py").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v2/health", "/api/unknown.js"])
+def test_unknown_api_path_is_a_json_404_not_the_spa(web, path):
+    response = web.get(path)
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_a_json_405(web):
+    response = web.delete("/api/v1/health")
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_request_bigger_than_max_content_length_is_a_json_413(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=1000, MAX_JSON_BYTES=5000)
+    response = app.test_client().post(
+        "/api/v1/auth/login", data='{"username": "' + "x" * 2000 + '"}', content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_server_fault_is_a_json_500_without_internals(make_app):
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/api/v1/boom")
+    assert response.status_code == 500
+    body = response.get_json()
+    assert body["error"]["code"] == "server_error"
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_health_reports_database(web):
+    body = web.get("/api/v1/health").get_json()
+    assert body["status"] == "ok" and body["db"] == "ok" and body["version"]
+
+
+def test_openapi_document_lists_the_api(web):
+    spec = web.get("/api/v1/openapi.json").get_json()
+    assert spec["info"]["title"].startswith("Gridwalk")
+    assert "/api/v1/auth/login" in spec["paths"]
+
+
+def test_shell_missing_says_how_to_build(make_app, tmp_path):
+    app = make_app(PWA_DIST=tmp_path / "nothing")
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert b"make run" in response.data

@@ -1,0 +1,183 @@
+"""Fixtures: an app on a fresh database (SQLite, or PostgreSQL + Redis when asked), clients.
+
+GRIDWALK_TEST_DB=sqlite (default) or a postgresql:// URL of a server to create a throwaway
+database on; GRIDWALK_TEST_REDIS=redis://... makes the rate limiter use that Redis. When they
+are set and unreachable, the run fails: it never quietly falls back to SQLite.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from server import create_app
+from server.extensions import db, limiter
+
+TEST_DB = os.environ.get("GRIDWALK_TEST_DB", "sqlite")
+TEST_REDIS = os.environ.get("GRIDWALK_TEST_REDIS") or None
+
+
+def _postgres_database(base_url: str) -> Iterator[str]:
+    """Create a fresh database on the given server for this run and drop it afterwards."""
+    name = f"gridwalk_test_{uuid.uuid4().hex[:10]}"
+    server = make_url(base_url).set(drivername="postgresql+psycopg")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    if TEST_DB == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        yield from _postgres_database(TEST_DB)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str | None:
+    if TEST_REDIS:
+        import redis
+
+        redis.Redis.from_url(TEST_REDIS).ping()  # unreachable Redis fails the run
+    return TEST_REDIS
+
+
+@pytest.fixture(scope="session")
+def app_settings(database_url, redis_url, tmp_path_factory) -> dict:
+    instance = tmp_path_factory.mktemp("instance")
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": instance,
+        "PHOTOS_DIR": instance / "photos",
+        "PWA_DIST": Path(__file__).resolve().parent.parent / "pwa" / "dist",
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(app_settings):
+    """Build the schema once through the real migrations, as `flask db upgrade` does."""
+    from flask_migrate import upgrade
+
+    app = create_app("test", app_settings)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return True
+
+
+@pytest.fixture
+def make_app(_schema, app_settings):
+    """Build extra apps on the test database (other settings); their engines are closed after."""
+    made = []
+
+    def factory(config: str = "test", **overrides):
+        app = create_app(config, dict(app_settings, **overrides))
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        limiter.reset()  # counters in a shared Redis must not leak from one test to the next
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, like a real server process.
+
+    The test body holds an app context for factories and assertions; without this, requests
+    would share its `g` (Flask-Login's cached user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # what the test set up is visible to the request
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.commit()
+            db.session.expire_all()  # the test then reads what the request wrote
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log a test client in and send JSON with the CSRF token, as the PWA does."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf: str | None = None
+
+    def login(self, username: str, password: str = "correct-horse-9", remember: bool = True):
+        response = self.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password, "remember": remember}
+        )
+        if response.status_code == 200:
+            self.csrf = response.get_json()["csrf_token"]
+        return response
+
+    def headers(self, extra: dict | None = None) -> dict:
+        headers = {"X-CSRF-Token": self.csrf} if self.csrf else {}
+        headers.update(extra or {})
+        return headers
+
+    def post(self, url, **kwargs):
+        return self.client.post(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+    def patch(self, url, **kwargs):
+        return self.client.patch(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+    def put(self, url, **kwargs):
+        return self.client.put(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+    def delete(self, url, **kwargs):
+        return self.client.delete(url, headers=self.headers(kwargs.pop("headers", None)), **kwargs)
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)

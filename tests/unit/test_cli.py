@@ -1,0 +1,67 @@
+"""flask seed-demo and create-user."""
+
+from sqlalchemy import func, select
+
+from server.auth.models import User
+from server.extensions import db
+from server.org.models import Community, Grid
+
+
+def test_seed_demo_builds_nanpu_and_prints_logins(runner, app):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    names = db.session.scalars(select(Community.name).order_by(Community.code)).all()
+    assert len(names) == 18
+    assert names[:4] == ["蓼洲街社区", "应天寺社区", "孺子路社区", "六眼井社区"]
+    assert all(n.startswith("示例社区") for n in names[4:])
+    grids_per = db.session.execute(select(Grid.community_id, func.count()).group_by(Grid.community_id)).all()
+    assert all(3 <= count <= 5 for _, count in grids_per)
+    assert db.session.scalar(select(Grid.code).order_by(Grid.code)) == "360103-001-001-001"
+    roles = set(db.session.scalars(select(User.role)))
+    assert roles == {"worker", "supervisor", "handler", "admin"}
+    workers = db.session.scalar(select(func.count()).where(User.role == "worker"))
+    assert workers == db.session.scalar(select(func.count()).select_from(Grid))
+    for login in ("admin", "supervisor", "handler", "worker", "demo-gridwalk"):
+        assert login in result.output
+    client = app.test_client()
+    assert (
+        client.post(
+            "/api/v1/auth/login", json={"username": "worker", "password": "demo-gridwalk"}
+        ).status_code
+        == 200
+    )
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+    refused = runner.invoke(args=["seed-demo"])
+    assert refused.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(Community)) == 18
+
+
+def test_seed_demo_refuses_production(app_settings, monkeypatch, make_app):
+    monkeypatch.setenv("SECRET_KEY", "p" * 40)
+    monkeypatch.setenv("DATABASE_URL", app_settings["SQLALCHEMY_DATABASE_URI"])
+    prod = make_app("production")
+    result = prod.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "production" in result.output
+    with prod.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Community)) == 0
+
+
+def test_create_user_command(runner):
+    runner.invoke(args=["seed-demo"])
+    result = runner.invoke(
+        args=["create-user", "--username", "zhao.li", "--display-name", "赵丽", "--role", "admin"],
+        input="long-enough-1\nlong-enough-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.username == "zhao.li")).role == "admin"
+    bad = runner.invoke(
+        args=["create-user", "--username", "w", "--display-name", "x", "--role", "worker"],
+        input="long-enough-1\nlong-enough-1\n",
+    )
+    assert bad.exit_code != 0
