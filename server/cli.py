@@ -27,6 +27,9 @@ def seed_demo(if_empty: bool) -> None:
     if not demo.is_empty():
         if if_empty:
             click.echo("Database already has data; demo data not loaded.")
+            logins = demo.existing_logins()
+            if logins:
+                print_logins(logins)
             return
         raise click.ClickException("The database already has a street; seed-demo runs on an empty one.")
     demo.seed_org()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from server.auth import service as auth_service
+from server.auth.models import User
 from server.extensions import db
 from server.org.models import Community, Department, Grid, Street
 
@@ -78,3 +79,21 @@ def seed_users() -> list[tuple[str, str, str]]:
                 grid_ids=[grid.id],
             )
     return logins
+
+
+def existing_logins() -> list[tuple[str, str, str]]:
+    """The demo logins already in the database (for `make run` on a seeded database)."""
+    users = db.session.scalars(
+        select(User).where(User.display_name.like("%（演示）"), User.active.is_(True)).order_by(User.id)
+    ).all()
+    return [(u.username, u.role, _assignment(u)) for u in users]
+
+
+def _assignment(user: User) -> str:
+    if user.grids:
+        return user.grids[0].name
+    if user.community:
+        return user.community.name
+    if user.department:
+        return user.department.name
+    return "全街道" if user.role == "supervisor" else "全部"

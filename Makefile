@@ -1,0 +1,87 @@
+# Gridwalk: the README's two commands.
+#   make run   install what is missing, build the PWA, migrate, seed demo data, serve on :5000
+#   make test  install what is missing, run every test: Python (SQLite, then PostgreSQL + Redis
+#              when TEST_DATABASE_URL / TEST_REDIS_URL are set), PWA unit, browser e2e
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app server
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+PWA_SOURCES := $(shell find pwa/src pwa/sw pwa/public pwa/vite -type f 2>/dev/null) \
+	pwa/index.html pwa/vite.config.ts pwa/package.json pwa/tsconfig.json
+
+.PHONY: help run test test-python test-pwa lint build chromium migrate seed bench clean
+
+help:
+	@echo "make run   - build and serve Gridwalk on http://$(HOST):$(PORT) with demo data"
+	@echo "make test  - run every test (Python, PWA unit, browser e2e)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)
+	cd pwa && npm run --silent build
+	touch $@
+
+build: pwa/dist/index.html
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Chromium for the browser tests (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: run 'sudo apt-get install -y chromium' (the e2e tests drive /usr/bin/chromium)."; \
+		exit 1; \
+	fi
+
+migrate: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) forms install-builtins
+
+seed: migrate
+	$(FLASK) seed-demo --if-empty
+
+run: $(VENV)/.installed build seed
+	@echo "Gridwalk 网格通 on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--access-logfile - 'server:create_app()'
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check server tests bench config
+	$(VENV)/bin/ruff format --check server tests bench config
+
+test-python: $(VENV)/.installed build chromium
+	GRIDWALK_TEST_DB=sqlite $(PY) -m pytest -q
+	@if [ -n "$${TEST_DATABASE_URL:-}" ] || [ -n "$${TEST_REDIS_URL:-}" ]; then \
+		echo "== again on PostgreSQL ($${TEST_DATABASE_URL:-unset}) with Redis ($${TEST_REDIS_URL:-unset}) =="; \
+		test -n "$${TEST_DATABASE_URL:-}" && test -n "$${TEST_REDIS_URL:-}" || \
+			{ echo "Set both TEST_DATABASE_URL and TEST_REDIS_URL"; exit 1; }; \
+		GRIDWALK_TEST_DB="$$TEST_DATABASE_URL" GRIDWALK_TEST_REDIS="$$TEST_REDIS_URL" \
+			$(PY) -m pytest -q; \
+	fi
+
+test-pwa: build
+	cd pwa && npx vitest run
+
+test: lint test-pwa test-python
+
+bench: $(VENV)/.installed build
+	$(PY) bench/shell_size.py
+
+clean:
+	rm -rf pwa/dist .pytest_cache

@@ -1,0 +1,194 @@
+"""Browser tests: the real server (gunicorn, started and stopped by the test) and Chromium.
+
+Each test gets its own server instance directory and database, so a worker's offline
+basement (server stopped) never leaks into another test. Chromium runs with a persistent
+profile so a test can close it and cold-start it again, as a phone does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_DB, _postgres_database
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "pwa" / "dist"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DEMO_PASSWORD = "demo-gridwalk"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """gunicorn serving the app on a fixed port; stop() is the basement, start() the street."""
+
+    def __init__(self, instance: Path, dist: Path, database_url: str):
+        self.instance = instance
+        self.dist = dist
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(
+            os.environ,
+            GRIDWALK_CONFIG="default",
+            GRIDWALK_INSTANCE=str(instance),
+            PWA_DIST=str(dist),
+            DATABASE_URL=database_url,
+            PYTHONUNBUFFERED="1",
+        )
+        self.env.pop("REDIS_URL", None)
+        self.process: subprocess.Popen | None = None
+        self.log = instance / "server.log"
+
+    def flask(self, *args: str) -> str:
+        """Run a flask command against this server's database."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "server", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def start(self) -> None:
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
+                 "server:create_app()"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        self.process = None
+        # The port must refuse connections now, like a basement with no signal.
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", self.port)) != 0
+
+
+@pytest.fixture
+def database_for_server(tmp_path) -> Iterator[str]:
+    if TEST_DB == "sqlite":
+        yield f"sqlite:///{tmp_path / 'e2e.db'}"
+    else:
+        yield from _postgres_database(TEST_DB)
+
+
+@pytest.fixture
+def server(tmp_path, database_for_server) -> Iterator[LiveServer]:
+    """A migrated, seeded server on its own copy of the built PWA (tests may 'deploy' into it)."""
+    if not (DIST / "index.html").exists():
+        pytest.fail("pwa/dist is missing: run `make build` (make test builds it first)")
+    dist = tmp_path / "dist"
+    shutil.copytree(DIST, dist)
+    live = LiveServer(tmp_path / "instance", dist, database_for_server)
+    live.instance.mkdir()
+    live.flask("db", "upgrade")
+    live.flask("forms", "install-builtins")
+    live.flask("seed-demo")
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as driver:
+        yield driver
+
+
+class Phone:
+    """A Chromium profile that survives closing, so the app can be cold-started offline."""
+
+    def __init__(self, driver, profile: Path, **options):
+        self.driver = driver
+        self.profile = profile
+        self.options = options
+        self.context = None
+
+    def open(self):
+        self.context = self.driver.chromium.launch_persistent_context(
+            str(self.profile),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            locale="zh-CN",
+            viewport={"width": 360, "height": 740},
+            **self.options,
+        )
+        return self.context
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+            self.context = None
+
+
+@pytest.fixture
+def phone(playwright_driver, tmp_path) -> Iterator[Phone]:
+    device = Phone(playwright_driver, tmp_path / "profile")
+    yield device
+    device.close()
+
+
+def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login screen, as a worker does."""
+    page.goto(base_url + "/login")
+    page.get_by_placeholder("用户名").fill(username)
+    page.get_by_placeholder("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base_url + "/")
+
+
+def wait_for_offline_ready(page) -> None:
+    """Wait until the service worker controls the page and has precached the shell."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=20000)
+    page.evaluate("navigator.serviceWorker.ready")
