@@ -1,0 +1,54 @@
+// Boot: stores, the API's hooks, the router, then the background session check and the worker.
+import { createApp, watch } from 'vue'
+import { createPinia } from 'pinia'
+import { Locale } from 'vant'
+import enUS from 'vant/es/locale/lang/en-US'
+import zhCN from 'vant/es/locale/lang/zh-CN'
+import App from './App.vue'
+import { api } from './api'
+import { acceptLanguage, locale } from './i18n'
+import { startServiceWorker } from './pwa'
+import { router } from './router'
+import { useAuthStore } from './stores/auth'
+import { useNetworkStore } from './stores/network'
+import './styles.css'
+
+const app = createApp(App)
+const pinia = createPinia()
+app.use(pinia)
+
+const auth = useAuthStore(pinia)
+const network = useNetworkStore(pinia)
+
+api.configure({
+  csrfToken: () => auth.csrfToken,
+  language: acceptLanguage,
+  onReachable: () => network.reportReachable(),
+  onNetworkError: () => network.reportNetworkError(),
+  onUnauthorized: () => {
+    auth.markExpired()
+    const current = router.currentRoute.value
+    if (!current.meta.public) {
+      void router.replace({ name: 'login', query: { redirect: current.fullPath } })
+    }
+  },
+})
+
+// Vant's own words (dialog buttons, pull-to-refresh) follow the app's language.
+watch(
+  locale,
+  (next) => {
+    if (next === 'en') Locale.use('en-US', enUS)
+    else Locale.use('zh-CN', zhCN)
+    document.documentElement.lang = next
+  },
+  { immediate: true },
+)
+
+app.use(router)
+app.mount('#app')
+
+// The cached user is already on screen; confirm the session without blocking it.
+void auth.refresh()
+network.watch(api)
+startServiceWorker()

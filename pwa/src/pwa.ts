@@ -1,0 +1,49 @@
+// Service worker registration and the update prompt: a new version waits for the user's word.
+import { ref } from 'vue'
+import { registerSW } from 'virtual:pwa-register'
+import { t } from './i18n'
+
+/** A new version is installed and waiting; 我的 offers it again after a 「稍后」. */
+export const updateWaiting = ref(false)
+
+/** A worker may keep the app open all day: look for a new version this often. */
+const UPDATE_CHECK_MS = 60 * 60 * 1000
+
+let updateSW: ((reloadPage?: boolean) => Promise<void>) | null = null
+
+export function startServiceWorker(): void {
+  updateSW = registerSW({
+    onNeedRefresh() {
+      updateWaiting.value = true
+      void promptUpdate()
+    },
+    onOfflineReady() {
+      void import('./feedback').then(({ toast }) => toast(t('app.offlineReady')))
+    },
+    onRegisteredSW(_url, registration) {
+      if (!registration) return
+      setInterval(() => {
+        if (navigator.onLine) void registration.update().catch(() => undefined)
+      }, UPDATE_CHECK_MS)
+    },
+  })
+}
+
+/** Ask; only 「立即更新」 activates the waiting worker, which then reloads the page. */
+export async function promptUpdate(): Promise<void> {
+  const { confirm } = await import('./feedback')
+  const accepted = await confirm({
+    title: t('app.updateTitle'),
+    message: t('app.updateMessage'),
+    confirmText: t('app.updateNow'),
+    cancelText: t('app.updateLater'),
+  })
+  // 「稍后」 keeps the current version running; 我的 offers the update again.
+  if (!accepted) return
+  // registerSW reloads only when this page started under an older worker; after a first
+  // install in the same session it would not, so reload ourselves once the new one takes over.
+  navigator.serviceWorker?.addEventListener('controllerchange', () => window.location.reload(), {
+    once: true,
+  })
+  await updateSW?.(true)
+}

@@ -1,0 +1,115 @@
+// Who is logged in: the user and CSRF token, persisted so a cold start offline still knows.
+import { defineStore } from 'pinia'
+import { api, ApiError } from '../api'
+import { readJson, removeKey, removePrefix, writeJson } from '../storage'
+
+export type Role = 'worker' | 'supervisor' | 'handler' | 'admin'
+
+export interface NamedRef {
+  id: number
+  name: string
+}
+
+export interface GridRef {
+  id: number
+  code: string
+  name: string
+  community_id: number
+}
+
+/** The user as GET /api/v1/auth/me and POST /api/v1/auth/login return it. */
+export interface User {
+  id: number
+  username: string
+  display_name: string
+  phone: string | null
+  role: Role
+  active: boolean
+  community: NamedRef | null
+  department: NamedRef | null
+  grids: GridRef[]
+  street_wide: boolean
+}
+
+export interface SessionAnswer {
+  user: User
+  csrf_token: string
+}
+
+const USER_KEY = 'gw.user'
+const CSRF_KEY = 'gw.csrf'
+/** Per-user cached screens (see useCachedResource); dropped when the user changes. */
+export const SCREEN_CACHE_PREFIX = 'gw.cache.'
+
+export const useAuthStore = defineStore('auth', {
+  state: () => ({
+    user: readJson<User>(USER_KEY),
+    csrfToken: readJson<string>(CSRF_KEY),
+    /** The server said 401: the cached user stays for display until someone logs in again. */
+    sessionExpired: false,
+  }),
+
+  getters: {
+    isLoggedIn: (state) => state.user !== null && !state.sessionExpired,
+  },
+
+  actions: {
+    adopt(answer: SessionAnswer): void {
+      if (this.user && this.user.id !== answer.user.id) removePrefix(SCREEN_CACHE_PREFIX)
+      this.user = answer.user
+      this.csrfToken = answer.csrf_token
+      this.sessionExpired = false
+      writeJson(USER_KEY, answer.user)
+      writeJson(CSRF_KEY, answer.csrf_token)
+    },
+
+    async login(username: string, password: string, remember: boolean): Promise<User> {
+      // A 401 here is a wrong password, not an ended session: the caller shows it.
+      const answer = await api.post<SessionAnswer>(
+        '/auth/login',
+        { username, password, remember },
+        { allowUnauthorized: true },
+      )
+      this.adopt(answer)
+      return answer.user
+    },
+
+    /** Check the session in the background; offline keeps the cached user. */
+    async refresh(): Promise<void> {
+      try {
+        this.adopt(await api.get<SessionAnswer>('/auth/me'))
+      } catch {
+        // A 401 went through the api hook (markExpired, then login); a network error means
+        // offline: keep the cached user.
+      }
+    },
+
+    markExpired(): void {
+      if (this.user) this.sessionExpired = true
+    },
+
+    /**
+     * Ask before logging out. Later: warn when the outbox still holds unsynced records
+     * (they survive logout, but the worker should know they are waiting).
+     */
+    async confirmLogout(): Promise<boolean> {
+      return true
+    },
+
+    /** End the session on the server first: offline, the cookie would outlive a local logout. */
+    async logout(): Promise<void> {
+      try {
+        await api.post('/auth/logout', undefined, { allowUnauthorized: true })
+      } catch (error) {
+        // Already logged out on the server: finish locally. Anything else (offline) propagates.
+        if (!(error instanceof ApiError) || error.status !== 401) throw error
+      }
+      this.user = null
+      this.csrfToken = null
+      this.sessionExpired = false
+      removeKey(USER_KEY)
+      removeKey(CSRF_KEY)
+      removePrefix(SCREEN_CACHE_PREFIX)
+    },
+  },
+})
