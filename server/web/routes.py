@@ -58,7 +58,9 @@ def assets(name: str):
 def spa(name: str):
     """Top-level files of the build (sw.js, manifest, icons) or, for client routes, the shell."""
     path = (_dist() / name).resolve()
-    if path.is_file() and _dist().resolve() in path.parents:
+    # Dot folders (Vite's .vite/manifest.json) are build metadata, not part of the app.
+    hidden = any(part.startswith(".") for part in name.split("/"))
+    if not hidden and path.is_file() and _dist().resolve() in path.parents:
         return _send(_dist(), name, REVALIDATE)
     if "." in name.rsplit("/", 1)[-1]:
         raise NotFound()  # a missing file is a 404, not the shell

@@ -59,6 +59,12 @@ def test_client_routes_get_the_shell(web):
     assert web.get("/tasks/7/edit").status_code == 200
 
 
+def test_build_metadata_is_not_served(web, dist):
+    (dist / ".vite").mkdir()
+    (dist / ".vite" / "manifest.json").write_text("{}")
+    assert web.get("/.vite/manifest.json").status_code == 404
+
+
 def test_missing_file_is_404_not_the_shell(web):
     assert web.get("/missing.png").status_code == 404
     assert web.get("/assets/nope.js").status_code == 404
