@@ -60,10 +60,13 @@ def register_blueprints(app: Flask) -> None:
     from server import health
     from server.auth import routes as auth
     from server.extensions import api
+    from server.forms import routes as forms
     from server.org import routes as org
+    from server.photos import routes as photos
+    from server.sync import routes as sync
     from server.web import routes as web
 
-    for module in (health, auth, org):
+    for module in (health, auth, org, forms, photos, sync):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)

@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user."""
+"""flask commands: seed-demo, create-user, forms install-builtins."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(forms)
 
 
 @click.command("seed-demo")
@@ -34,6 +35,7 @@ def seed_demo(if_empty: bool) -> None:
         raise click.ClickException("The database already has a street; seed-demo runs on an empty one.")
     demo.seed_org()
     logins = demo.seed_users()
+    demo.seed_forms()
     db.session.commit()
     print_logins(logins)
 
@@ -91,3 +93,22 @@ def create_user(
         raise click.ClickException(f"{exc.message}: {exc.fields}") from exc
     db.session.commit()
     click.echo(f"Created {user.role} {user.username} (id {user.id}).")
+
+
+@click.group("forms")
+def forms() -> None:
+    """Form templates."""
+
+
+@forms.command("install-builtins")
+@with_appcontext
+def install_builtins() -> None:
+    """Add the built-in form templates the database lacks (safe to run on every start)."""
+    from server.forms.service import install_builtins as install
+
+    added = install()
+    db.session.commit()
+    if added:
+        click.echo("Installed form templates: " + ", ".join(f"{t.key} v{t.version}" for t in added))
+    else:
+        click.echo("Built-in form templates already installed.")

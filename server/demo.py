@@ -97,3 +97,10 @@ def _assignment(user: User) -> str:
     if user.department:
         return user.department.name
     return "全街道" if user.role == "supervisor" else "全部"
+
+
+def seed_forms() -> None:
+    """The built-in form templates (入户走访, ...); the same ones `flask forms install-builtins` adds."""
+    from server.forms.service import install_builtins
+
+    install_builtins()

@@ -59,3 +59,57 @@ def org_with_users() -> dict:
     org["admin"] = make_user("admin", "admin1")
     db.session.commit()
     return org
+
+
+def install_forms() -> None:
+    """The built-in form templates (入户走访 v1), as `flask forms install-builtins` adds them."""
+    from server.forms.service import install_builtins
+
+    install_builtins()
+    db.session.commit()
+
+
+def visit_answers(**overrides) -> dict:
+    """Valid answers to 入户走访 v1: someone at home, a need and a hazard noted (10 answers)."""
+    answers = {
+        "visit_date": "2026-11-27",
+        "anyone_home": True,
+        "people_met": 2,
+        "housing": "owner_occupied",
+        "special_groups": ["living_alone", "aged_80"],
+        "needs": ["medical"],
+        "needs_detail": "需要上门测血压",
+        "hazards_seen": ["ebike"],
+        "hazard_note": "楼道内给电动车充电",
+        "notes": "老人精神状态良好",
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not ...}
+
+
+def visit_item(grid_id: int, item_id: str | None = None, **overrides) -> dict:
+    """One outbox item for a household visit, shaped as the PWA pushes it."""
+    import uuid
+
+    item = {
+        "id": item_id or str(uuid.uuid4()),
+        "kind": "household_visit",
+        "template": {"key": "household_visit", "version": 1},
+        "created_at": "2026-11-27T09:30:00.000+08:00",
+        "payload": {"grid_id": grid_id, "household_id": None, "answers": visit_answers()},
+        "photos": [],
+        "location": {"lat": 28.6829, "lng": 115.8582, "accuracy": 12.5},
+    }
+    item.update(overrides)
+    return item
+
+
+def jpeg_bytes(width: int = 64, height: int = 48, color: tuple = (200, 120, 40)) -> bytes:
+    """A small real JPEG, different per color."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "JPEG", quality=80)
+    return out.getvalue()

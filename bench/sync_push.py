@@ -1,0 +1,277 @@
+"""Benchmark the sync push: batches vs one item per request vs raw Core executemany, then resends.
+
+Run: .venv/bin/python bench/sync_push.py [--db sqlite|postgresql://…] [--items 10000]
+Without --db it runs SQLite, then PostgreSQL at postgresql://postgres@127.0.0.1:5432/postgres;
+each run makes its own throwaway database and removes it afterwards. Goals (issue 3): 100-item
+batches ≥ 10× one item per request, and ≥ 25 % of the raw insert rate of the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, delete, func, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.extensions import db  # noqa: E402
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+BATCH = 100
+PASSWORD = "bench-password-1"
+
+
+@contextmanager
+def database(spec: str, workdir: Path) -> Iterator[str]:
+    """A fresh database URL for one run: a SQLite file, or a new PostgreSQL database dropped after."""
+    if spec == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.db'}"
+        return
+    name = f"gridwalk_bench_{uuid.uuid4().hex[:8]}"
+    server = make_url(spec).set(drivername="postgresql+psycopg")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def answers(n: int) -> dict:
+    """Ten answers, varied a little per visit."""
+    return {
+        "visit_date": f"2026-11-{1 + n % 28:02d}",
+        "anyone_home": True,
+        "people_met": 1 + n % 5,
+        "housing": ("owner_occupied", "rented", "group_rental")[n % 3],
+        "special_groups": ["living_alone", "aged_80"][: n % 3],
+        "needs": ["medical"],
+        "needs_detail": f"第{n}户：需要上门测血压，下周复访",
+        "hazards_seen": ["ebike"],
+        "hazard_note": "楼道内给电动车充电，已当面提醒",
+        "notes": "老人精神状态良好，子女每周探望",
+    }
+
+
+def visit(grid_id: int, n: int) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "kind": "household_visit",
+        "template": {"key": "household_visit", "version": 1},
+        "created_at": "2026-11-27T09:30:00.000+08:00",
+        "payload": {"grid_id": grid_id, "household_id": None, "answers": answers(n)},
+        "photos": [],
+        "location": {"lat": 28.6829, "lng": 115.8582, "accuracy": 12.5},
+    }
+
+
+def setup(app) -> int:
+    """Migrate, add a street with one grid and its worker, install the built-in templates."""
+    from flask_migrate import upgrade
+
+    from server.auth import service as auth_service
+    from server.forms.service import install_builtins
+    from server.org.models import Community, Grid, Street
+
+    with app.app_context():
+        upgrade()
+        street = Street(name="基准街道", code="360103-900")
+        community = Community(street=street, name="基准社区", code="360103-900-001")
+        grid = Grid(community=community, code="360103-900-001-001", name="基准网格")
+        db.session.add_all([street, community, grid])
+        db.session.flush()
+        auth_service.create_user(
+            username="bench", display_name="基准网格员", password=PASSWORD, role="worker", grid_ids=[grid.id]
+        )
+        install_builtins()
+        db.session.commit()
+        return grid.id
+
+
+def login(client) -> dict:
+    response = client.post("/api/v1/auth/login", json={"username": "bench", "password": PASSWORD})
+    assert response.status_code == 200, response.get_json()
+    return {"X-CSRF-Token": response.get_json()["csrf_token"], "Content-Type": "application/json"}
+
+
+def push_all(client, headers: dict, items: list[dict], per_request: int) -> tuple[float, dict[str, int]]:
+    """Push the items in requests of `per_request`; returns seconds and a count per status."""
+    bodies = [
+        json.dumps(
+            {"device_id": "bench-phone", "items": items[i : i + per_request]}, ensure_ascii=False
+        ).encode()
+        for i in range(0, len(items), per_request)
+    ]
+    statuses: dict[str, int] = {}
+    start = time.perf_counter()
+    for body in bodies:
+        response = client.post("/api/v1/sync/push", data=body, headers=headers)
+        if response.status_code != 200:
+            raise SystemExit(f"push answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
+        for result in response.get_json()["results"]:
+            statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+    return time.perf_counter() - start, statuses
+
+
+def raw_rows(app, grid_id: int, items: list[dict]) -> list[dict]:
+    """The rows the push would insert for these items, made ready before the clock starts."""
+    from server.sync.service import content_hash, parse_time
+    from server.timeutil import utcnow
+
+    with app.app_context():
+        author = db.session.scalar(text("SELECT id FROM \"user\" WHERE username = 'bench'"))
+    now = utcnow()
+    return [
+        {
+            "id": uuid.UUID(item["id"]),
+            "kind": item["kind"],
+            "template_key": "household_visit",
+            "template_version": 1,
+            "answers": item["payload"]["answers"],
+            "grid_id": grid_id,
+            "household_id": None,
+            "author_id": author,
+            "device_id": "bench-phone",
+            "location": item["location"],
+            "created_at": parse_time(item["created_at"]),
+            "received_at": now,
+            "review_status": "received",
+            "version": 1,
+            "content_hash": content_hash(item),
+        }
+        for item in items
+    ]
+
+
+def raw_insert(app, rows: list[dict], per_transaction: int) -> float:
+    """SQLAlchemy Core executemany of the rows, committing every `per_transaction` rows."""
+    from server.submissions.models import Submission
+
+    table = Submission.__table__
+    with app.app_context():
+        engine = db.engine
+        start = time.perf_counter()
+        for i in range(0, len(rows), per_transaction):
+            with engine.begin() as conn:
+                conn.execute(insert(table), rows[i : i + per_transaction])
+        return time.perf_counter() - start
+
+
+def empty_submissions(app) -> None:
+    from server.submissions.models import Submission
+    from server.sync.models import SyncChange
+
+    with app.app_context():
+        db.session.execute(delete(SyncChange).where(SyncChange.entity == "submission"))
+        db.session.execute(delete(Submission))
+        db.session.commit()
+
+
+def count_submissions(app) -> int:
+    from server.submissions.models import Submission
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Submission))
+
+
+def run(spec: str, n: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="gridwalk-bench-") as tmp, database(spec, Path(tmp)) as url:
+        workdir = Path(tmp)
+        app = create_app(
+            "test",
+            {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": workdir, "PHOTOS_DIR": workdir / "photos"},
+        )
+        grid_id = setup(app)
+        client = app.test_client()
+        headers = login(client)
+        rate = {}
+
+        singles = [visit(grid_id, i) for i in range(n)]
+        seconds, statuses = push_all(client, headers, singles, 1)
+        assert statuses == {"accepted": n}, statuses
+        rate["single"] = n / seconds
+        empty_submissions(app)
+
+        rows = raw_rows(app, grid_id, [visit(grid_id, i) for i in range(n)])
+        rate["raw_batched"] = n / raw_insert(app, rows, BATCH)
+        empty_submissions(app)
+        rows = raw_rows(app, grid_id, [visit(grid_id, i) for i in range(n)])
+        rate["raw_one_tx"] = n / raw_insert(app, rows, n)
+        empty_submissions(app)
+
+        batch_items = [visit(grid_id, i) for i in range(n)]
+        seconds, statuses = push_all(client, headers, batch_items, BATCH)
+        assert statuses == {"accepted": n}, statuses
+        rate["batch"] = n / seconds
+
+        seconds, statuses = push_all(client, headers, batch_items, BATCH)
+        rate["resend"] = n / seconds
+        rate["resend_statuses"] = statuses
+        rate["rows"] = count_submissions(app)
+        with app.app_context():
+            db.engine.dispose()
+        return rate
+
+
+def report(name: str, n: int, rate: dict) -> bool:
+    rows = [
+        ("push, 100 items per request", rate["batch"]),
+        ("push, 1 item per request", rate["single"]),
+        ("raw Core executemany, 100 rows per commit", rate["raw_batched"]),
+        ("raw Core executemany, all rows in 1 commit", rate["raw_one_tx"]),
+        ("resend all (duplicate check), 100 per request", rate["resend"]),
+    ]
+    print(f"\n{name}: {n:,} household visits, 10 answers each")
+    print(f"  {'path':<48} {'items/s':>10}")
+    for label, value in rows:
+        print(f"  {label:<48} {value:>10,.0f}")
+    speedup = rate["batch"] / rate["single"]
+    share = rate["batch"] / rate["raw_batched"]
+    share_one = rate["batch"] / rate["raw_one_tx"]
+    ok_rows = rate["rows"] == n and rate["resend_statuses"] == {"duplicate": n}
+    print(
+        f"  batches / one per request:        {speedup:6.1f}×   (goal ≥ 10×)  {'ok' if speedup >= 10 else 'BELOW GOAL'}"
+    )
+    print(
+        f"  batches / raw, 100 rows per commit: {share:6.0%}   (goal ≥ 25 %) {'ok' if share >= 0.25 else 'BELOW GOAL'}"
+    )
+    print(f"  batches / raw, 1 commit:          {share_one:6.0%}   (for reference)")
+    print(
+        f"  after resend: {rate['resend_statuses']} and {rate['rows']:,} rows (expected {n:,}) {'ok' if ok_rows else 'WRONG'}"
+    )
+    return ok_rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", help="sqlite or a postgresql:// server URL (repeatable)")
+    parser.add_argument("--items", type=int, default=10_000)
+    args = parser.parse_args()
+    # Figures swing with whatever else the machine runs; say how busy it was.
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    ok = True
+    for spec in args.db or ["sqlite", DEFAULT_POSTGRES]:
+        name = "SQLite" if spec == "sqlite" else f"PostgreSQL ({make_url(spec).host})"
+        ok = report(name, args.items, run(spec, args.items)) and ok
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

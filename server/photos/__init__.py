@@ -1,0 +1,1 @@
+"""Content-addressed photos: upload by SHA-256, stored once, visible to uploader and scope."""

@@ -1,0 +1,48 @@
+"""Submission: one filled form, its id made on the phone; and the photos it uses."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Table, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.timeutil import utcnow
+
+REVIEW_STATUSES = ("received",)  # the review issue adds the rest
+
+submission_photo = Table(
+    "submission_photo",
+    db.metadata,
+    Column("submission_id", ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True),
+    Column("sha256", ForeignKey("photo.sha256"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+)
+
+
+class Submission(db.Model):
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_author_id_created_at", "author_id", "created_at"),)
+
+    # The client's UUID: a resend of the same item finds this row and is answered `duplicate`.
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    template_key: Mapped[str] = mapped_column(String(50))
+    template_version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict] = mapped_column(JSON)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    # The household register arrives in a later issue; until then a plain id the phone made.
+    household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    device_id: Mapped[str] = mapped_column(String(64))
+    location: Mapped[dict | None] = mapped_column(JSON)
+    # When the worker made it (the phone's clock), stored in UTC like every time.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    review_status: Mapped[str] = mapped_column(String(20), default="received")
+    # Bumped by every server-side change (review), so edits can say which version they saw.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # sha256 of the item's canonical JSON: tells a resend (duplicate) from a conflict.
+    content_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,1 @@
+"""Offline sync: devices, the batch push, the change feed (pull) and backup import."""

@@ -1,0 +1,71 @@
+"""POST /sync/push, GET /sync/pull, POST /sync/import: the phone's way in and out, and the backup's."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.auth.routes import roles_required
+from server.extensions import db
+from server.security import raw_body
+from server.sync import pull as pull_service
+from server.sync import service
+from server.sync.schemas import (
+    ChangeSchema,
+    ImportAnswerSchema,
+    PullAnswerSchema,
+    PullQuerySchema,
+    PushAnswerSchema,
+    PushResultSchema,
+    PushSchema,
+)
+from server.timeutil import utcnow
+
+bp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Offline sync")
+
+IMPORT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@bp.record_once
+def _document_entries(state) -> None:
+    """The answers' list entries are plain dicts (cheap to send); describe their shape in the OpenAPI."""
+    from server.extensions import api
+
+    api.spec.components.schema("PushResult", schema=PushResultSchema)
+    api.spec.components.schema("Change", schema=ChangeSchema)
+
+
+@bp.route("/push", methods=["POST"])
+@login_required
+@bp.arguments(PushSchema)
+@bp.response(200, PushAnswerSchema)
+def push(body):
+    """Deliver outbox items (≤ 100, ≤ 1 MB); one result per item, in order."""
+    # The real user, not the proxy: the push reads it for every item.
+    user = current_user._get_current_object()
+    results = service.push(user, body["device_id"], body.get("app_version"), body["items"])
+    db.session.commit()
+    return {"results": results, "server_time": utcnow()}
+
+
+@bp.route("/pull", methods=["GET"])
+@login_required
+@bp.arguments(PullQuerySchema, location="query")
+@bp.response(200, PullAnswerSchema)
+def pull(args):
+    """Changes after the cursor; without one, a snapshot of everything the caller may see."""
+    return pull_service.pull(current_user._get_current_object(), args.get("cursor"), args["limit"])
+
+
+@bp.route("/import", methods=["POST"])
+@raw_body
+@roles_required("supervisor", "admin")
+@bp.response(200, ImportAnswerSchema)
+def import_backup():
+    """Deliver a worker's outbox backup file as if their phone had pushed it (exactly once)."""
+    # Photos travel inside the file as base64, so it may be far larger than a push.
+    request.max_content_length = int(current_app.config.get("IMPORT_MAX_BYTES", IMPORT_MAX_BYTES))
+    answer = service.import_backup(current_user._get_current_object(), request.get_data(cache=False))
+    db.session.commit()
+    return dict(answer, server_time=utcnow())

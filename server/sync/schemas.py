@@ -1,0 +1,75 @@
+"""Request and answer shapes of push, pull and import (items are checked one by one in the service)."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from server.fields import UtcDateTime
+from server.sync.pull import DEFAULT_LIMIT
+from server.sync.service import DEVICE_ID_RE
+
+
+class PushSchema(Schema):
+    class Meta:
+        # A newer app may send more envelope keys; the items are what matter.
+        unknown = EXCLUDE
+
+    device_id = fields.String(
+        required=True, validate=validate.Regexp(DEVICE_ID_RE, error="设备编号无效 / Invalid device id")
+    )
+    app_version = fields.String(allow_none=True, validate=validate.Length(max=40))
+    items = fields.List(fields.Raw(), required=True)
+
+
+class ItemErrorSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class PushResultSchema(Schema):
+    id = fields.Raw(metadata={"description": "The item's id as sent"})
+    status = fields.String(
+        metadata={"enum": ["accepted", "duplicate", "rejected", "missing_photos", "conflict", "forbidden"]}
+    )
+    received_at = fields.String(metadata={"description": "accepted, duplicate: when the server stored it"})
+    error = fields.Nested(ItemErrorSchema, metadata={"description": "rejected, conflict, forbidden"})
+    missing = fields.List(fields.String(), metadata={"description": "missing_photos: hashes to upload"})
+    server = fields.Dict(metadata={"description": "conflict: the stored side, in the item's shape"})
+
+
+class PushAnswerSchema(Schema):
+    # Plain dicts on the way out (documented by PushResultSchema): a 100-item answer stays cheap.
+    results = fields.List(fields.Dict(), metadata={"description": "One PushResult per item, in order"})
+    server_time = UtcDateTime()
+
+
+class PullQuerySchema(Schema):
+    cursor = fields.String(validate=validate.Length(min=1, max=2000))
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1))
+
+
+class ChangeSchema(Schema):
+    entity = fields.String()
+    op = fields.String(metadata={"enum": ["upsert", "delete"]})
+    id = fields.Raw()
+    version = fields.Raw(allow_none=True)
+    data = fields.Dict(allow_none=True)
+
+
+class PullAnswerSchema(Schema):
+    changes = fields.List(fields.Dict(), metadata={"description": "Change entries (see Change)"})
+    cursor = fields.String()
+    has_more = fields.Boolean()
+
+
+class ImportPhotoResultSchema(Schema):
+    sha256 = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": ["stored", "already_stored", "rejected"]})
+    error = fields.Nested(ItemErrorSchema)
+
+
+class ImportAnswerSchema(Schema):
+    owner = fields.String()
+    device_id = fields.String()
+    results = fields.List(fields.Dict(), metadata={"description": "One PushResult per item, in order"})
+    photos = fields.List(fields.Nested(ImportPhotoResultSchema))
+    server_time = UtcDateTime()

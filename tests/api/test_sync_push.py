@@ -1,0 +1,367 @@
+"""POST /api/v1/sync/push: every item answered in order, stored exactly once, never blocking the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func, select, text
+
+from server.extensions import db
+from server.submissions.models import Submission, submission_photo
+from server.sync.models import Device, SyncChange, SyncConflict
+from tests.factories import install_forms, jpeg_bytes, org_with_users, visit_answers, visit_item
+
+PUSH = "/api/v1/sync/push"
+
+
+@pytest.fixture
+def org(app):
+    made = org_with_users()
+    install_forms()
+    return made
+
+
+@pytest.fixture
+def grid(org) -> int:
+    return org["worker"].grids[0].id
+
+
+@pytest.fixture
+def worker(org, auth):
+    auth.login("worker1")
+    return auth
+
+
+def push(auth, *items, device_id="phone-1", **extra):
+    response = auth.post(PUSH, json={"device_id": device_id, "items": list(items), **extra})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["results"]
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_visit_is_accepted_and_stored_with_its_device(org, grid, worker):
+    item = visit_item(grid)
+    results = push(worker, item, app_version="1.2.0")
+    assert results == [{"id": item["id"], "status": "accepted", "received_at": results[0]["received_at"]}]
+    stored = db.session.get(Submission, uuid.UUID(item["id"]))
+    assert stored.author_id == org["worker"].id and stored.device_id == "phone-1"
+    assert stored.grid_id == grid and stored.answers == item["payload"]["answers"]
+    assert stored.location == item["location"]
+    assert stored.review_status == "received" and stored.template_version == 1
+    # 09:30 in Nanchang is 01:30 UTC.
+    assert stored.created_at.replace(tzinfo=None).isoformat() == "2026-11-27T01:30:00"
+    device = db.session.get(Device, "phone-1")
+    assert device.user_id == org["worker"].id and device.app_version == "1.2.0"
+    change = db.session.scalar(select(SyncChange).where(SyncChange.entity == "submission"))
+    assert change.entity_id == item["id"] and change.user_id == org["worker"].id and change.grid_id is None
+
+
+@pytest.mark.parametrize("bad_id", [None, "", "not-a-uuid", 42, "1234"])
+def test_an_item_without_a_uuid_id_is_rejected_and_echoed(grid, worker, bad_id):
+    item = visit_item(grid)
+    if bad_id is None:
+        del item["id"]
+    else:
+        item["id"] = bad_id
+    good = visit_item(grid)
+    results = push(worker, item, good)
+    assert results[0]["id"] == bad_id and results[0]["status"] == "rejected"
+    assert "id" in results[0]["error"]["fields"]
+    assert results[1]["status"] == "accepted"
+    assert count(Submission) == 1
+
+
+def test_an_unknown_kind_is_rejected(grid, worker):
+    results = push(worker, visit_item(grid, kind="picnic_report"))
+    assert results[0]["status"] == "rejected"
+    assert results[0]["error"]["code"] == "unknown_kind" and "kind" in results[0]["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        {"key": "household_visit", "version": 9},
+        {"key": "no_such_form", "version": 1},
+        {"key": "household_visit"},
+        None,
+    ],
+)
+def test_an_unknown_template_version_is_rejected(grid, worker, template):
+    results = push(worker, visit_item(grid, template=template))
+    assert results[0]["status"] == "rejected"
+    assert results[0]["error"]["code"] == "unknown_template" and "template" in results[0]["error"]["fields"]
+
+
+def test_a_template_of_another_kind_does_not_fit(grid, worker):
+    # welfare_visit is a known kind, but household_visit v1 is not its template.
+    results = push(worker, visit_item(grid, kind="welfare_visit"))
+    assert results[0]["error"]["code"] == "unknown_template"
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        (visit_answers(visit_date=...), "visit_date"),  # missing required
+        (visit_answers(people_met="two"), "people_met"),  # wrong type
+        (visit_answers(housing="palace"), "housing"),  # choice not in list
+        (visit_answers(people_met=99), "people_met"),  # out of range
+        (
+            visit_answers(anyone_home=False, special_groups=..., needs=..., needs_detail=...),
+            "people_met",
+        ),  # hidden
+        (visit_answers(shoe_size=42), "shoe_size"),  # unknown answer key
+    ],
+)
+def test_answers_breaking_a_template_rule_are_rejected_with_field_errors(grid, worker, answers, field):
+    item = visit_item(grid, payload={"grid_id": grid, "household_id": None, "answers": answers})
+    results = push(worker, item)
+    assert results[0]["status"] == "rejected"
+    assert results[0]["error"]["code"] == "validation_failed"
+    assert field in results[0]["error"]["fields"], results[0]["error"]
+    assert count(Submission) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"created_at": "2026-11-27T09:30:00"}, "created_at"),  # no offset
+        ({"created_at": "yesterday"}, "created_at"),
+        ({"location": {"lat": 91, "lng": 115.8}}, "location"),
+        ({"location": {"lat": 28.6, "lng": 115.8, "accuracy": -1}}, "location"),
+        ({"photos": ["not-a-hash"]}, "photos"),
+        ({"payload": "visit"}, "payload"),
+    ],
+)
+def test_bad_shared_parts_are_rejected(grid, worker, change, field):
+    results = push(worker, visit_item(grid, **change))
+    assert results[0]["status"] == "rejected" and field in results[0]["error"]["fields"]
+
+
+def test_bad_payload_keys_are_rejected(grid, worker):
+    payload = {"grid_id": grid, "household_id": "nope", "answers": visit_answers(), "mood": "happy"}
+    fields = push(worker, visit_item(grid, payload=payload))[0]["error"]["fields"]
+    assert set(fields) == {"household_id", "mood"}
+
+
+def test_a_number_json_cannot_carry_is_rejected(grid, worker):
+    item = visit_item(grid)
+    raw = json.dumps({"device_id": "phone-1", "items": [item]}).replace(
+        '"people_met": 2', '"people_met": NaN'
+    )
+    response = worker.post(PUSH, data=raw, content_type="application/json")
+    assert response.get_json()["results"][0]["status"] == "rejected"
+    assert count(Submission) == 0
+
+
+def test_101_items_are_refused_whole(grid, worker):
+    response = worker.post(
+        PUSH, json={"device_id": "phone-1", "items": [visit_item(grid) for _ in range(101)]}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "too_many_items"
+    assert count(Submission) == 0 and count(Device) == 0
+
+
+def test_a_body_over_1_mb_is_refused(grid, worker):
+    items = [
+        visit_item(grid, payload={"grid_id": grid, "answers": visit_answers(notes="长" * 900)})
+        for _ in range(100)
+    ]
+    body = json.dumps({"device_id": "phone-1", "items": items}, ensure_ascii=False).encode()
+    body = body[:-2] + b" " * (1024 * 1024) + body[-2:]
+    assert len(body) > 1024 * 1024
+    response = worker.post(PUSH, data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert count(Submission) == 0
+
+
+@pytest.mark.parametrize("body", [{"items": []}, {"device_id": "phone-1"}, {"device_id": "a b", "items": []}])
+def test_a_malformed_envelope_is_422(org, worker, body):
+    response = worker.post(PUSH, json=body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "validation_failed"
+
+
+def test_the_same_id_twice_in_one_batch_is_stored_once(grid, worker):
+    item = visit_item(grid)
+    edited = visit_item(grid, item["id"], payload={"grid_id": grid, "answers": visit_answers(notes="改过")})
+    results = push(worker, item, item, edited)
+    assert [r["status"] for r in results] == ["accepted", "duplicate", "conflict"]
+    assert all(r["id"] == item["id"] for r in results)
+    assert count(Submission) == 1 and count(SyncConflict) == 1
+
+
+def test_a_resent_item_is_a_duplicate_answered_like_the_first_time(grid, worker):
+    item = visit_item(grid)
+    first = push(worker, item)[0]
+    again = push(worker, item)[0]
+    assert again == dict(first, status="duplicate")
+    assert count(Submission) == 1
+
+
+def test_the_response_lost_after_commit_then_the_retry_answers_duplicate(grid, worker):
+    batch = [visit_item(grid) for _ in range(5)]
+    push(worker, *batch)  # committed; pretend the answer never reached the phone
+    retry = push(worker, *batch)
+    assert {r["status"] for r in retry} == {"duplicate"}
+    assert [r["id"] for r in retry] == [i["id"] for i in batch]
+    assert count(Submission) == 5
+
+
+def test_same_id_with_different_content_is_a_conflict_and_both_are_kept(org, grid, worker):
+    item = visit_item(grid)
+    push(worker, item)
+    edited = visit_item(grid, item["id"], payload={"grid_id": grid, "answers": visit_answers(people_met=5)})
+    result = push(worker, edited)[0]
+    assert result["status"] == "conflict"
+    assert result["server"]["payload"]["answers"]["people_met"] == 2
+    assert result["server"]["id"] == item["id"]
+    stored = db.session.get(Submission, uuid.UUID(item["id"]))
+    assert stored.answers["people_met"] == 2
+    conflict = db.session.scalar(select(SyncConflict))
+    assert (
+        conflict.item_id == uuid.UUID(item["id"])
+        and conflict.payload["payload"]["answers"]["people_met"] == 5
+    )
+    assert conflict.user_id == org["worker"].id and conflict.device_id == "phone-1"
+    # Sending the same losing side again keeps one copy of it.
+    assert push(worker, edited)[0]["status"] == "conflict"
+    assert count(SyncConflict) == 1 and count(Submission) == 1
+
+
+def test_an_id_clash_with_someone_elses_record_reveals_nothing(org, auth, client):
+    auth.login("worker1")
+    mine = visit_item(org["worker"].grids[0].id)
+    push(auth, mine)
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("worker2")
+    theirs = visit_item(org["worker_other"].grids[0].id, mine["id"])
+    result = push(auth, theirs, device_id="phone-2")[0]
+    assert result["status"] == "conflict" and "server" not in result
+
+
+def test_an_item_for_a_grid_outside_the_workers_scope_is_forbidden(org, grid, worker):
+    other = org["worker_other"].grids[0].id
+    results = push(worker, visit_item(other), visit_item(999_999), visit_item(grid))
+    assert [r["status"] for r in results] == ["forbidden", "forbidden", "accepted"]
+    assert results[0]["error"]["code"] == "forbidden"
+    assert count(Submission) == 1
+
+
+def test_an_admin_naming_a_grid_that_does_not_exist_gets_a_field_error(org, auth):
+    auth.login("admin1")
+    result = push(auth, visit_item(999_999))[0]
+    assert result["status"] == "rejected" and "grid_id" in result["error"]["fields"]
+
+
+def test_an_item_naming_a_photo_not_uploaded_waits_for_it(grid, worker):
+    photo = jpeg_bytes()
+    sha = hashlib.sha256(photo).hexdigest()
+    answers = visit_answers(visit_photos=[sha])
+    item = visit_item(grid, photos=[sha], payload={"grid_id": grid, "answers": answers})
+    assert push(worker, item)[0] == {"id": item["id"], "status": "missing_photos", "missing": [sha]}
+    assert count(Submission) == 0
+    put = worker.put(f"/api/v1/photos/{sha}", data=photo, content_type="image/jpeg")
+    assert put.status_code == 201
+    assert push(worker, item)[0]["status"] == "accepted"
+    links = db.session.execute(select(submission_photo.c.sha256, submission_photo.c.position)).all()
+    assert links == [(sha, 0)]
+
+
+def test_a_photo_named_only_in_the_answers_is_waited_for_too(grid, worker):
+    sha = hashlib.sha256(b"elsewhere").hexdigest()
+    item = visit_item(grid, payload={"grid_id": grid, "answers": visit_answers(visit_photos=[sha])})
+    assert push(worker, item)[0]["missing"] == [sha]
+
+
+def test_a_session_expired_mid_sync_is_401_and_changes_nothing(org, grid, worker):
+    assert push(worker, visit_item(grid))[0]["status"] == "accepted"
+    org["worker"].end_sessions()  # e.g. an admin reset the password between two batches
+    db.session.commit()
+    response = worker.post(PUSH, json={"device_id": "phone-1", "items": [visit_item(grid)]})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert count(Submission) == 1
+
+
+@pytest.fixture
+def exploding_item(app):
+    """A database trigger that fails the insert of one chosen id: a fault the validator cannot see."""
+    item_id = uuid.uuid4()
+    postgres = db.engine.dialect.name == "postgresql"
+    with db.engine.begin() as conn:
+        if postgres:
+            conn.execute(
+                text(
+                    "CREATE FUNCTION explode() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.id = '{item_id}' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ "
+                    "LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(
+                text(
+                    "CREATE TRIGGER explode BEFORE INSERT ON submission FOR EACH ROW EXECUTE FUNCTION explode()"
+                )
+            )
+        else:
+            conn.execute(
+                text(
+                    "CREATE TRIGGER explode BEFORE INSERT ON submission "
+                    f"WHEN NEW.id = '{item_id.hex}' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+                )
+            )
+    yield str(item_id)
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER explode ON submission" if postgres else "DROP TRIGGER explode"))
+        if postgres:
+            conn.execute(text("DROP FUNCTION explode()"))
+
+
+def test_one_item_failing_in_the_database_does_not_block_the_others(grid, worker, exploding_item):
+    batch = [visit_item(grid), visit_item(grid, exploding_item), visit_item(grid)]
+    results = push(worker, *batch)
+    assert [r["status"] for r in results] == ["accepted", "rejected", "accepted"]
+    assert results[1]["error"]["code"] == "store_failed"
+    stored = set(db.session.scalars(select(Submission.id)))
+    assert stored == {uuid.UUID(batch[0]["id"]), uuid.UUID(batch[2]["id"])}
+    # Their feed rows committed with them; the failed item left none.
+    assert count(SyncChange) == 1 + 2  # the template's, then the two visits'
+
+
+def test_a_mixed_batch_is_answered_in_order(org, grid, worker):
+    stored = visit_item(grid)
+    push(worker, stored)
+    batch = [
+        visit_item(grid),
+        stored,
+        visit_item(grid, kind="nope"),
+        visit_item(org["worker_other"].grids[0].id),
+        visit_item(grid, photos=["a" * 64]),
+        visit_item(grid, stored["id"], payload={"grid_id": grid, "answers": visit_answers(notes="x")}),
+    ]
+    results = push(worker, *batch)
+    assert [r["id"] for r in results] == [i["id"] for i in batch]
+    assert [r["status"] for r in results] == [
+        "accepted",
+        "duplicate",
+        "rejected",
+        "forbidden",
+        "missing_photos",
+        "conflict",
+    ]
+
+
+def test_english_messages_when_the_phone_asks(grid, worker):
+    response = worker.post(
+        PUSH,
+        json={"device_id": "phone-1", "items": [visit_item(grid, kind="nope")]},
+        headers={"Accept-Language": "en"},
+    )
+    assert "Unknown kind" in response.get_json()["results"][0]["error"]["fields"]["kind"][0]
