@@ -10,10 +10,15 @@ __all__ = ["db", "init_app"]
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite's own BEGIN handling stays on purpose: it starts a transaction at the first
+    # write, so concurrent requests queue on busy_timeout instead of failing to upgrade a read
+    # snapshot. The price: a SAVEPOINT must not be a transaction's first statement, so code
+    # that nests (the sync push) writes something first.
     # WAL lets the app read while a sync push writes; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL is durable across app crashes
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

@@ -81,8 +81,16 @@ class LiveServer:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
-                 "server:create_app()"],
+                [
+                    str(gunicorn),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    "1",
+                    "--threads",
+                    "4",
+                    "server:create_app()",
+                ],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -187,8 +195,23 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.wait_for_url(base_url + "/")
 
 
+def wait_until(page, expression: str, timeout: float = 20.0, arg=None):
+    """Poll a page expression until it is truthy.
+
+    page.evaluate goes through DevTools, which the app's CSP (no eval) allows; Playwright's
+    wait_for_function compiles its predicate inside the page, which that CSP forbids.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for: {expression}")
+        time.sleep(0.2)
+
+
 def wait_for_offline_ready(page) -> None:
     """Wait until the service worker controls the page and has precached the shell."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                           timeout=20000)
-    page.evaluate("navigator.serviceWorker.ready")
+    wait_until(page, "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")

@@ -1,6 +1,6 @@
 """The app shell in Chromium: log in, lose the server, cold-start offline; update on the user's word."""
 
-from tests.e2e.conftest import login, wait_for_offline_ready
+from tests.e2e.conftest import login, wait_for_offline_ready, wait_until
 
 
 def test_worker_cold_starts_the_app_with_the_server_unreachable(server, phone):
@@ -56,5 +56,5 @@ def test_new_version_is_announced_and_loads_only_on_the_users_word(server, phone
     page.goto(server.url + "/me")
     page.get_by_text("有新版本，点击更新").click()
     page.get_by_role("button", name="立即更新").click(timeout=5000)
-    page.wait_for_function("window.__notReloaded === undefined", timeout=20000)
+    wait_until(page, "() => window.__notReloaded === undefined")
     page.get_by_text("worker", exact=True).first.wait_for()
