@@ -11,6 +11,7 @@ import { startServiceWorker } from './pwa'
 import { router } from './router'
 import { useAuthStore } from './stores/auth'
 import { useNetworkStore } from './stores/network'
+import { initSync, startSync, syncNow } from './sync'
 import './styles.css'
 
 const app = createApp(App)
@@ -20,18 +21,28 @@ app.use(pinia)
 const auth = useAuthStore(pinia)
 const network = useNetworkStore(pinia)
 
+/** The server said 401 (an API call or a sync run): log in again; nothing on the phone is lost. */
+function sessionExpired(): void {
+  auth.markExpired()
+  const current = router.currentRoute.value
+  if (!current.meta.public) {
+    void router.replace({ name: 'login', query: { redirect: current.fullPath } })
+  }
+}
+
 api.configure({
   csrfToken: () => auth.csrfToken,
   language: acceptLanguage,
   onReachable: () => network.reportReachable(),
   onNetworkError: () => network.reportNetworkError(),
-  onUnauthorized: () => {
-    auth.markExpired()
-    const current = router.currentRoute.value
-    if (!current.meta.public) {
-      void router.replace({ name: 'login', query: { redirect: current.fullPath } })
-    }
-  },
+  onUnauthorized: sessionExpired,
+})
+
+initSync({
+  getOwner: () => auth.user?.username ?? null,
+  getCsrfToken: () => auth.csrfToken,
+  getLanguage: acceptLanguage,
+  onAuthRequired: sessionExpired,
 })
 
 // Vant's own words (dialog buttons, pull-to-refresh) follow the app's language.
@@ -52,3 +63,12 @@ app.mount('#app')
 void auth.refresh()
 network.watch(api)
 startServiceWorker()
+// The outbox loads after the first screen; queued records start moving at once.
+startSync()
+// The health check saw the server again: don't wait for the backoff timer.
+watch(
+  () => network.offline,
+  (offline, wasOffline) => {
+    if (wasOffline && !offline) syncNow('online')
+  },
+)

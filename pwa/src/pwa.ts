@@ -11,11 +11,30 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000
 
 let updateSW: ((reloadPage?: boolean) => Promise<void>) | null = null
 
+const DEFERRED_KEY = 'gw.updateLater'
+
+function deferredThisSession(): boolean {
+  try {
+    return globalThis.sessionStorage?.getItem(DEFERRED_KEY) === '1'
+  } catch {
+    return false
+  }
+}
+
+function deferForSession(): void {
+  try {
+    globalThis.sessionStorage?.setItem(DEFERRED_KEY, '1')
+  } catch {
+    // Not remembered: the next reload asks once more, which is harmless.
+  }
+}
+
 export function startServiceWorker(): void {
   updateSW = registerSW({
     onNeedRefresh() {
       updateWaiting.value = true
-      void promptUpdate()
+      // After 「稍后」 a reload does not ask again in this session: 我的 keeps offering it.
+      if (!deferredThisSession()) void promptUpdate()
     },
     onOfflineReady() {
       void import('./feedback').then(({ toast }) => toast(t('app.offlineReady')))
@@ -39,7 +58,10 @@ export async function promptUpdate(): Promise<void> {
     cancelText: t('app.updateLater'),
   })
   // 「稍后」 keeps the current version running; 我的 offers the update again.
-  if (!accepted) return
+  if (!accepted) {
+    deferForSession()
+    return
+  }
   // registerSW reloads only when this page started under an older worker; after a first
   // install in the same session it would not, so reload ourselves once the new one takes over.
   navigator.serviceWorker?.addEventListener('controllerchange', () => window.location.reload(), {

@@ -19,6 +19,26 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     { path: '/', name: 'home', component: HomePage, meta: { tabbar: true } },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tabbar: true } },
+    { path: '/outbox', name: 'outbox', component: () => import('./pages/OutboxPage.vue'), meta: { tabbar: true } },
+    {
+      path: '/outbox/:id/edit',
+      name: 'outbox-fix',
+      component: () => import('./pages/FormEntryPage.vue'),
+      props: (route) => ({ itemId: String(route.params.id) }),
+    },
+    {
+      path: '/visit/new',
+      name: 'visit-new',
+      component: () => import('./pages/FormEntryPage.vue'),
+      props: { templateKey: 'household_visit' },
+    },
+    // Any template by key (the field-work forms use the same page).
+    {
+      path: '/forms/:key/new',
+      name: 'form-new',
+      component: () => import('./pages/FormEntryPage.vue'),
+      props: (route) => ({ templateKey: String(route.params.key) }),
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })

@@ -1,8 +1,15 @@
 // The service worker: the precached app shell, SPA navigations offline, updates on the user's word.
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { runSyncInWorker, SYNC_TAG } from '../src/outbox'
 
 declare let self: ServiceWorkerGlobalScope
+
+/** Background Sync's event (not in TypeScript's WebWorker lib: Chromium-only API). */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string
+  readonly lastChance: boolean
+}
 
 // Every built file, revisioned by hash: a cold start works with no network.
 precacheAndRoute(self.__WB_MANIFEST)
@@ -24,5 +31,12 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim())
 })
 
-// Later issues add here: 'push' (show the task/case notification), 'notificationclick'
-// (focus or open the app at the payload's URL), and 'sync' (Background Sync: run the outbox).
+// Background Sync: the browser wakes us when the network returns, even with the app closed.
+// The outbox run uses the session the page saved; a failed run rejects, so the browser retries.
+self.addEventListener('sync', (event) => {
+  const sync = event as SyncEvent
+  if (sync.tag === SYNC_TAG) sync.waitUntil(runSyncInWorker({ appVersion: __APP_VERSION__ }))
+})
+
+// Later issues add here: 'push' (show the task/case notification) and 'notificationclick'
+// (focus or open the app at the payload's URL).

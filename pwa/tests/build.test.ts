@@ -81,6 +81,11 @@ describe('built service worker', () => {
     expect(swSource).toMatch(/denylist:\[\/\^\\\/api\\\/\/\]/)
     expect(swSource).toContain('SKIP_WAITING')
   })
+
+  it('runs the outbox on Background Sync', () => {
+    expect(swSource).toMatch(/addEventListener\([`'"]sync[`'"]/)
+    expect(swSource).toContain('gridwalk-sync')
+  })
 })
 
 describe('web app manifest', () => {
@@ -133,13 +138,17 @@ describe('CSP default-src self', () => {
 })
 
 describe('first screen', () => {
-  it('does not load the supervisor, handler, admin or 我的 screens', () => {
+  it('does not load the supervisor, handler, admin, 我的, form or 待同步 screens', () => {
     const firstScreen = [...staticClosure(viteManifest)]
-    const lazy = ['SupervisorHome', 'HandlerHome', 'AdminHome', 'MePage']
+    const lazy = ['SupervisorHome', 'HandlerHome', 'AdminHome', 'MePage', 'FormEntryPage', 'OutboxPage']
     for (const name of lazy) {
       const chunk = Object.values(viteManifest).find((c) => c.file.includes(`/${name}-`))
       expect(chunk, name).toBeDefined()
       expect(firstScreen, name).not.toContain(chunk!.file)
+    }
+    // The outbox (IndexedDB, sync engine) loads just after the first screen, not with it.
+    for (const file of firstScreen.filter((f) => f.endsWith('.js'))) {
+      expect(read(file), file).not.toContain('gridwalk-sync')
     }
     // index.html preloads exactly that closure.
     const loaded = referencedUrls(indexHtml).filter((url) => url.startsWith('assets/'))

@@ -1,7 +1,9 @@
 // Who is logged in: the user and CSRF token, persisted so a cold start offline still knows.
 import { defineStore } from 'pinia'
 import { api, ApiError } from '../api'
+import { t } from '../i18n'
 import { readJson, removeKey, removePrefix, writeJson } from '../storage'
+import { askPersistence, sessionEnded, sessionStarted, unsyncedCount } from '../sync'
 
 export type Role = 'worker' | 'supervisor' | 'handler' | 'admin'
 
@@ -56,11 +58,17 @@ export const useAuthStore = defineStore('auth', {
   actions: {
     adopt(answer: SessionAnswer): void {
       if (this.user && this.user.id !== answer.user.id) removePrefix(SCREEN_CACHE_PREFIX)
+      // The outbox hears of a new session, not of every background /auth/me that confirms the old one.
+      const changed =
+        this.sessionExpired ||
+        this.user?.username !== answer.user.username ||
+        this.csrfToken !== answer.csrf_token
       this.user = answer.user
       this.csrfToken = answer.csrf_token
       this.sessionExpired = false
       writeJson(USER_KEY, answer.user)
       writeJson(CSRF_KEY, answer.csrf_token)
+      if (changed) sessionStarted(answer.user.username, answer.csrf_token)
     },
 
     async login(username: string, password: string, remember: boolean): Promise<User> {
@@ -71,6 +79,7 @@ export const useAuthStore = defineStore('auth', {
         { allowUnauthorized: true },
       )
       this.adopt(answer)
+      askPersistence()
       return answer.user
     },
 
@@ -89,11 +98,27 @@ export const useAuthStore = defineStore('auth', {
     },
 
     /**
-     * Ask before logging out. Later: warn when the outbox still holds unsynced records
-     * (they survive logout, but the worker should know they are waiting).
+     * Ask before logging out. With unsynced records the question says so: they stay on the
+     * phone for this worker and sync after the next login, but the worker should know.
      */
     async confirmLogout(): Promise<boolean> {
-      return true
+      const owner = this.user?.username
+      let waiting = 0
+      try {
+        waiting = owner ? await unsyncedCount(owner) : 0
+      } catch {
+        // Storage unreadable: fall back to the plain question rather than block logout.
+      }
+      const { confirm } = await import('../feedback')
+      if (waiting > 0) {
+        return confirm({
+          title: t('me.logoutUnsyncedTitle'),
+          message: t('me.logoutUnsynced', { n: waiting }),
+          confirmText: t('me.logout'),
+          cancelText: t('common.cancel'),
+        })
+      }
+      return confirm({ message: t('me.logoutConfirm') })
     },
 
     /** End the session on the server first: offline, the cookie would outlive a local logout. */
@@ -110,6 +135,7 @@ export const useAuthStore = defineStore('auth', {
       removeKey(USER_KEY)
       removeKey(CSRF_KEY)
       removePrefix(SCREEN_CACHE_PREFIX)
+      sessionEnded()
     },
   },
 })
