@@ -192,7 +192,8 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.get_by_placeholder("用户名").fill(username)
     page.get_by_placeholder("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base_url + "/")
+    # Generous: on a loaded two-core CI machine the first visit also installs the worker.
+    page.wait_for_url(base_url + "/", timeout=60000)
 
 
 def wait_until(page, expression: str, timeout: float = 20.0, arg=None):
@@ -201,9 +202,17 @@ def wait_until(page, expression: str, timeout: float = 20.0, arg=None):
     page.evaluate goes through DevTools, which the app's CSP (no eval) allows; Playwright's
     wait_for_function compiles its predicate inside the page, which that CSP forbids.
     """
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout
     while True:
-        value = page.evaluate(expression, arg)
+        try:
+            value = page.evaluate(expression, arg)
+        except PlaywrightError as error:
+            # A reload or navigation we are waiting for replaces the page's context mid-poll.
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

@@ -89,6 +89,9 @@ def test_three_offline_visits_reach_the_server_exactly_once(server, phone, tmp_p
     wait_until(page, ALL_DONE, timeout=60)
     assert count_rows(server, "SELECT count(*) FROM submission") == 3
     assert count_rows(server, "SELECT count(*) FROM photo") == 1
+    # Nothing is left waiting: the home's 待同步 card counts zero.
+    page.goto(server.url + "/")
+    assert page.get_by_test_id("pending-count").get_attribute("data-count") == "0"
 
     # Replaying the very same push changes nothing on the server.
     assert pushes, "the app never pushed"
