@@ -56,6 +56,11 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     TIMEZONE = "Asia/Shanghai"
 
+    # Welfare visits: days between visits per care tier (domain README: weekly, monthly, quarterly).
+    WELFARE_VISIT_INTERVAL_DAYS = {"high": 7, "key": 30, "general": 90}
+    # None: the default care-tier rules of server/register/care.py (a list of rules replaces them).
+    CARE_TIER_RULES: list | None = None
+
     API_TITLE = "Gridwalk 网格通 API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -63,6 +68,49 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
 
     SEED_DEMO_ALLOWED = True
+
+    # ---- Photos (server/photos): upload caps, orphan age, storage backend ----------------
+    # Phones send ≤ 1600 px JPEGs of a few hundred kB; the caps leave room for an unscaled
+    # camera photo the browser could not convert (HEIC). 50 MP lets a 48 MP iPhone shot through.
+    PHOTO_MAX_BYTES = int(_env("PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+    PHOTO_MAX_PIXELS = int(_env("PHOTO_MAX_PIXELS", "50000000"))
+    # Uploaded but used by no record after this long: removed by `flask photos prune`.
+    PHOTO_ORPHAN_HOURS = float(_env("PHOTO_ORPHAN_HOURS", "72"))
+    PHOTO_STORAGE = _env("PHOTO_STORAGE", "local")  # local (PHOTOS_DIR) | s3
+    S3_ENDPOINT_URL: str | None = _env("S3_ENDPOINT_URL")  # e.g. http://minio:9000; unset = AWS
+    S3_BUCKET: str | None = _env("S3_BUCKET")
+    S3_PREFIX = _env("S3_PREFIX", "photos/")
+    S3_REGION = _env("S3_REGION", _env("AWS_REGION", _env("AWS_DEFAULT_REGION", "us-east-1")))
+    S3_ACCESS_KEY_ID: str | None = _env("S3_ACCESS_KEY_ID", _env("AWS_ACCESS_KEY_ID"))
+    S3_SECRET_ACCESS_KEY: str | None = _env("S3_SECRET_ACCESS_KEY", _env("AWS_SECRET_ACCESS_KEY"))
+    S3_ADDRESSING_STYLE = _env("S3_ADDRESSING_STYLE", "path")  # path suits MinIO; virtual for AWS
+    # ---- end of photo settings ------------------------------------------------------------
+
+    # ---- Web Push (server/push): VAPID keys, delivery queue, retries ---------------------
+    # Keys: VAPID_PRIVATE_KEY (PEM, or base64url of the raw 32-byte key) from the environment;
+    # unset, they are generated once into instance/vapid_private.pem (never in production,
+    # where every host must sign with the same key). VAPID_PUBLIC_KEY, when set, must match.
+    VAPID_PRIVATE_KEY: str | None = _env("VAPID_PRIVATE_KEY")
+    VAPID_PUBLIC_KEY: str | None = _env("VAPID_PUBLIC_KEY")
+    VAPID_GENERATE_KEYS = True
+    # The contact push services write to about our traffic (a mailto: or https: URL).
+    VAPID_SUBJECT = _env("VAPID_SUBJECT", "mailto:ops@example.invalid")
+    # With REDIS_URL: the RQ queue `flask push-worker` serves; without: threads in each app process.
+    PUSH_QUEUE_NAME = _env("PUSH_QUEUE_NAME", "push")
+    PUSH_THREADS = int(_env("PUSH_THREADS", "4"))
+    PUSH_TIMEOUT_SECONDS = float(_env("PUSH_TIMEOUT_SECONDS", "10"))
+    # 429 and 5xx: tries in all, first wait (doubling), longest wait (Retry-After included).
+    PUSH_MAX_ATTEMPTS = int(_env("PUSH_MAX_ATTEMPTS", "4"))
+    PUSH_RETRY_BASE_SECONDS = float(_env("PUSH_RETRY_BASE_SECONDS", "1"))
+    PUSH_RETRY_MAX_SECONDS = float(_env("PUSH_RETRY_MAX_SECONDS", "60"))
+    # A phone or two and a desk browser per person; the oldest goes when a user passes this.
+    PUSH_MAX_SUBSCRIPTIONS_PER_USER = int(_env("PUSH_MAX_SUBSCRIPTIONS_PER_USER", "10"))
+    # http://localhost endpoints (dev and tests); production takes https:// only.
+    PUSH_ALLOW_LOCALHOST = True
+    # Comma-separated host suffixes a push endpoint may have (e.g. "fcm.googleapis.com,
+    # push.services.mozilla.com,notify.windows.com,push.apple.com"); unset: any https host.
+    PUSH_ENDPOINT_HOSTS: str | None = _env("PUSH_ENDPOINT_HOSTS")
+    # ---- end of Web Push settings ---------------------------------------------------------
 
     @classmethod
     def prepare(cls) -> dict:
@@ -94,6 +142,10 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # A developer's PHOTO_STORAGE=s3 must never point the test suite at a real bucket.
+    PHOTO_STORAGE = "local"
+    # Push jobs of a test run never reach a developer's `flask push-worker` on the same Redis.
+    PUSH_QUEUE_NAME = "gridwalk-test-push"
 
 
 class ProductionConfig(Config):
@@ -103,6 +155,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env("COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SEED_DEMO_ALLOWED = False
+    # Web Push: one VAPID key for all hosts (from the environment), https:// endpoints only.
+    VAPID_GENERATE_KEYS = False
+    PUSH_ALLOW_LOCALHOST = False
 
     @classmethod
     def prepare(cls) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
@@ -10,29 +10,54 @@ from server.errors import ApiError
 from server.extensions import db
 from server.i18n import msg
 from server.photos import service
-from server.photos.schemas import PhotoSchema
+from server.photos.schemas import PhotoQuerySchema, PhotoSchema
+from server.photos.store import init_store
 from server.security import raw_body
 
 bp = Blueprint("photos", __name__, url_prefix="/api/v1/photos", description="Photos by SHA-256")
+# A wrong PHOTO_STORAGE or a missing S3_BUCKET stops the app at startup, not at the first upload.
+bp.record_once(lambda state: init_store(state.app))
+
+# The URL names content that never changes; `private`: only the browser that was allowed may keep it.
+CACHE_CONTROL = "private, max-age=31536000, immutable"
+# Phones send photos with whatever type they guess (HEIC often has none): the bytes decide,
+# but a JSON or form body sent here by mistake gets a plain answer instead of a hash mismatch.
+ACCEPTED_BODY_TYPES = ("", "application/octet-stream")
 
 
 @bp.route("/<sha256>", methods=["GET"])
 @login_required
-def get(sha256: str):
-    """The photo's bytes; HEAD answers 200 when the server has it (and the caller may see it), else 404."""
+@bp.arguments(PhotoQuerySchema, location="query", as_kwargs=True)
+@bp.doc(
+    responses={
+        "200": {"description": "The JPEG", "content": {"image/jpeg": {}}},
+        "304": {"description": "The copy the browser holds is current"},
+        "404": {"description": "No such photo, or not the caller's to see"},
+    }
+)
+def get(sha256: str, size: str = "full"):
+    """The photo (?size=full, ≤ 2048 px) or its thumbnail (?size=thumb, 320 px), as JPEG.
+
+    HEAD answers 200 when the server has it and the caller may see it, else 404: the sync
+    engine asks before uploading, and the uploader sees their own photo before any record uses it.
+    """
     photo = service.visible_photo_or_404(sha256, current_user)
+    etag = f"{photo.sha256}-{size}"
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": CACHE_CONTROL,
+        "Content-Disposition": f'inline; filename="{photo.sha256[:16]}-{size}.jpg"',
+    }
+    if request.if_none_match.contains_weak(etag):
+        return current_app.response_class(status=304, headers=headers)
     if request.method == "HEAD":
-        # The sync engine asks this for every photo: answer from the row, never open the file.
-        response = current_app.response_class(status=200, mimetype=photo.content_type)
-        response.headers["Content-Length"] = str(photo.bytes)
+        # Answered from the row, never from storage: the sync engine asks this for every photo.
+        response = current_app.response_class(status=200, mimetype=photo.content_type, headers=headers)
+        if size == "full":
+            response.headers["Content-Length"] = str(photo.bytes)
         return response
-    response = send_file(
-        service.open_photo(photo), mimetype=photo.content_type, conditional=False, max_age=None
-    )
-    # Content-addressed: these bytes never change under this URL.
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    response.headers["Content-Length"] = str(photo.bytes)
-    return response
+    data = service.read_variant(photo, size)
+    return current_app.response_class(data, status=200, mimetype=service.STORED_TYPE, headers=headers)
 
 
 @bp.route("/<sha256>", methods=["PUT"])
@@ -41,15 +66,19 @@ def get(sha256: str):
 @bp.response(201, PhotoSchema)
 @bp.alt_response(200, schema=PhotoSchema, description="The server already had this photo")
 def put(sha256: str):
-    """Upload a photo's raw bytes (image/jpeg, image/png or image/webp); a retry is harmless."""
+    """Upload a photo's raw bytes (JPEG, PNG, WebP or HEIC, told apart by content); a retry is harmless.
+
+    The server keeps a clean JPEG ≤ 2048 px and a 320 px thumbnail, never the upload itself.
+    """
     service.check_hash(sha256)
-    if not request.mimetype.startswith("image/"):
+    mimetype = request.mimetype or ""
+    if not (mimetype.startswith("image/") or mimetype in ACCEPTED_BODY_TYPES):
         raise ApiError(
             415,
             "unsupported_media_type",
             msg(
-                "照片请以图片类型上传 (Content-Type: image/jpeg)",
-                "Send the photo as an image (Content-Type: image/jpeg)",
+                "请直接上传照片文件的字节 (Content-Type: image/jpeg)",
+                "Send the photo's raw bytes (Content-Type: image/jpeg)",
             ),
         )
     if (request.content_length or 0) > service.max_bytes():

@@ -1,42 +1,46 @@
-"""Checking and storing uploaded photos, and who may see one. The caller commits."""
+"""Checking and storing uploaded photos, who may see one, and pruning orphans.
+
+The caller commits, except in `prune_orphans`, which commits one photo at a time.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
+import logging
 import re
-import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
-from sqlalchemy import exists, insert, or_, select
+from sqlalchemy import ColumnElement, delete, exists, false, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from server.auth.models import User
 from server.auth.scope import Scope
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.i18n import msg
+from server.photos import pipeline
 from server.photos.models import Photo
-from server.photos.store import photo_key, photo_store
+from server.photos.store import VARIANTS, LocalPhotoStore, PhotoMissing, StoredVariant, photo_store
 from server.submissions.models import Submission, submission_photo
+from server.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 DEFAULT_MAX_BYTES = 15 * 1024 * 1024
-# Phones send ≤ 1600 px photos; 40 MP still lets an unscaled camera shot through.
-DEFAULT_MAX_PIXELS = 40_000_000
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    content_type: str
-    width: int
-    height: int
+STORED_TYPE = "image/jpeg"
 
 
 def max_bytes() -> int:
     return int(current_app.config.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_pixels() -> int:
+    return int(current_app.config.get("PHOTO_MAX_PIXELS", pipeline.DEFAULT_MAX_PIXELS))
 
 
 def check_hash(sha256: str) -> str:
@@ -51,56 +55,35 @@ def check_hash(sha256: str) -> str:
 
 
 def too_large() -> ApiError:
-    limit_mb = max_bytes() // (1024 * 1024)
+    limit = max_bytes()
+    shown = f"{limit / 1024 / 1024:.3g} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
     return ApiError(
-        413,
-        "photo_too_large",
-        msg(f"照片太大（上限 {limit_mb} MB）", f"The photo is too large (limit {limit_mb} MB)"),
+        413, "photo_too_large", msg(f"照片太大（上限 {shown}）", f"The photo is too large (limit {shown})")
     )
 
 
-def inspect_image(data: bytes) -> ImageInfo:
-    """Decode the bytes fully: a JPEG, PNG or WebP within the pixel cap, or an ApiError."""
-    max_pixels = int(current_app.config.get("PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
-    too_many = ApiError(
-        422,
-        "image_too_large",
-        msg("图片像素过多，请缩小后再传", "The image has too many pixels; scale it down"),
-    )
+def process(data: bytes) -> pipeline.Processed:
+    """Run the image pipeline; its refusals become the JSON error envelope."""
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between its cap and twice it; a bomb is refused either way.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format not in FORMATS:
-                    raise ApiError(
-                        415,
-                        "unsupported_image_format",
-                        msg(
-                            "只支持 JPEG、PNG、WebP 格式的照片", "Only JPEG, PNG and WebP photos are accepted"
-                        ),
-                    )
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise too_many
-                image.load()
-                return ImageInfo(FORMATS[image.format], width, height)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise too_many from None
-    except UnidentifiedImageError:
-        raise ApiError(415, "not_an_image", msg("这不是图片文件", "This is not an image file")) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        raise ApiError(
-            422, "broken_image", msg("图片已损坏或不完整，请重新拍摄", "The image is damaged or incomplete")
-        ) from None
+        return pipeline.process(data, max_pixels=max_pixels())
+    except pipeline.PhotoRejected as exc:
+        raise _api_error(exc) from None
+
+
+def _api_error(rejected: pipeline.PhotoRejected) -> ApiError:
+    return ApiError(rejected.status, rejected.code, msg(rejected.zh, rejected.en))
 
 
 def store_photo(sha256: str, data: bytes, uploader: User) -> tuple[Photo, bool]:
-    """Check and keep a photo; returns (photo, created). Already stored: (photo, False).
+    """Check, convert and keep a photo; returns (photo, created). Already stored: (photo, False).
 
-    Two uploads of one photo at once both succeed: the second row insert is skipped.
+    The key stays the SHA-256 of the *uploaded* bytes: that is the address the phone computed.
+    Nothing is stored unless the whole pipeline succeeded. Two uploads of one photo at once both
+    succeed: they write identical files and the second row insert is skipped.
     """
     check_hash(sha256)
+    if not data:
+        raise _api_error(pipeline.empty())  # before the hash check: "0 bytes" says more
     if len(data) > max_bytes():
         raise too_large()
     if hashlib.sha256(data).hexdigest() != sha256:
@@ -112,18 +95,23 @@ def store_photo(sha256: str, data: bytes, uploader: User) -> tuple[Photo, bool]:
                 "The bytes do not match the hash; send them again",
             ),
         )
+    store = photo_store()
     existing = db.session.get(Photo, sha256)
-    if existing is not None:
+    if existing is not None and store.exists(sha256, "full"):
         return existing, False
-    info = inspect_image(data)
-    # Same bytes, same file: a concurrent upload writing it too is harmless.
-    photo_store().put(photo_key(sha256, info.content_type), data)
+    processed = process(data)
+    # The full variant last: its presence means the photo is complete (see the check above).
+    store.put(sha256, "thumb", processed.thumb)
+    store.put(sha256, "full", processed.full)
+    if existing is not None:
+        log.warning("photo %s had a row but no stored file; stored again from a re-upload", sha256)
+        return existing, False
     row = {
         "sha256": sha256,
-        "content_type": info.content_type,
-        "bytes": len(data),
-        "width": info.width,
-        "height": info.height,
+        "content_type": STORED_TYPE,
+        "bytes": len(processed.full),
+        "width": processed.width,
+        "height": processed.height,
         "uploader_id": uploader.id,
     }
     created = _insert_if_absent(row)
@@ -152,21 +140,39 @@ def existing_hashes(hashes: set[str]) -> set[str]:
     return set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(hashes))))
 
 
-def may_see(photo: Photo, user: User) -> bool:
-    """The uploader, or anyone whose scope holds a submission that uses the photo."""
-    if photo.uploader_id == user.id:
-        return True
-    scope = Scope.of(user)
-    used = select(submission_photo.c.submission_id).join(
-        Submission, Submission.id == submission_photo.c.submission_id
+# ---- who may see a photo ------------------------------------------------------------------
+
+
+def _used_by_submissions_in_scope(sha256: str, user: User, scope: Scope) -> ColumnElement[bool]:
+    """A submission in the user's grids (or their own) uses the photo."""
+    used = (
+        select(submission_photo.c.submission_id)
+        .join(Submission, Submission.id == submission_photo.c.submission_id)
+        .where(submission_photo.c.sha256 == sha256)
     )
-    used = used.where(submission_photo.c.sha256 == photo.sha256)
     if not scope.everything:
         visible = Submission.author_id == user.id
         if scope.grid_ids:
             visible = or_(visible, Submission.grid_id.in_(scope.grid_ids))
         used = used.where(visible)
-    return bool(db.session.scalar(select(exists(used))))
+    return exists(used)
+
+
+PhotoRule = Callable[[str, User, Scope], ColumnElement[bool]]
+
+# Each rule says "a record this user may see uses the photo"; any one is enough. Handlers have
+# no grids, so today they see only their own uploads: the cases issue appends a rule here for
+# photos of cases (and case events) dispatched to the handler's department.
+PHOTO_VISIBILITY: list[PhotoRule] = [_used_by_submissions_in_scope]
+
+
+def may_see(photo: Photo, user: User) -> bool:
+    """The uploader, or anyone whose scope holds a record that uses the photo."""
+    if photo.uploader_id == user.id:
+        return True
+    scope = Scope.of(user)
+    rules = [rule(photo.sha256, user, scope) for rule in PHOTO_VISIBILITY] or [false()]
+    return bool(db.session.scalar(select(or_(*rules))))
 
 
 def visible_photo_or_404(sha256: str, user: User) -> Photo:
@@ -178,6 +184,100 @@ def visible_photo_or_404(sha256: str, user: User) -> Photo:
     return photo
 
 
-def open_photo(photo: Photo):
-    """A binary stream of the stored bytes."""
-    return photo_store().open(photo_key(photo.sha256, photo.content_type))
+def read_variant(photo: Photo, variant: str) -> bytes:
+    """The stored JPEG of one variant (≤ a few hundred kB); 404 when the file is gone."""
+    try:
+        with photo_store().open(photo.sha256, variant) as stream:
+            return stream.read()
+    except PhotoMissing:
+        # A row without its file is our fault (lost storage), but the phone can do nothing else.
+        log.error("photo %s has a row but no stored %s variant", photo.sha256, variant)
+        raise not_found() from None
+
+
+# ---- orphans ------------------------------------------------------------------------------
+
+
+def _used_by_a_submission(sha256: ColumnElement[str]) -> ColumnElement[bool]:
+    return exists(select(submission_photo.c.sha256).where(submission_photo.c.sha256 == sha256))
+
+
+PhotoReference = Callable[[ColumnElement[str]], ColumnElement[bool]]
+
+# Every table where a record keeps photos must be listed here, or `prune` would delete its
+# evidence. Cases and case events (after-photos) add their rule when they store photos.
+PHOTO_REFERENCES: list[PhotoReference] = [_used_by_a_submission]
+
+
+def in_use(sha256: ColumnElement[str]) -> ColumnElement[bool]:
+    """True where some record uses the photo."""
+    return or_(*(rule(sha256) for rule in PHOTO_REFERENCES))
+
+
+@dataclass
+class PruneReport:
+    """What one prune found and removed."""
+
+    orphans: int = 0  # photo rows no record used, with their files
+    files: int = 0  # stored files removed along with those rows
+    strays: int = 0  # stored files with no photo row at all
+    temp_files: int = 0  # half-written temp files of crashed uploads (local disk)
+    kept_in_use: int = 0  # candidates a record started using while we pruned
+
+
+def prune_orphans(older_than: timedelta, dry_run: bool = False, now: datetime | None = None) -> PruneReport:
+    """Remove photos no record uses that were uploaded before `now - older_than`.
+
+    One photo at a time, each in its own transaction: the DELETE itself re-checks that no record
+    uses the photo, so a push that references it a moment before keeps it. The row goes first,
+    then the files: a crash in between leaves stray files, which the next run removes.
+    """
+    cutoff = (now or utcnow()) - older_than
+    store = photo_store()
+    report = PruneReport()
+    unused = ~in_use(Photo.sha256)
+    candidates = list(db.session.scalars(select(Photo.sha256).where(Photo.created_at < cutoff, unused)))
+    db.session.rollback()  # end the read transaction: each deletion is its own
+    for sha256 in candidates:
+        if dry_run:
+            report.orphans += 1
+            report.files += sum(store.exists(sha256, v) for v in VARIANTS)
+            continue
+        try:
+            deleted = db.session.execute(delete(Photo).where(Photo.sha256 == sha256, unused)).rowcount
+            db.session.commit()
+        except IntegrityError:  # a record referenced it between our check and the delete
+            db.session.rollback()
+            deleted = 0
+        if not deleted:
+            report.kept_in_use += 1
+            continue
+        report.orphans += 1
+        for variant in VARIANTS:
+            if store.exists(sha256, variant):
+                store.delete(sha256, variant)
+                report.files += 1
+    _prune_strays(store, cutoff, dry_run, report)
+    if isinstance(store, LocalPhotoStore) and not dry_run:
+        report.temp_files = store.remove_stale_temp_files(cutoff)
+    return report
+
+
+def _prune_strays(store, cutoff: datetime, dry_run: bool, report: PruneReport) -> None:
+    """Files older than the cutoff whose photo row does not exist (checked 500 at a time)."""
+    old = (entry for entry in store.iter() if entry.modified < cutoff)
+    for batch in _batches(old, 500):
+        hashes = {entry.sha256 for entry in batch}
+        have = existing_hashes(hashes)
+        db.session.rollback()
+        for entry in batch:
+            if entry.sha256 in have:
+                continue
+            if not dry_run:
+                store.delete(entry.sha256, entry.variant)
+            report.strays += 1
+
+
+def _batches(entries: Iterator[StoredVariant], size: int) -> Iterator[list[StoredVariant]]:
+    while batch := list(islice(entries, size)):
+        yield batch
