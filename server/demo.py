@@ -104,3 +104,259 @@ def seed_forms() -> None:
     from server.forms.service import install_builtins
 
     install_builtins()
+
+
+# ---- the register: synthetic households and residents (all fictional, marked 演示数据) ----------
+
+DEMO_NOTE = "演示数据（虚构）"
+DEMO_REGION = "360103"  # 西湖区: every demo ID number says so
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN_MALE = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欢阳建国志文德福荣海成新春"
+GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀英华慧巧美娅淑惠珠翠雅芝玉萍红娥玲芬燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹"
+# Household make-up of an old city district: about 2.6 people each, about 20 % aged 60 or more.
+HOUSEHOLD_KINDS = (
+    ("elder_alone", 0.11),
+    ("elder_couple", 0.13),
+    ("single", 0.11),
+    ("couple", 0.15),
+    ("family", 0.50),
+)
+UNITS_PER_BUILDING, FLOORS, ROOMS_PER_FLOOR = 2, 6, 2
+
+
+class RegisterGenerator:
+    """Deterministic fictional households for one grid: same grid code and seed, same people."""
+
+    def __init__(self, grid_id: int, grid_code: str, grid_number: int, seed: int = 2026):
+        import random
+
+        self.rng = random.Random(f"{grid_code}:{seed}")
+        self.grid_id = grid_id
+        self.grid_number = grid_number
+
+    def _uuid(self):
+        import uuid
+
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def _name(self, gender: str, surname: str | None = None) -> str:
+        pool = GIVEN_MALE if gender == "male" else GIVEN_FEMALE
+        given = "".join(self.rng.choice(pool) for _ in range(self.rng.choice((1, 2, 2))))
+        return (surname or self.rng.choice(SURNAMES)) + given
+
+    def _birth(self, today, low: int, high: int):
+        from datetime import timedelta
+
+        age = self.rng.randint(low, high)
+        return today.replace(year=today.year - age - 1, month=1, day=1) + timedelta(
+            days=self.rng.randint(0, 364)
+        )
+
+    def _phone(self, share: float) -> str | None:
+        return f"138{self.rng.randrange(10**8):08d}" if self.rng.random() < share else None
+
+    def _members(self, kind: str, today) -> list[dict]:
+        """(gender, birth date, relation, tags) of one household's people, head first."""
+        rng = self.rng
+        gender = rng.choice(("male", "female"))
+        other = "female" if gender == "male" else "male"
+        if kind == "elder_alone":
+            return [
+                {
+                    "gender": gender,
+                    "born": self._birth(today, 65, 95),
+                    "relation": "head",
+                    "tags": ["living_alone"],
+                }
+            ]
+        if kind == "elder_couple":
+            return [
+                {
+                    "gender": gender,
+                    "born": self._birth(today, 60, 90),
+                    "relation": "head",
+                    "tags": ["empty_nest"],
+                },
+                {
+                    "gender": other,
+                    "born": self._birth(today, 60, 88),
+                    "relation": "spouse",
+                    "tags": ["empty_nest"],
+                },
+            ]
+        if kind == "single":
+            return [{"gender": gender, "born": self._birth(today, 20, 59), "relation": "head", "tags": []}]
+        people = [
+            {"gender": gender, "born": self._birth(today, 28, 58), "relation": "head", "tags": []},
+            {"gender": other, "born": self._birth(today, 26, 56), "relation": "spouse", "tags": []},
+        ]
+        if kind == "family":
+            for _ in range(1 if rng.random() < 0.6 else 2):
+                people.append(
+                    {
+                        "gender": rng.choice(("male", "female")),
+                        "born": self._birth(today, 0, 25),
+                        "relation": "child",
+                        "tags": [],
+                    }
+                )
+            if rng.random() < 0.3:
+                people.append(
+                    {
+                        "gender": rng.choice(("male", "female")),
+                        "born": self._birth(today, 60, 90),
+                        "relation": "parent",
+                        "tags": [],
+                    }
+                )
+        return people
+
+    def _tags(self, person: dict, age: int, kind: str) -> list[str]:
+        rng = self.rng
+        tags = list(person["tags"])
+        if age >= 80:
+            tags.append("aged")
+        odds = (
+            ("disabled", 0.06 if age >= 60 else 0.01),
+            ("disabled_care", 0.05 if age >= 75 else 0.0),
+            ("low_income", 0.03),
+            ("extreme_hardship", 0.01),
+            ("lost_only_child", 0.02 if kind in ("elder_alone", "elder_couple") else 0.0),
+            ("special_care", 0.01),
+            ("military_family", 0.01 if kind == "family" else 0.0),
+            ("critical_illness", 0.01 if age >= 70 else 0.0),
+        )
+        tags.extend(tag for tag, chance in odds if rng.random() < chance)
+        return tags
+
+    def generate(self, households: int, now) -> tuple[list[dict], list[dict], list[dict]]:
+        """Rows for buildings, households and residents (ready for bulk insert)."""
+        from server.register.care import age_on, effective_tier
+        from server.register.idcard import make_id_number
+        from server.timeutil import local_date
+        from server.visits.schedule import next_due
+
+        rng = self.rng
+        today = local_date(now)
+        per_building = UNITS_PER_BUILDING * FLOORS * ROOMS_PER_FLOOR
+        kinds, weights = zip(*HOUSEHOLD_KINDS, strict=True)
+        buildings: list[dict] = []
+        household_rows: list[dict] = []
+        resident_rows: list[dict] = []
+        for n in range(households):
+            if n % per_building == 0:
+                number = len(buildings) + 1
+                buildings.append(
+                    {
+                        "id": self._uuid(),
+                        "grid_id": self.grid_id,
+                        "name": f"示例小区{number}栋",
+                        "address": f"示例路{self.grid_number}号示例小区{number}栋",
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            building = buildings[-1]
+            slot = n % per_building
+            unit = slot // (FLOORS * ROOMS_PER_FLOOR) + 1
+            floor = slot % (FLOORS * ROOMS_PER_FLOOR) // ROOMS_PER_FLOOR + 1
+            room = f"{floor}0{slot % ROOMS_PER_FLOOR + 1}"
+            kind = rng.choices(kinds, weights)[0]
+            surname = rng.choice(SURNAMES)
+            household_id = self._uuid()
+            people = self._members(kind, today)
+            for index, person in enumerate(people):
+                name = self._name(person["gender"], None if person["relation"] == "spouse" else surname)
+                age = age_on(person["born"], today)
+                tags = self._tags(person, age, kind)
+                status = rng.choices(("present", "away", "moved_out"), (0.95, 0.04, 0.01))[0]
+                sequence = rng.randrange(500) * 2 + (1 if person["gender"] == "male" else 0)
+                tier = effective_tier(person["born"], tags, status, None, today)
+                if index == 0:
+                    head_name = name
+                resident_rows.append(
+                    {
+                        "id": self._uuid(),
+                        "household_id": household_id,
+                        "grid_id": self.grid_id,
+                        "name": name,
+                        "gender": person["gender"],
+                        "birth_date": person["born"],
+                        # Children under 16 often have no card yet; everyone else does.
+                        "id_number": make_id_number(DEMO_REGION, person["born"], sequence)
+                        if age >= 16
+                        else None,
+                        "phone": self._phone(0.5 if 18 <= age < 60 else 0.25 if age >= 60 else 0.0),
+                        "relation": person["relation"],
+                        "status": status,
+                        "tags": tags,
+                        "care_tier": tier,
+                        "care_tier_override": None,
+                        "care_tier_reason": None,
+                        "last_visit_at": None,
+                        "last_contact_method": None,
+                        "not_reached_streak": 0,
+                        "major_change_at": None,
+                        "visit_flag": None,
+                        "next_visit_due": next_due(
+                            tier=tier, created_at=now, last_visit_at=None, major_change_at=None
+                        ),
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                        "updated_by": None,
+                    }
+                )
+            household_rows.append(
+                {
+                    "id": household_id,
+                    "building_id": building["id"],
+                    "grid_id": self.grid_id,
+                    "unit": f"{unit}单元",
+                    "room": room,
+                    "address": f"{building['address']}{unit}单元{room}",
+                    "housing_type": rng.choices(("own", "rent", "group_rental"), (0.7, 0.26, 0.04))[0],
+                    "head_name": head_name,
+                    "phone": self._phone(0.8),
+                    "notes": DEMO_NOTE,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "updated_by": None,
+                }
+            )
+        return buildings, household_rows, resident_rows
+
+
+def seed_households(per_grid: int, seed: int = 2026, grids: list | None = None) -> tuple[int, int]:
+    """Add `per_grid` fictional households (and their residents) to every grid; bulk inserts.
+
+    No feed changes are written: phones take the register from their first snapshot.
+    Returns (households, residents) added.
+    """
+    from sqlalchemy import insert
+
+    from server.register.models import Building, Household, Resident
+    from server.timeutil import utcnow
+
+    if per_grid <= 0:
+        return 0, 0
+    now = utcnow()
+    connection = db.session.connection()
+    grids = grids if grids is not None else db.session.scalars(select(Grid).order_by(Grid.code)).all()
+    households = residents = 0
+    for number, grid in enumerate(grids, start=1):
+        buildings, household_rows, resident_rows = RegisterGenerator(
+            grid.id, grid.code, number, seed
+        ).generate(per_grid, now)
+        connection.execute(insert(Building.__table__), buildings)
+        connection.execute(insert(Household.__table__), household_rows)
+        for start in range(0, len(resident_rows), 5000):
+            connection.execute(insert(Resident.__table__), resident_rows[start : start + 5000])
+        households += len(household_rows)
+        residents += len(resident_rows)
+    return households, residents

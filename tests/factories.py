@@ -113,3 +113,211 @@ def jpeg_bytes(width: int = 64, height: int = 48, color: tuple = (200, 120, 40))
     out = io.BytesIO()
     Image.new("RGB", (width, height), color).save(out, "JPEG", quality=80)
     return out.getvalue()
+
+
+# ---- the register, welfare visits and reports (issue 4) ----------------------------------
+
+
+def id_number_for(born, gender: str = "female", sequence: int = 12, region: str = "360103") -> str:
+    """A valid ID-card number for this birth date and gender (17th digit odd for a man)."""
+    from server.register.idcard import make_id_number
+
+    sequence = sequence - sequence % 2 + (1 if gender == "male" else 0)
+    return make_id_number(region, born, sequence % 1000)
+
+
+def make_building(grid_id: int, name: str = "示例小区1栋", address: str | None = "示例路1号"):
+    """A building in a grid."""
+    import uuid
+
+    from server.register.models import Building
+
+    building = Building(id=uuid.uuid4(), grid_id=grid_id, name=name, address=address)
+    db.session.add(building)
+    db.session.flush()
+    return building
+
+
+def make_household(grid_id: int, building=None, **fields):
+    """A household in a grid (in a building when given); version 1."""
+    import uuid
+
+    from server.register.models import Household
+
+    values = {
+        "unit": "2单元",
+        "room": "301",
+        "address": "示例路1号2单元301",
+        "housing_type": "own",
+        "head_name": "王建国",
+        "phone": "13812345678",
+    }
+    values.update(fields)
+    household = Household(
+        id=values.pop("id", None) or uuid.uuid4(),
+        grid_id=grid_id,
+        building_id=building.id if building else None,
+        **values,
+    )
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def make_resident(household, **fields):
+    """A resident with a valid ID number; tier and due date computed as the service does."""
+    import uuid
+    from datetime import date
+
+    from server.register.care import effective_tier
+    from server.register.models import Resident
+    from server.timeutil import local_today, utcnow
+    from server.visits.schedule import next_due
+
+    values = {
+        "name": "王秀英",
+        "gender": "female",
+        "birth_date": date(1940, 3, 8),
+        "relation": "head",
+        "status": "present",
+        "tags": ["living_alone"],
+        "phone": "13987654321",
+        "created_at": utcnow(),
+    }
+    values.update(fields)
+    if "id_number" not in values:
+        values["id_number"] = id_number_for(values["birth_date"], values["gender"])
+    tier = effective_tier(
+        values["birth_date"],
+        values["tags"],
+        values["status"],
+        values.get("care_tier_override"),
+        local_today(),
+    )
+    resident = Resident(
+        id=values.pop("id", None) or uuid.uuid4(),
+        household_id=household.id,
+        grid_id=household.grid_id,
+        care_tier=tier,
+        next_visit_due=next_due(
+            tier=tier, created_at=values["created_at"], last_visit_at=None, major_change_at=None
+        ),
+        **values,
+    )
+    db.session.add(resident)
+    db.session.flush()
+    return resident
+
+
+def push_item(kind: str, payload: dict, item_id: str | None = None, **overrides) -> dict:
+    """One outbox item of any kind, shaped as the PWA pushes it."""
+    import uuid
+
+    item = {
+        "id": item_id or str(uuid.uuid4()),
+        "kind": kind,
+        "created_at": "2026-11-27T09:30:00.000+08:00",
+        "payload": payload,
+        "photos": [],
+    }
+    item.update(overrides)
+    return item
+
+
+def household_upsert(household: dict, base_version: int | None = None, **overrides) -> dict:
+    return push_item("household_upsert", {"household": household, "base_version": base_version}, **overrides)
+
+
+def resident_upsert(resident: dict, base_version: int | None = None, **overrides) -> dict:
+    return push_item("resident_upsert", {"resident": resident, "base_version": base_version}, **overrides)
+
+
+def welfare_answers(**overrides) -> dict:
+    """Valid answers to 关爱巡访 v1: a home visit, all fine except health, no referral."""
+    answers = {
+        "how_contacted": "home",
+        "health_status": "attention",
+        "health_note": "血压偏高，已提醒按时服药",
+        "finances_status": "ok",
+        "family_care_status": "ok",
+        "housing_safety_status": "ok",
+        "service_needs_status": "ok",
+        "major_change": False,
+        "referral_needed": False,
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not ...}
+
+
+def not_reached_answers() -> dict:
+    return {
+        "how_contacted": "not_reached",
+        "not_reached_note": "敲门无人应答",
+        "major_change": False,
+        "referral_needed": False,
+    }
+
+
+def welfare_item(grid_id: int, resident_id, answers: dict | None = None, **overrides) -> dict:
+    payload = {"grid_id": grid_id, "resident_id": str(resident_id), "answers": answers or welfare_answers()}
+    return push_item("welfare_visit", payload, template={"key": "welfare_visit", "version": 1}, **overrides)
+
+
+def hazard_answers(photos: list[str], **overrides) -> dict:
+    answers = {
+        "category": "ebike",
+        "severity": "serious",
+        "immediate_danger": False,
+        "description": "楼道内三辆电动车同时充电，插线板过载",
+        "scene_photos": photos,
+        "address": "示例小区1栋一楼楼道",
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not ...}
+
+
+def hazard_item(grid_id: int, photos: list[str], answers: dict | None = None, **overrides) -> dict:
+    overrides.setdefault("location", {"lat": 28.6829, "lng": 115.8582, "accuracy": 8.0})
+    overrides.setdefault("photos", photos)
+    payload = overrides.pop("payload", None) or {
+        "grid_id": grid_id,
+        "answers": answers or hazard_answers(photos),
+    }
+    return push_item(
+        "hazard_report", payload, template={"key": "hazard_inspection", "version": 1}, **overrides
+    )
+
+
+def city_answers(photos: list[str], **overrides) -> dict:
+    answers = {
+        "subcategory": "street_order.unlicensed_vendor",
+        "description": "路口有流动摊点占道经营",
+        "scene_photos": photos,
+        "address": "孺子路与示例路交叉口",
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not ...}
+
+
+def city_item(grid_id: int, photos: list[str], answers: dict | None = None, **overrides) -> dict:
+    overrides.setdefault("location", {"lat": 28.6801, "lng": 115.8612, "accuracy": 15.0})
+    overrides.setdefault("photos", photos)
+    payload = overrides.pop("payload", None) or {
+        "grid_id": grid_id,
+        "answers": answers or city_answers(photos),
+    }
+    return push_item("city_case", payload, template={"key": "city_case", "version": 1}, **overrides)
+
+
+def upload_photos(auth, count: int, start: int = 0) -> list[str]:
+    """Upload `count` distinct small JPEGs; returns their hashes."""
+    import hashlib
+
+    hashes = []
+    for n in range(start, start + count):
+        data = jpeg_bytes(color=(n % 256, (n * 7) % 256, 90))
+        sha = hashlib.sha256(data).hexdigest()
+        response = auth.put(f"/api/v1/photos/{sha}", data=data, content_type="image/jpeg")
+        assert response.status_code in (200, 201), response.get_json()
+        hashes.append(sha)
+    return hashes

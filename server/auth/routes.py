@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from server.audit import service as audit
 from server.auth import service
 from server.auth.models import User
 from server.auth.schemas import (
@@ -64,6 +65,7 @@ def _login_key() -> str:
 def login(body):
     """Log in with username and password; answers the user and the CSRF token."""
     user = service.authenticate(body["username"], body["password"])
+    audit.record_login(body["username"], user)
     if user is None:
         # One message for unknown users, wrong passwords and inactive accounts alike.
         raise ApiError(401, "invalid_credentials", msg("用户名或密码错误", "Wrong username or password"))

@@ -22,7 +22,8 @@ from server.i18n import msg
 FORM_KINDS = ("household_visit", "welfare_visit", "hazard_report", "city_case")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-CHOICE_VALUE_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+# One dot allowed: a two-level code names its class first (street_order.unlicensed_vendor).
+CHOICE_VALUE_RE = re.compile(r"^[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40})?$")
 # An item's own keys: a rejection lists answer errors beside them by name, so none may clash.
 RESERVED_NAMES = frozenset(
     {
@@ -35,6 +36,8 @@ RESERVED_NAMES = frozenset(
         "location",
         "grid_id",
         "household_id",
+        "resident_id",
+        "building_id",
         "answers",
     }
 )
@@ -53,7 +56,10 @@ class ChoiceSchema(Schema):
     def _value_shape(self, value: str, **_kwargs) -> None:
         if not CHOICE_VALUE_RE.match(value):
             raise ValidationError(
-                msg("选项值只能用小写字母、数字和下划线", "Choice values use a-z, 0-9 and _ only")
+                msg(
+                    "选项值只能用小写字母、数字和下划线（可用一个点分两级）",
+                    "Choice values use a-z, 0-9 and _ (one dot may separate two levels)",
+                )
             )
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Table, Uuid
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
 from server.timeutil import utcnow
 
-REVIEW_STATUSES = ("received",)  # the review issue adds the rest
+# received: stored, waiting for review; returned: sent back to the worker to fix (with a
+# comment); accepted: reviewed and kept. The review issue sets the last two.
+REVIEW_STATUSES = ("received", "returned", "accepted")
 
 submission_photo = Table(
     "submission_photo",
@@ -33,8 +35,10 @@ class Submission(db.Model):
     template_version: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict] = mapped_column(JSON)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
-    # The household register arrives in a later issue; until then a plain id the phone made.
+    # Plain ids, no foreign keys: a submission queued offline outlives any register edit.
     household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # The resident a welfare visit was for.
+    resident_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     device_id: Mapped[str] = mapped_column(String(64))
     location: Mapped[dict | None] = mapped_column(JSON)
@@ -42,6 +46,8 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     review_status: Mapped[str] = mapped_column(String(20), default="received")
+    # The supervisor's words when returning it (shown in 我的上报 beside the form to fix).
+    review_comment: Mapped[str | None] = mapped_column(Text)
     # Bumped by every server-side change (review), so edits can say which version they saw.
     version: Mapped[int] = mapped_column(Integer, default=1)
     # sha256 of the item's canonical JSON: tells a resend (duplicate) from a conflict.

@@ -1,4 +1,8 @@
-"""Form submissions through the push: check an item against its template version, store in bulk."""
+"""Form submissions through the push: check an item against its template version, store in bulk.
+
+Per kind, beyond the answers: a welfare visit names its resident and moves the visit schedule;
+a hazard or city report needs 1–9 photos and a place, and opens a Case in `reported`.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +11,62 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from server.cases.service import REPORT_KINDS, case_row, cases_of_submissions, open_cases
 from server.extensions import db
 from server.forms.answers import answers_schema, photo_answers, validate_answers
 from server.forms.models import FormTemplate
 from server.forms.schemas import FORM_KINDS
 from server.i18n import field_message, msg
 from server.org.models import Grid
+from server.register.push import register_state
+from server.register.service import BUILDING, HOUSEHOLD, RESIDENT
 from server.submissions.models import Submission, submission_photo
 from server.sync.changes import change_row, record_changes
 from server.sync.service import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
 from server.timeutil import iso
+from server.visits.service import record_visits, visit_row
 
 SUBMISSION_ENTITY = "submission"
-PAYLOAD_KEYS = ("grid_id", "household_id", "answers")
+PAYLOAD_KEYS = {
+    "household_visit": ("grid_id", "household_id", "answers"),
+    "welfare_visit": ("grid_id", "household_id", "resident_id", "answers"),
+    "hazard_report": ("grid_id", "household_id", "building_id", "address", "answers"),
+    "city_case": ("grid_id", "household_id", "building_id", "address", "answers"),
+}
+REPORT_MIN_PHOTOS, REPORT_MAX_PHOTOS = 1, 9
+MAX_ADDRESS = 200
 MAX_INT = 2**31 - 1
 
 
-def submission_data(submission: Submission) -> dict[str, Any]:
-    """What the pull feed tells the author about a submission (not the answers: the phone has them)."""
-    return {
+def submissions_data(submissions: list[Submission]) -> list[dict[str, Any]]:
+    """What the author is told about their submissions (我的上报 and the pull feed), in one query
+    for the cases; not the answers: the phone has them."""
+    cases = cases_of_submissions([s.id for s in submissions if s.kind in REPORT_KINDS])
+    return [submission_data(s, cases.get(s.id)) for s in submissions]
+
+
+def submission_data(submission: Submission, case: tuple[uuid.UUID, str] | None = None) -> dict[str, Any]:
+    """One submission's review state (and its case's state for a report); empty keys left out."""
+    data: dict[str, Any] = {
         "id": str(submission.id),
         "kind": submission.kind,
         "template": {"key": submission.template_key, "version": submission.template_version},
         "grid_id": submission.grid_id,
         "household_id": str(submission.household_id) if submission.household_id else None,
+        "resident_id": str(submission.resident_id) if submission.resident_id else None,
         "created_at": iso(submission.created_at),
         "received_at": iso(submission.received_at),
         "review_status": submission.review_status,
+        "review_comment": submission.review_comment,
         "version": submission.version,
     }
+    if case is not None:
+        data["case_id"], data["case_state"] = str(case[0]), case[1]
+    return {key: value for key, value in data.items() if value is not None}
 
 
 class FormSubmissions:
-    """The push handler for form kinds: household_visit now; welfare_visit and the rest once they have templates."""
+    """The push handler for the form kinds: household, welfare visits, hazard and city reports."""
 
     kinds = frozenset(FORM_KINDS)
 
@@ -51,26 +78,40 @@ class FormSubmissions:
                 Submission.id, Submission.content_hash, Submission.author_id, Submission.received_at
             ).where(Submission.id.in_(ids))
         )
-        return {row.id: StoredItem(row.content_hash, row.author_id, row.received_at) for row in rows}
+        stored = {row.id: StoredItem(row.content_hash, row.author_id, row.received_at) for row in rows}
+        # A resent report is answered with its case, as the first answer was.
+        for submission_id, (case_id, state) in cases_of_submissions(list(stored)).items():
+            old = stored[submission_id]
+            stored[submission_id] = StoredItem(
+                old.content_hash,
+                old.author_id,
+                old.received_at,
+                {"case_id": str(case_id), "case_state": state},
+            )
+        return stored
 
     def preload(self, items: list[PushItem], ctx: PushContext) -> None:
-        """Templates (and grids, for an unlimited scope) for the whole batch: one query each."""
+        """Templates, grids (for an unlimited scope) and named register records: one query each."""
         keys = {item.template.get("key") for item in items if isinstance(item.template, dict)}
         keys = {key for key in keys if isinstance(key, str)}
         templates = ctx.cache.setdefault("templates", {})
         if keys - {key for key, _ in templates}:
             for template in db.session.scalars(select(FormTemplate).where(FormTemplate.key.in_(keys))):
                 templates[(template.key, template.version)] = template
+        payloads = [item.payload for item in items if isinstance(item.payload, dict)]
         if ctx.scope.everything:
             # A limited scope only holds grids that exist; an unlimited one needs asking.
-            grid_ids = {
-                item.payload.get("grid_id")
-                for item in items
-                if isinstance(item.payload, dict) and _is_id(item.payload.get("grid_id"))
-            }
+            grid_ids = {p.get("grid_id") for p in payloads if _is_id(p.get("grid_id"))}
             grids = ctx.cache.setdefault("grids", set())
             if grid_ids - grids:
                 grids.update(db.session.scalars(select(Grid.id).where(Grid.id.in_(grid_ids))))
+        state = register_state(ctx)
+        for entity, key in (
+            (HOUSEHOLD, "household_id"),
+            (RESIDENT, "resident_id"),
+            (BUILDING, "building_id"),
+        ):
+            state.load(entity, {_uuid(p.get(key)) for p in payloads} - {None})
 
     def prepare(self, item: PushItem, ctx: PushContext) -> Prepared | dict:
         payload = item.payload
@@ -92,7 +133,7 @@ class FormSubmissions:
             )
         errors: dict[str, list[str]] = {}
         for key in payload:
-            if key not in PAYLOAD_KEYS:
+            if key not in PAYLOAD_KEYS[item.kind]:
                 errors[str(key)] = [field_message("Unknown field.")]
         grid_id = payload.get("grid_id")
         if not _is_id(grid_id):
@@ -102,24 +143,26 @@ class FormSubmissions:
             return forbidden(item)
         elif ctx.scope.everything and grid_id not in ctx.cache.get("grids", set()):
             errors["grid_id"] = [msg("网格不存在", "No such grid")]
-        household_id = payload.get("household_id")
-        if household_id is not None:
-            try:
-                household_id = uuid.UUID(household_id) if isinstance(household_id, str) else None
-            except ValueError:
-                household_id = None
-            if household_id is None:
-                errors["household_id"] = [msg("住户编号不是 UUID", "household_id is not a UUID")]
+        refs = self._references(item, payload, ctx, errors)
+        if refs is None:
+            return forbidden(item)
         answers = payload.get("answers")
         schemas = ctx.cache.setdefault("schemas", {})
         schema = schemas.get(template.id)
         if schema is None:
             # Once per version per batch: finding the cached schema hashes the field list.
             schema = schemas[template.id] = answers_schema(template.key, template.version, template.fields)
-        errors.update(validate_answers(schema, answers))
+        for name, problems in validate_answers(schema, answers).items():
+            errors.setdefault(name, []).extend(problems)
+        photos = list(
+            dict.fromkeys(
+                [*item.photos, *photo_answers(template.fields, answers if isinstance(answers, dict) else {})]
+            )
+        )
+        if item.kind in REPORT_KINDS:
+            self._check_report(item, answers, refs, photos, errors)
         if errors:
             return rejected(item, "validation_failed", errors)
-        photos = list(dict.fromkeys([*item.photos, *photo_answers(template.fields, answers)]))
         row = {
             "id": item.id,
             "kind": item.kind,
@@ -127,17 +170,106 @@ class FormSubmissions:
             "template_version": template.version,
             "answers": answers,
             "grid_id": grid_id,
-            "household_id": household_id,
+            "household_id": refs["household"]["id"] if refs["household"] else None,
+            "resident_id": refs["resident"]["id"] if refs["resident"] else None,
             "author_id": ctx.user.id,
             "device_id": ctx.device_id,
             "location": item.location,
             "created_at": item.created_at,
             "received_at": ctx.now,
             "review_status": "received",
+            "review_comment": None,
             "version": 1,
             "content_hash": item.content_hash,
         }
-        return Prepared(item, {"submission": row}, photos)
+        rows: dict[str, Any] = {"submission": row}
+        answer: dict[str, Any] = {}
+        if item.kind in REPORT_KINDS:
+            rows["case"] = case_row(
+                kind=item.kind,
+                answers=answers,
+                submission_id=item.id,
+                grid_id=grid_id,
+                building_id=refs["building"]["id"] if refs["building"] else None,
+                household_id=row["household_id"],
+                address=refs["address"],
+                location=item.location,
+                photos=photos,
+                reporter_id=ctx.user.id,
+                reported_at=min(item.created_at, ctx.now),
+                now=ctx.now,
+            )
+            answer = {"case_id": str(rows["case"]["id"]), "case_state": "reported"}
+        elif item.kind == "welfare_visit":
+            rows["visit"] = visit_row(
+                item.id, refs["resident"], answers, ctx.user.id, item.created_at, ctx.now
+            )
+        return Prepared(item, rows, photos, answer)
+
+    def _references(self, item: PushItem, payload: dict, ctx: PushContext, errors: dict) -> dict | None:
+        """The household, resident and building the item names (None: one is outside the scope).
+
+        A record made earlier in the same batch counts (a visit to a household created offline).
+        """
+        state = register_state(ctx)
+        refs: dict[str, Any] = {"household": None, "resident": None, "building": None, "address": None}
+        wanted = [("household_id", HOUSEHOLD, "household"), ("building_id", BUILDING, "building")]
+        if item.kind == "welfare_visit":
+            wanted.insert(0, ("resident_id", RESIDENT, "resident"))
+            if payload.get("resident_id") is None:
+                errors["resident_id"] = [msg("请选择巡访的居民", "Choose the resident visited")]
+        for key, entity, name in wanted:
+            value = payload.get(key)
+            if value is None:
+                continue
+            entity_id = _uuid(value)
+            if entity_id is None:
+                errors[key] = [msg("编号不是 UUID", f"{key} is not a UUID")]
+                continue
+            found = state.get(entity, entity_id)
+            if found is None:
+                errors[key] = [
+                    msg("找不到该记录（请先同步住户信息）", "No such record (sync the register first)")
+                ]
+            elif not ctx.scope.allows_grid(found["grid_id"]):
+                return None
+            else:
+                refs[name] = found
+        if refs["resident"] is not None and refs["household"] is None and "household_id" not in errors:
+            refs["household"] = state.get(HOUSEHOLD, refs["resident"]["household_id"])
+        if "address" in payload:
+            address = payload["address"]
+            if address is not None and (not isinstance(address, str) or len(address) > MAX_ADDRESS):
+                errors.setdefault("address", []).append(
+                    msg(f"地址最多 {MAX_ADDRESS} 个字", f"At most {MAX_ADDRESS} characters")
+                )
+            else:
+                refs["address"] = (address or "").strip() or None
+        return refs
+
+    def _check_report(
+        self, item: PushItem, answers: Any, refs: dict, photos: list[str], errors: dict
+    ) -> None:
+        """A report needs 1–9 photos and somewhere to go: a GPS fix, an address or a building."""
+        if not REPORT_MIN_PHOTOS <= len(photos) <= REPORT_MAX_PHOTOS:
+            errors.setdefault("photos", []).append(
+                msg(
+                    f"上报需要 {REPORT_MIN_PHOTOS}–{REPORT_MAX_PHOTOS} 张照片（现有 {len(photos)} 张）",
+                    f"A report takes {REPORT_MIN_PHOTOS}–{REPORT_MAX_PHOTOS} photos (this one has {len(photos)})",
+                )
+            )
+        answered = answers.get("address") if isinstance(answers, dict) else None
+        if refs["address"] is None and isinstance(answered, str) and answered.strip():
+            refs["address"] = answered.strip()
+        if refs["address"] is None and refs["building"] is not None:
+            building = refs["building"]
+            refs["address"] = " ".join(part for part in (building.get("address"), building["name"]) if part)
+        if refs["address"] is None and refs["household"] is not None:
+            refs["address"] = refs["household"].get("address")
+        if item.location is None and refs["address"] is None and "location" not in errors:
+            errors["location"] = [
+                msg("请提供定位，或填写地址、选择楼栋", "Give a GPS location, an address or a building")
+            ]
 
     def _template(self, item: PushItem, ctx: PushContext) -> FormTemplate | None:
         ref = item.template
@@ -149,7 +281,7 @@ class FormSubmissions:
         return template
 
     def insert(self, batch: list[Prepared], ctx: PushContext) -> None:
-        """Three executemany statements for the whole batch: rows, photo links, feed changes."""
+        """A few executemany statements for the whole batch: rows, photo links, cases, visits, changes."""
         # Core executemany on the session's connection: no ORM bookkeeping for rows nobody loads.
         connection = db.session.connection()
         connection.execute(insert(Submission.__table__), [p.rows["submission"] for p in batch])
@@ -160,6 +292,8 @@ class FormSubmissions:
         ]
         if links:
             connection.execute(insert(submission_photo), links)
+        open_cases([p.rows["case"] for p in batch if "case" in p.rows])
+        record_visits([p.rows["visit"] for p in batch if "visit" in p.rows], ctx.now)
         # Only the author's feed carries their submissions (review results come back this way).
         record_changes(
             [change_row(SUBMISSION_ENTITY, p.item.id, user_id=ctx.user.id, at=ctx.now) for p in batch]
@@ -175,17 +309,20 @@ class FormSubmissions:
             .where(submission_photo.c.submission_id == item_id)
             .order_by(submission_photo.c.position)
         ).all()
+        payload: dict[str, Any] = {
+            "grid_id": submission.grid_id,
+            "household_id": str(submission.household_id) if submission.household_id else None,
+            "answers": submission.answers,
+        }
+        if submission.resident_id:
+            payload["resident_id"] = str(submission.resident_id)
         return {
             "id": str(submission.id),
             "kind": submission.kind,
             "template": {"key": submission.template_key, "version": submission.template_version},
             "created_at": iso(submission.created_at),
             "received_at": iso(submission.received_at),
-            "payload": {
-                "grid_id": submission.grid_id,
-                "household_id": str(submission.household_id) if submission.household_id else None,
-                "answers": submission.answers,
-            },
+            "payload": payload,
             "photos": list(photos),
             "location": submission.location,
             "review_status": submission.review_status,
@@ -195,6 +332,15 @@ class FormSubmissions:
 
 def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_INT
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 FORM_SUBMISSIONS = FormSubmissions()

@@ -30,14 +30,17 @@ from server.forms.models import FormTemplate
 from server.forms.schemas import FormTemplateSchema
 from server.i18n import msg
 from server.org.models import Community, Department, Grid, Street
+from server.register.models import Building, Household, Resident
+from server.register.service import building_data, household_data, resident_data
 from server.submissions.models import Submission
-from server.submissions.service import submission_data
+from server.submissions.service import submission_data, submissions_data
 from server.sync.models import SyncChange
-from server.timeutil import utcnow
+from server.timeutil import local_today, utcnow
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
-CURSOR_VERSION = 1
+# 2: the snapshot gained the register and catalogues; older cursors ask for a new snapshot.
+CURSOR_VERSION = 2
 # The snapshot carries this much of the caller's own submission history.
 RECENT_SUBMISSIONS = timedelta(days=90)
 SAFE_TXID = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
@@ -76,30 +79,46 @@ class EntityReader:
     serialize: Callable[[Any], tuple[Any, Any, dict]]  # -> (id, version, data)
     typed_id: Callable[[str], Any]
     snapshot_filter: Callable[[Select, PullContext], Select] = lambda stmt, ctx: stmt
+    # Whether this caller's phone holds the entity at all (the register: workers only).
+    carried: Callable[[PullContext], bool] = lambda ctx: True
+    # Read plain rows (mappings) instead of ORM objects: the big register tables serialise faster.
+    core: bool = False
+
+    def _select(self) -> Select:
+        return select(self.model.__table__) if self.core else select(self.model)
+
+    def _rows(self, stmt: Select) -> list:
+        if self.core:
+            return list(db.session.execute(stmt).mappings())
+        return list(db.session.scalars(stmt))
+
+    def serialize_rows(self, rows: list) -> list[tuple[Any, Any, dict]]:
+        """(id, version, data) per row; a reader may override it to fetch related data in one go."""
+        return [self.serialize(row) for row in rows]
 
     def snapshot(self, ctx: PullContext, after: Any, limit: int) -> list[tuple[Any, dict]]:
-        stmt = self.snapshot_filter(self.visible(select(self.model), ctx), ctx)
+        if not self.carried(ctx):
+            return []
+        stmt = self.snapshot_filter(self.visible(self._select(), ctx), ctx)
         if after is not None:
             stmt = stmt.where(self.key > self.typed_key(after))
-        rows = db.session.scalars(stmt.order_by(self.key).limit(limit)).all()
-        out = []
-        for row in rows:
-            entity_id, version, data = self.serialize(row)
-            out.append((self.key_of(row), change(self.name, entity_id, data, version)))
-        return out
+        rows = self._rows(stmt.order_by(self.key).limit(limit))
+        return [
+            (self.key_of(row), change(self.name, entity_id, data, version))
+            for row, (entity_id, version, data) in zip(rows, self.serialize_rows(rows), strict=True)
+        ]
 
     def load(self, ctx: PullContext, ids: list[str]) -> dict[str, dict]:
         """Current state of these records as the caller may see them; absent ones become deletes."""
         wanted = [self.typed_id(i) for i in ids]
-        stmt = self.visible(select(self.model), ctx).where(self.key.in_(wanted))
+        stmt = self.visible(self._select(), ctx).where(self.key.in_(wanted))
         found = {}
-        for row in db.session.scalars(stmt):
-            entity_id, version, data = self.serialize(row)
+        for entity_id, version, data in self.serialize_rows(self._rows(stmt)):
             found[str(entity_id)] = change(self.name, entity_id, data, version)
         return found
 
     def key_of(self, row: Any) -> Any:
-        value = getattr(row, self.key.key)
+        value = row[self.key.key] if self.core else getattr(row, self.key.key)
         return str(value) if isinstance(value, uuid.UUID) else value
 
     def typed_key(self, value: Any) -> Any:
@@ -141,6 +160,67 @@ class TemplateReader(EntityReader):
             entity_id, version, data = _template_serialize(template)
             found[entity_id] = change(self.name, entity_id, data, version)
         return found
+
+
+class CatalogueReader(EntityReader):
+    """The code lists (hazard and city-case categories, resident tags, ...) live in code, not tables."""
+
+    def snapshot(self, ctx: PullContext, after: Any, limit: int) -> list[tuple[Any, dict]]:
+        entries = [e for e in catalogue_entries() if after is None or e["id"] > after]
+        return [(e["id"], change(self.name, e["id"], e, None)) for e in entries[:limit]]
+
+    def load(self, ctx: PullContext, ids: list[str]) -> dict[str, dict]:
+        return {e["id"]: change(self.name, e["id"], e, None) for e in catalogue_entries() if e["id"] in ids}
+
+
+def catalogue_entries() -> list[dict]:
+    """Every catalogue as {"id", "items": [{"code", "label": {zh, en}, ...}]}, sorted by id."""
+    from server.cases import catalogue as cases
+    from server.register import catalogue as register
+    from server.visits.schedule import interval_days
+
+    intervals = interval_days()
+    tiers = [
+        dict(item, interval_days=intervals[item["code"]]) if item["code"] in intervals else item
+        for item in register.CARE_TIERS
+    ]
+    entries = {
+        "hazard_categories": cases.HAZARD_CATEGORIES,
+        "case_severities": cases.SEVERITIES,
+        "city_case_categories": cases.CITY_CASE_CATEGORIES,
+        "resident_tags": register.RESIDENT_TAGS,
+        "housing_types": register.HOUSING_TYPES,
+        "resident_relations": register.RELATIONS,
+        "resident_statuses": register.STATUSES,
+        "care_tiers": tiers,
+    }
+    return [{"id": key, "items": entries[key]} for key in sorted(entries)]
+
+
+class SubmissionReader(EntityReader):
+    """Submissions with the state of the case a report opened (one query per page)."""
+
+    def serialize_rows(self, rows: list) -> list[tuple[Any, Any, dict]]:
+        return [
+            (data["id"], row.version, data) for row, data in zip(rows, submissions_data(rows), strict=True)
+        ]
+
+
+class ResidentReader(EntityReader):
+    """Residents, their age counted once per page from today's date."""
+
+    def serialize_rows(self, rows: list) -> list[tuple[Any, Any, dict]]:
+        today = local_today()
+        return [(str(row["id"]), row["version"], resident_data(row, today)) for row in rows]
+
+
+def _workers_only(ctx: PullContext) -> bool:
+    """The register travels to workers' phones, for their own grids; the desk reads it by API."""
+    return ctx.user.role == "worker"
+
+
+def _in_grids(column):
+    return lambda stmt, ctx: ctx.scope.filter_grid(stmt, column)
 
 
 READERS: list[EntityReader] = [
@@ -185,7 +265,38 @@ READERS: list[EntityReader] = [
         str,
         snapshot_filter=lambda stmt, ctx: stmt.where(FormTemplate.active.is_(True)),
     ),
+    CatalogueReader("catalogue", None, None, _all, lambda entry: (entry["id"], None, entry), str),
     EntityReader(
+        "building",
+        Building,
+        Building.id,
+        _in_grids(Building.grid_id),
+        lambda b: (str(b["id"]), b["version"], building_data(b)),
+        uuid.UUID,
+        carried=_workers_only,
+        core=True,
+    ),
+    EntityReader(
+        "household",
+        Household,
+        Household.id,
+        _in_grids(Household.grid_id),
+        lambda h: (str(h["id"]), h["version"], household_data(h)),
+        uuid.UUID,
+        carried=_workers_only,
+        core=True,
+    ),
+    ResidentReader(
+        "resident",
+        Resident,
+        Resident.id,
+        _in_grids(Resident.grid_id),
+        lambda r: (str(r["id"]), r["version"], resident_data(r)),
+        uuid.UUID,
+        carried=_workers_only,
+        core=True,
+    ),
+    SubmissionReader(
         "submission",
         Submission,
         Submission.id,
@@ -301,14 +412,14 @@ def _feed(ctx: PullContext, t: int, s: int, limit: int) -> tuple[list[dict], int
         latest[(row.entity, row.entity_id)] = row
     wanted: dict[str, list[str]] = {}
     for (entity, entity_id), row in latest.items():
-        if row.op == "upsert" and entity in READER_BY_NAME:
+        if row.op == "upsert" and entity in READER_BY_NAME and READER_BY_NAME[entity].carried(ctx):
             wanted.setdefault(entity, []).append(entity_id)
     current = {entity: READER_BY_NAME[entity].load(ctx, ids) for entity, ids in wanted.items()}
     changes = []
     for entity, entity_id in latest:
         reader = READER_BY_NAME.get(entity)
-        if reader is None:
-            continue  # written by a newer feature this server does not read yet
+        if reader is None or not reader.carried(ctx):
+            continue  # written by a newer feature this server does not read yet, or not for this phone
         found = current.get(entity, {}).get(entity_id)
         # Gone, or no longer visible to this caller (moved out of scope): the phone drops it.
         changes.append(found if found is not None else change(entity, _typed(reader, entity_id), None))

@@ -33,7 +33,29 @@ class PushResultSchema(Schema):
     received_at = fields.String(metadata={"description": "accepted, duplicate: when the server stored it"})
     error = fields.Nested(ItemErrorSchema, metadata={"description": "rejected, conflict, forbidden"})
     missing = fields.List(fields.String(), metadata={"description": "missing_photos: hashes to upload"})
-    server = fields.Dict(metadata={"description": "conflict: the stored side, in the item's shape"})
+    server = fields.Dict(
+        metadata={
+            "description": "conflict: the stored side (form kinds: in the item's shape; household_upsert, "
+            "resident_upsert: a pull change {entity, op, id, version, data})"
+        }
+    )
+    reason = fields.String(
+        metadata={
+            "description": "conflict: different_content | stale_base_version",
+            "enum": ["different_content", "stale_base_version"],
+        }
+    )
+    entity = fields.String(
+        metadata={"description": "household_upsert, resident_upsert: household | resident"}
+    )
+    entity_id = fields.String(metadata={"description": "household_upsert, resident_upsert: the record's id"})
+    version = fields.Integer(
+        metadata={
+            "description": "household_upsert, resident_upsert: the version now stored (the next base_version)"
+        }
+    )
+    case_id = fields.String(metadata={"description": "hazard_report, city_case: the case the report opened"})
+    case_state = fields.String(metadata={"description": "hazard_report, city_case: the case's state"})
 
 
 class PushAnswerSchema(Schema):

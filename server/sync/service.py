@@ -72,11 +72,13 @@ class PushItem:
 
 @dataclass(frozen=True)
 class StoredItem:
-    """What the duplicate check needs of a stored record."""
+    """What the duplicate check needs of a stored record (and what a resend is answered with)."""
 
     content_hash: str
     author_id: int
     received_at: datetime | None
+    # Extra keys of the item's answer, e.g. a register edit's entity and resulting version.
+    answer: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +88,8 @@ class Prepared:
     item: PushItem
     rows: dict[str, Any]
     photos: list[str]
+    # Extra keys of the `accepted` answer (a register edit's new version, a report's case id).
+    answer: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -98,7 +102,11 @@ class PushContext:
 
 
 class KindHandler(Protocol):
-    """How one family of kinds is checked and stored (submissions now; register, tasks later)."""
+    """How one family of kinds is checked and stored (form submissions, register edits; tasks later).
+
+    Handlers share ctx.cache: what one planned earlier in the batch (a new household) is
+    visible to the items after it (its residents, a visit to it).
+    """
 
     kinds: frozenset[str]
 
@@ -110,9 +118,10 @@ class KindHandler(Protocol):
 
 
 def _handlers() -> dict[str, KindHandler]:
+    from server.register.push import REGISTER_EDITS
     from server.submissions.service import FORM_SUBMISSIONS
 
-    return {kind: FORM_SUBMISSIONS for kind in FORM_SUBMISSIONS.kinds}
+    return {kind: handler for handler in (REGISTER_EDITS, FORM_SUBMISSIONS) for kind in handler.kinds}
 
 
 def canonical_json(value: Any) -> str:
@@ -317,7 +326,7 @@ def push(user: User, device_id: str, app_version: str | None, raw_items: list) -
 def _answer_stored(item: PushItem, stored: StoredItem, handler: KindHandler, ctx: PushContext) -> dict:
     """Same id seen before: same content is a duplicate; different content is kept as a conflict."""
     if stored.content_hash == item.content_hash:
-        return duplicate(item, stored.received_at)
+        return duplicate(item, stored.received_at) | stored.answer
     return _conflict(item, stored, handler, ctx)
 
 
@@ -406,7 +415,7 @@ def _insert(ready: list[tuple[KindHandler, Prepared]], results: list, ctx: PushC
                 results[p.item.index] = _insert_one(handler, p, ctx)
         else:
             for p in batch:
-                results[p.item.index] = accepted(p.item, ctx.now)
+                results[p.item.index] = accepted(p.item, ctx.now) | p.answer
 
 
 def _insert_one(handler: KindHandler, p: Prepared, ctx: PushContext) -> dict:
@@ -427,7 +436,7 @@ def _insert_one(handler: KindHandler, p: Prepared, ctx: PushContext) -> dict:
                 "The server could not store this item; it stays on the phone",
             ),
         )
-    return accepted(p.item, ctx.now)
+    return accepted(p.item, ctx.now) | p.answer
 
 
 # ---- backup import -----------------------------------------------------------------------

@@ -69,12 +69,18 @@ def test_the_snapshot_holds_the_callers_scope(org, auth, client):
     assert seen["community"] == [grid.community_id]
     assert seen["grid"] == [grid.id]
     assert len(seen["department"]) == 2
-    assert seen["form_template"] == ["household_visit:1"]
+    assert sorted(seen["form_template"]) == [
+        "city_case:1",
+        "hazard_inspection:1",
+        "household_visit:1",
+        "welfare_visit:1",
+    ]
+    assert "hazard_categories" in seen["catalogue"] and "resident_tags" in seen["catalogue"]
     assert seen["submission"] == [visit["id"]]
     mine = next(c for c in changes if c["entity"] == "submission")
     assert mine["version"] == 1
     assert mine["data"]["review_status"] == "received" and mine["data"]["template"]["version"] == 1
-    template = next(c for c in changes if c["entity"] == "form_template")
+    template = next(c for c in changes if c["id"] == "household_visit:1")
     assert template["data"]["fields"][0]["name"] == "visit_date"
     # Nothing new since: the next pull is empty and keeps its place.
     assert pull(client, cursor) == {"changes": [], "cursor": cursor, "has_more": False}

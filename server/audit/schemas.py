@@ -1,0 +1,36 @@
+"""Shapes of the audit log's query and answer."""
+
+from marshmallow import Schema, fields, validate
+
+from server.audit.service import ACTIONS
+from server.fields import UtcDateTime
+
+
+class AuditQuerySchema(Schema):
+    action = fields.String(validate=validate.OneOf(ACTIONS))
+    actor_id = fields.Integer(validate=validate.Range(min=1))
+    target_type = fields.String(validate=validate.Length(max=30))
+    target_id = fields.String(validate=validate.Length(max=64))
+    since = fields.AwareDateTime(metadata={"description": "From this time on (ISO 8601 with offset)"})
+    until = fields.AwareDateTime(metadata={"description": "Before this time"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = UtcDateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor = fields.String(allow_none=True, metadata={"description": "The actor's username"})
+    action = fields.String()
+    target_type = fields.String(allow_none=True)
+    target_id = fields.String(allow_none=True)
+    detail = fields.Dict(allow_none=True)
+    ip = fields.String(allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    entries = fields.List(fields.Nested(AuditEntrySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

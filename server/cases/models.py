@@ -1,0 +1,76 @@
+"""Case (a problem to be filed, dispatched, handled and closed) and its append-only CaseEvent log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.audit.models import append_only
+from server.extensions import db
+from server.timeutil import utcnow
+
+CASE_KINDS = ("hazard", "city")
+# The whole loop (GB/T 30428); only `reported` is reached in this issue.
+CASE_STATES = (
+    "reported",
+    "filed",
+    "returned",
+    "voided",
+    "merged",
+    "dispatched",
+    "handled",
+    "checked",
+    "closed",
+)
+
+
+class Case(db.Model):
+    __tablename__ = "case"
+    __table_args__ = (Index("ix_case_grid_id_state", "grid_id", "state"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(10))
+    # hazard: one of the twelve focus areas; city: the top class (street_order, ...).
+    category: Mapped[str] = mapped_column(String(40))
+    # city: the subcategory code (street_order.unlicensed_vendor); hazard: none.
+    subcategory: Mapped[str | None] = mapped_column(String(60))
+    severity: Mapped[str | None] = mapped_column(String(10))
+    # Immediate danger reported on the spot (hazards): the desk sees it first.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20), default="reported")
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[dict | None] = mapped_column(JSON)
+    # sha256 of the report's photos, in order (the after-photos of handling go on CaseEvents).
+    photos: Mapped[list] = mapped_column(JSON, default=list)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    building_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("building.id"))
+    household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    submission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("submission.id"), unique=True)
+    # When the worker recorded it on the phone; created_at is when the server received it.
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+@append_only
+class CaseEvent(db.Model):
+    """One step of a case's life; the KPIs are computed from these, so they are never changed."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_case_id_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    photos: Mapped[list | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,1 @@
+"""The resident register: buildings, households and the people in them, per grid."""

@@ -1,0 +1,1 @@
+"""Welfare visits to vulnerable residents: the schedule, the flags and the monthly visit rate."""

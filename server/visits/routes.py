@@ -1,0 +1,47 @@
+"""Visit flags for the supervisor and the monthly visit rate per grid."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from server.auth.routes import roles_required
+from server.auth.scope import Scope
+from server.i18n import msg
+from server.register.service import resident_data
+from server.timeutil import local_today
+from server.visits import service
+from server.visits.schemas import FlagListSchema, FlagQuerySchema, VisitRateQuerySchema, VisitRateSchema
+
+bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Welfare visits")
+
+
+@bp.route("/visits/flags", methods=["GET"])
+@roles_required("worker", "supervisor", "admin")
+@bp.arguments(FlagQuerySchema, location="query")
+@bp.response(200, FlagListSchema)
+def flags(args):
+    """Residents not reached twice in a row, in the caller's scope."""
+    today = local_today()
+    rows = service.flagged_residents(Scope.of(current_user), args.get("grid_id"))
+    return {
+        "residents": [dict(resident_data(r, today), not_reached_streak=r["not_reached_streak"]) for r in rows]
+    }
+
+
+@bp.route("/reports/visit-rate", methods=["GET"])
+@roles_required("worker", "supervisor", "admin")
+@bp.arguments(VisitRateQuerySchema, location="query")
+@bp.response(200, VisitRateSchema)
+def visit_rate(args):
+    """Per grid in scope: residents due in the month, how many were visited, and the rate."""
+    answer = service.visit_rate(Scope.of(current_user), args["month"], args.get("grid_id"))
+    answer["definition"] = msg(
+        "巡访率 = 当月已巡访人数 / 当月应巡访人数。应巡访：当月至少到期一次（含逾期、重大变化后 24 小时内到期）的"
+        "重点高风险、重点、一般等级居民，每人计一次；已巡访：当月至少一次上门、电话或视频联系上，未联系上不计。",
+        "Visit rate = visited / due in the month. Due: residents on the visit list (high, key, general) "
+        "whose visit fell due at least once in the month (overdue, or within 24 h of a major change "
+        "counts), each counted once. Visited: reached at least once in the month at home, by phone or "
+        "by video; not reached does not count.",
+    )
+    return answer

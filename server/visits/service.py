@@ -1,0 +1,275 @@
+"""Keeping each resident's visit state (last visit, streak, flag, next due) and the monthly rate.
+
+The state is recomputed from the visit and major-change rows, never incremented: visits synced
+late or out of order (a phone offline for a week) still give the right answer. The caller commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from server.auth.scope import Scope
+from server.extensions import db
+from server.org.models import Grid
+from server.register.care import effective_tier
+from server.register.catalogue import OFF_REGISTER_STATUSES
+from server.register.models import Resident
+from server.sync.changes import change_row, record_changes
+from server.timeutil import local_today
+from server.visits.models import REACHED_METHODS, MajorChange, WelfareVisit
+from server.visits.schedule import due_in_month, interval_days, month_bounds, next_due, visit_flag
+
+RESIDENT_ENTITY = "resident"
+VISIT_STATE = ("last_visit_at", "last_contact_method", "not_reached_streak", "visit_flag", "major_change_at")
+
+
+def visit_row(
+    submission_id: uuid.UUID,
+    resident: dict,
+    answers: dict,
+    visitor_id: int,
+    created_at: datetime,
+    now: datetime,
+) -> dict[str, Any]:
+    """The schedule's row for a checked welfare_visit submission."""
+    method = answers["how_contacted"]
+    return {
+        "submission_id": submission_id,
+        "resident_id": resident["id"],
+        "grid_id": resident["grid_id"],
+        "visitor_id": visitor_id,
+        # A phone whose clock runs ahead must not push the schedule into the future.
+        "visited_at": min(created_at, now),
+        "how_contacted": method,
+        "reached": method in REACHED_METHODS,
+        "major_change": answers.get("major_change") is True,
+        "referral_needed": answers.get("referral_needed") is True,
+    }
+
+
+def record_visits(rows: list[dict], now: datetime) -> None:
+    """Store a batch's visits (and the major changes they report), then refresh those residents."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    connection.execute(insert(WelfareVisit.__table__), rows)
+    changes = [
+        {
+            "resident_id": row["resident_id"],
+            "at": row["visited_at"],
+            "actor_id": row["visitor_id"],
+            "source": "visit",
+            "submission_id": row["submission_id"],
+            "note": None,
+        }
+        for row in rows
+        if row["major_change"]
+    ]
+    if changes:
+        connection.execute(insert(MajorChange.__table__), changes)
+    refresh_visit_state({row["resident_id"] for row in rows})
+
+
+def record_major_change(resident_id: uuid.UUID, actor_id: int, note: str | None, now: datetime) -> None:
+    """A supervisor learnt of a major change: the next visit is due within 24 hours."""
+    db.session.connection().execute(
+        insert(MajorChange.__table__),
+        [{"resident_id": resident_id, "at": now, "actor_id": actor_id, "source": "supervisor", "note": note}],
+    )
+    refresh_visit_state({resident_id})
+
+
+def refresh_visit_state(resident_ids: set[uuid.UUID]) -> None:
+    """Recompute these residents' visit state and next due date; phones learn of what changed."""
+    if not resident_ids:
+        return
+    ids = list(resident_ids)
+    table = Resident.__table__
+    residents = db.session.execute(select(table).where(table.c.id.in_(ids))).mappings().all()
+    visits: dict[uuid.UUID, list] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            WelfareVisit.resident_id,
+            WelfareVisit.visited_at,
+            WelfareVisit.how_contacted,
+            WelfareVisit.reached,
+        )
+        .where(WelfareVisit.resident_id.in_(ids))
+        .order_by(WelfareVisit.resident_id, WelfareVisit.visited_at)
+    ):
+        visits[row.resident_id].append(row)
+    majors = dict(
+        db.session.execute(
+            select(MajorChange.resident_id, func.max(MajorChange.at))
+            .where(MajorChange.resident_id.in_(ids))
+            .group_by(MajorChange.resident_id)
+        ).all()
+    )
+    updates, changes = [], []
+    for resident in residents:
+        state = visit_state(visits.get(resident["id"], []), majors.get(resident["id"]))
+        state["next_visit_due"] = next_due(
+            tier=resident["care_tier"],
+            created_at=resident["created_at"],
+            last_visit_at=state["last_visit_at"],
+            major_change_at=state["major_change_at"],
+        )
+        if any(resident[key] != value for key, value in state.items()):
+            updates.append({"rid": resident["id"], **state})
+            changes.append(change_row(RESIDENT_ENTITY, resident["id"], grid_id=resident["grid_id"]))
+    if updates:
+        # Visit state is not an edit: the version stays, so a worker's pending edit does not conflict.
+        db.session.connection().execute(update(table).where(table.c.id == bindparam("rid")), updates)
+        record_changes(changes)
+
+
+def visit_state(visits: list, major_change_at: datetime | None) -> dict[str, Any]:
+    """Last reached visit, the latest contact method, the not-reached streak and its flag."""
+    reached = [v.visited_at for v in visits if v.reached]
+    last_reached = reached[-1] if reached else None
+    streak = 0
+    for visit in reversed(visits):
+        if visit.reached:
+            break
+        streak += 1
+    return {
+        "last_visit_at": last_reached,
+        "last_contact_method": visits[-1].how_contacted if visits else None,
+        "not_reached_streak": streak,
+        "visit_flag": visit_flag(streak),
+        "major_change_at": major_change_at,
+    }
+
+
+def refresh_care_tiers(chunk: int = 2000) -> int:
+    """Recompute every resident's tier for today's age (run daily: people turn 60 and 80)."""
+    table = Resident.__table__
+    today = local_today()
+    changed = 0
+    last_id = None
+    while True:
+        stmt = select(table).order_by(table.c.id).limit(chunk)
+        if last_id is not None:
+            stmt = stmt.where(table.c.id > last_id)
+        rows = db.session.execute(stmt).mappings().all()
+        if not rows:
+            return changed
+        last_id = rows[-1]["id"]
+        updates, changes = [], []
+        for row in rows:
+            tier = effective_tier(
+                row["birth_date"], row["tags"], row["status"], row["care_tier_override"], today
+            )
+            if tier == row["care_tier"]:
+                continue
+            due = next_due(
+                tier=tier,
+                created_at=row["created_at"],
+                last_visit_at=row["last_visit_at"],
+                major_change_at=row["major_change_at"],
+            )
+            updates.append({"rid": row["id"], "care_tier": tier, "next_visit_due": due})
+            changes.append(change_row(RESIDENT_ENTITY, row["id"], grid_id=row["grid_id"]))
+        if updates:
+            db.session.connection().execute(update(table).where(table.c.id == bindparam("rid")), updates)
+            record_changes(changes)
+            changed += len(updates)
+
+
+def flagged_residents(scope: Scope, grid_id: int | None = None) -> list:
+    """Residents with a visit flag (not reached twice in a row) in the caller's scope."""
+    stmt = select(Resident.__table__).where(Resident.visit_flag.is_not(None))
+    stmt = scope.filter_grid(stmt, Resident.grid_id)
+    if grid_id is not None:
+        stmt = stmt.where(Resident.grid_id == grid_id)
+    return db.session.execute(stmt.order_by(Resident.grid_id, Resident.name)).mappings().all()
+
+
+def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str, Any]:
+    """Per grid: residents due at least once in the month, how many of them were visited, the rate.
+
+    Due: see schedule.due_in_month. Visited: at least one visit that reached them (home, phone or
+    video) in the month; not reached does not count. Residents who moved out or died are left out,
+    and the current tier stands for the whole month.
+    """
+    _, _, start, end = month_bounds(month)
+    intervals = interval_days()
+    grids_stmt = scope.filter_grid(select(Grid.id, Grid.code, Grid.name), Grid.id).order_by(Grid.code)
+    if grid_id is not None:
+        grids_stmt = grids_stmt.where(Grid.id == grid_id)
+    grids = db.session.execute(grids_stmt).all()
+    grid_ids = [g.id for g in grids]
+    residents = db.session.execute(
+        select(Resident.id, Resident.grid_id, Resident.care_tier, Resident.created_at).where(
+            Resident.grid_id.in_(grid_ids),
+            Resident.care_tier.in_(list(intervals)),
+            Resident.status.not_in(list(OFF_REGISTER_STATUSES)),
+            Resident.created_at < end,
+        )
+    ).all()
+    # Joined on the residents' current grid (not the grid a visit was made in: people move).
+    in_grids = Resident.grid_id.in_(grid_ids)
+    reached = WelfareVisit.reached.is_(True)
+    last_before = _grouped(
+        func.max(WelfareVisit.visited_at), WelfareVisit, in_grids, reached, WelfareVisit.visited_at < start
+    )
+    visited = set(
+        _grouped(
+            func.count(),
+            WelfareVisit,
+            in_grids,
+            reached,
+            WelfareVisit.visited_at >= start,
+            WelfareVisit.visited_at < end,
+        )
+    )
+    major_before = _grouped(func.max(MajorChange.at), MajorChange, in_grids, MajorChange.at < start)
+    major_in_month = _grouped(
+        func.min(MajorChange.at), MajorChange, in_grids, MajorChange.at >= start, MajorChange.at < end
+    )
+    due = defaultdict(int)
+    done = defaultdict(int)
+    for r in residents:
+        if due_in_month(
+            tier=r.care_tier,
+            created_at=r.created_at,
+            last_visit_before=last_before.get(r.id),
+            major_change_before=major_before.get(r.id),
+            first_major_change_in_month=major_in_month.get(r.id),
+            month=month,
+            intervals=intervals,
+        ):
+            due[r.grid_id] += 1
+            done[r.grid_id] += r.id in visited
+    rows = [
+        {
+            "grid_id": g.id,
+            "grid_code": g.code,
+            "grid_name": g.name,
+            "due": due[g.id],
+            "visited": done[g.id],
+            "rate": round(done[g.id] / due[g.id], 4) if due[g.id] else None,
+        }
+        for g in grids
+    ]
+    total_due, total_done = sum(due.values()), sum(done.values())
+    return {
+        "month": month,
+        "grids": rows,
+        "total": {
+            "due": total_due,
+            "visited": total_done,
+            "rate": round(total_done / total_due, 4) if total_due else None,
+        },
+    }
+
+
+def _grouped(aggregate, model, *conditions) -> dict:
+    """{resident id: aggregate} over a model's rows (visits, major changes) joined to residents."""
+    stmt = select(Resident.id, aggregate).select_from(Resident).join(model, model.resident_id == Resident.id)
+    return dict(db.session.execute(stmt.where(*conditions).group_by(Resident.id)).all())

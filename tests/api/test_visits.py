@@ -1,0 +1,305 @@
+"""Welfare visits: the schedule moves on each visit, major changes, not-reached flags, the monthly rate."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from server.audit.models import AuditLog
+from server.extensions import db
+from server.register.models import Resident
+from server.submissions.models import Submission
+from server.timeutil import SHANGHAI, local_date, local_today
+from server.visits.models import MajorChange, WelfareVisit
+from tests.factories import (
+    install_forms,
+    make_household,
+    make_resident,
+    not_reached_answers,
+    org_with_users,
+    resident_upsert,
+    welfare_answers,
+    welfare_item,
+)
+
+PUSH = "/api/v1/sync/push"
+
+
+@pytest.fixture
+def org(app):
+    made = org_with_users()
+    install_forms()
+    grid = made["worker"].grids[0].id
+    made["household"] = make_household(grid)
+    # 86, living alone: high risk (weekly).
+    made["resident"] = make_resident(made["household"], birth_date=date(1940, 3, 8), tags=["living_alone"])
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def grid(org) -> int:
+    return org["worker"].grids[0].id
+
+
+@pytest.fixture
+def worker(org, auth):
+    auth.login("worker1")
+    return auth
+
+
+def push(auth, *items):
+    response = auth.post(PUSH, json={"device_id": "phone-1", "items": list(items)})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["results"]
+
+
+def stamp(when: datetime | None = None) -> str:
+    """A phone's created_at: now (or `when`) in Shanghai time with its offset."""
+    return (when or datetime.now(SHANGHAI)).isoformat(timespec="milliseconds")
+
+
+def visit(grid, resident, answers=None, when=None):
+    return welfare_item(grid, resident.id, answers, created_at=stamp(when))
+
+
+def test_a_welfare_visit_moves_the_next_due_date_by_the_tiers_interval(org, grid, worker):
+    person = org["resident"]
+    assert person.care_tier == "high" and person.next_visit_due == local_today()
+    item = visit(grid, person)
+    result = push(worker, item)[0]
+    assert result["status"] == "accepted", result
+    db.session.refresh(person)
+    visited = local_date(person.last_visit_at)
+    assert visited == local_today()
+    assert person.next_visit_due == visited + timedelta(days=7)
+    assert person.last_contact_method == "home" and person.visit_flag is None
+    assert person.version == 1  # the visit state is not an edit: a pending edit does not conflict
+    submission = db.session.get(Submission, uuid.UUID(item["id"]))
+    assert submission.resident_id == person.id and submission.household_id == person.household_id
+    row = db.session.get(WelfareVisit, uuid.UUID(item["id"]))
+    assert row.reached and row.how_contacted == "home" and row.grid_id == grid
+
+
+@pytest.mark.parametrize(
+    ("tags", "birth", "days"), [(["disabled"], date(1955, 1, 1), 30), ([], date(1955, 1, 1), 90)]
+)
+def test_key_and_general_tiers_are_monthly_and_quarterly(org, grid, worker, tags, birth, days):
+    person = make_resident(org["household"], name="张三", birth_date=birth, tags=tags, gender="male")
+    db.session.commit()
+    push(worker, visit(grid, person, welfare_answers(how_contacted="phone")))
+    db.session.refresh(person)
+    assert person.next_visit_due == local_date(person.last_visit_at) + timedelta(days=days)
+
+
+def test_a_visit_synced_late_and_out_of_order_does_not_move_the_schedule_back(org, grid, worker):
+    person = org["resident"]
+    now = datetime.now(SHANGHAI)
+    push(worker, visit(grid, person, when=now))
+    push(worker, visit(grid, person, when=now - timedelta(days=10)))
+    db.session.refresh(person)
+    assert local_date(person.last_visit_at) == now.date()
+
+
+def test_a_phone_clock_in_the_future_does_not_push_the_schedule_ahead(org, grid, worker):
+    person = org["resident"]
+    push(worker, visit(grid, person, when=datetime.now(SHANGHAI) + timedelta(days=30)))
+    db.session.refresh(person)
+    assert person.next_visit_due == local_today() + timedelta(days=7)
+
+
+def test_a_major_change_on_a_visit_makes_the_next_one_due_within_24_hours(org, grid, worker):
+    person = make_resident(org["household"], name="李四", birth_date=date(1950, 1, 1), tags=[], gender="male")
+    db.session.commit()
+    answers = welfare_answers(major_change=True, major_change_note="老伴上周去世，情绪低落")
+    push(worker, visit(grid, person, answers))
+    db.session.refresh(person)
+    assert person.major_change_at is not None
+    assert person.next_visit_due == local_date(person.last_visit_at + timedelta(hours=24))
+    assert db.session.scalar(select(MajorChange.source)) == "visit"
+    # The follow-up visit returns the resident to the quarterly interval.
+    push(worker, visit(grid, person, when=datetime.now(SHANGHAI) + timedelta(seconds=1)))
+    db.session.refresh(person)
+    assert person.next_visit_due == local_date(person.last_visit_at) + timedelta(days=90)
+
+
+def test_a_supervisor_records_a_major_change(org, grid, worker, auth, client):
+    person = make_resident(org["household"], name="李四", birth_date=date(1950, 1, 1), tags=[], gender="male")
+    db.session.commit()
+    push(worker, visit(grid, person))
+    db.session.refresh(person)
+    assert person.next_visit_due > local_today() + timedelta(days=80)
+    url = f"/api/v1/residents/{person.id}/major-change"
+    assert worker.post(url, json={"note": "住院"}).status_code == 404  # workers record it on a visit
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("super1")
+    answer = auth.post(url, json={"note": "突发脑梗住院"})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["next_visit_due"] <= (local_today() + timedelta(days=1)).isoformat()
+    assert "major_change_at" in answer.get_json()
+    assert (
+        db.session.scalar(select(AuditLog.action).where(AuditLog.target_id == str(person.id)))
+        == "resident.major_change"
+    )
+
+
+def test_not_reached_twice_in_a_row_raises_a_flag_for_the_supervisor(org, grid, worker, auth, client):
+    person = org["resident"]
+    now = datetime.now(SHANGHAI)
+    push(worker, visit(grid, person, not_reached_answers(), when=now - timedelta(hours=2)))
+    db.session.refresh(person)
+    assert person.not_reached_streak == 1 and person.visit_flag is None
+    assert person.last_visit_at is None and person.next_visit_due == local_today()  # not reached is no visit
+    push(worker, visit(grid, person, not_reached_answers(), when=now - timedelta(hours=1)))
+    db.session.refresh(person)
+    assert person.visit_flag == "not_reached_twice" and person.last_contact_method == "not_reached"
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("super1")
+    flags = client.get("/api/v1/visits/flags").get_json()["residents"]
+    assert [(f["id"], f["visit_flag"], f["not_reached_streak"]) for f in flags] == [
+        (str(person.id), "not_reached_twice", 2)
+    ]
+    assert client.get(f"/api/v1/residents/{person.id}").get_json()["visit_flag"] == "not_reached_twice"
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("worker2")
+    assert client.get("/api/v1/visits/flags").get_json()["residents"] == []
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("worker1")
+    push(auth, visit(grid, person, welfare_answers(how_contacted="video"), when=now))
+    db.session.refresh(person)
+    assert person.visit_flag is None and person.not_reached_streak == 0
+
+
+def test_a_visit_to_a_resident_created_in_the_same_batch(org, grid, worker):
+    resident = {
+        "id": str(uuid.uuid4()),
+        "household_id": str(org["household"].id),
+        "name": "周奶奶",
+        "gender": "female",
+        "birth_date": "1938-02-02",
+        "tags": ["empty_nest"],
+    }
+    item = welfare_item(grid, resident["id"], created_at=stamp())
+    results = push(worker, resident_upsert(resident), item)
+    assert [r["status"] for r in results] == ["accepted", "accepted"], results
+    person = db.session.get(Resident, uuid.UUID(resident["id"]))
+    assert person.care_tier == "high" and person.next_visit_due == local_today() + timedelta(days=7)
+
+
+def test_a_welfare_visit_needs_a_resident_in_scope(org, grid, worker):
+    other = make_resident(make_household(org["worker_other"].grids[0].id))
+    db.session.commit()
+    missing = welfare_item(grid, uuid.uuid4())
+    no_one = welfare_item(grid, org["resident"].id)
+    del no_one["payload"]["resident_id"]
+    results = push(worker, welfare_item(grid, other.id), missing, no_one)
+    assert results[0]["status"] == "forbidden"
+    assert results[1]["status"] == "rejected" and "resident_id" in results[1]["error"]["fields"]
+    assert results[2]["status"] == "rejected" and "resident_id" in results[2]["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        (welfare_answers(how_contacted=...), "how_contacted"),  # required
+        (welfare_answers(how_contacted="letter"), "how_contacted"),  # not a choice
+        (welfare_answers(finances_status=...), "finances_status"),  # required when reached
+        (welfare_answers(health_note=...), "health_note"),  # required when not fine
+        (welfare_answers(finances_note="不该填"), "finances_note"),  # hidden while fine
+        ({**not_reached_answers(), "health_status": "ok"}, "health_status"),  # hidden when not reached
+        (welfare_answers(major_change=True), "major_change_note"),
+        (welfare_answers(referral_needed=True), "referral_target"),
+        (welfare_answers(referral_needed=True, referral_target="police"), "referral_target"),
+        (welfare_answers(referral_target="medical"), "referral_target"),  # hidden without referral
+        (welfare_answers(major_change="yes"), "major_change"),
+        (welfare_answers(notes="长" * 1001), "notes"),
+        (welfare_answers(mood="happy"), "mood"),
+    ],
+)
+def test_welfare_answers_breaking_a_template_rule_are_rejected(org, grid, worker, answers, field):
+    result = push(worker, welfare_item(grid, org["resident"].id, answers))[0]
+    assert result["status"] == "rejected" and field in result["error"]["fields"], result
+    assert db.session.scalar(select(func.count()).select_from(WelfareVisit)) == 0
+
+
+def test_a_referral_with_its_target_is_accepted(org, grid, worker):
+    answers = welfare_answers(referral_needed=True, referral_target="eldercare", referral_note="申请助餐")
+    assert push(worker, welfare_item(grid, org["resident"].id, answers))[0]["status"] == "accepted"
+    assert db.session.scalar(select(WelfareVisit.referral_needed)) is True
+
+
+# ---- the monthly visit rate -------------------------------------------------------------
+
+
+def this_month() -> str:
+    return local_today().strftime("%Y-%m")
+
+
+def test_the_visit_rate_counts_residents_due_in_the_month_once(org, grid, worker, auth, client):
+    long_ago = datetime.now(SHANGHAI) - timedelta(days=200)
+    household = org["household"]
+    high = org["resident"]  # weekly: due; visited twice: counts once
+    due_general = make_resident(
+        household, name="甲", birth_date=date(1955, 1, 1), tags=[], created_at=long_ago
+    )
+    by_phone = make_resident(household, name="乙", birth_date=date(1956, 1, 1), tags=[], created_at=long_ago)
+    not_reached = make_resident(
+        household, name="丙", birth_date=date(1957, 1, 1), tags=[], created_at=long_ago
+    )
+    gone = make_resident(household, name="丁", birth_date=date(1930, 1, 1), status="deceased")
+    young = make_resident(household, name="戊", birth_date=date(1990, 1, 1), tags=[])
+    db.session.commit()
+    now = datetime.now(SHANGHAI)
+    push(
+        worker,
+        visit(grid, high, when=now - timedelta(minutes=5)),
+        visit(grid, high, when=now),
+        visit(grid, by_phone, welfare_answers(how_contacted="phone")),
+        visit(grid, not_reached, not_reached_answers()),
+    )
+    assert gone.care_tier == "none" and young.care_tier == "none"
+    rate = client.get("/api/v1/reports/visit-rate", query_string={"month": this_month()}).get_json()
+    [mine] = rate["grids"]
+    assert (mine["grid_id"], mine["due"], mine["visited"]) == (grid, 4, 2)
+    assert mine["rate"] == 0.5 and rate["total"]["due"] == 4 and "已巡访" in rate["definition"]
+    assert due_general.id  # due (never visited) but not visited: in the denominator only
+
+
+def test_a_resident_visited_last_month_on_a_quarterly_interval_is_not_due_this_month(
+    org, grid, worker, client
+):
+    long_ago = datetime.now(SHANGHAI) - timedelta(days=200)
+    person = make_resident(
+        org["household"], name="甲", birth_date=date(1955, 1, 1), tags=[], created_at=long_ago
+    )
+    org["resident"].status = "moved_out"
+    db.session.commit()
+    first_of_month = local_today().replace(day=1)
+    last_month = datetime(first_of_month.year, first_of_month.month, 1, 10, tzinfo=SHANGHAI) - timedelta(
+        days=3
+    )
+    push(worker, visit(grid, person, when=last_month))
+    rate = client.get("/api/v1/reports/visit-rate", query_string={"month": this_month()}).get_json()
+    assert rate["total"] == {"due": 0, "visited": 0, "rate": None}
+    previous = last_month.strftime("%Y-%m")
+    rate = client.get("/api/v1/reports/visit-rate", query_string={"month": previous}).get_json()
+    assert rate["total"] == {"due": 1, "visited": 1, "rate": 1.0}
+
+
+def test_the_visit_rate_is_scoped(org, auth, client):
+    auth.login("street1")
+    grids = client.get("/api/v1/reports/visit-rate", query_string={"month": this_month()}).get_json()["grids"]
+    assert len(grids) == 4
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("worker2")
+    grids = client.get("/api/v1/reports/visit-rate", query_string={"month": this_month()}).get_json()["grids"]
+    assert [g["grid_id"] for g in grids] == [org["worker_other"].grids[0].id] and grids[0]["due"] == 0
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "november", "1999-01", ""])
+def test_a_bad_month_is_422(org, worker, client, month):
+    response = client.get("/api/v1/reports/visit-rate", query_string={"month": month})
+    assert response.status_code == 422 and "month" in response.get_json()["error"]["fields"]
