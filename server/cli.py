@@ -7,6 +7,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from server.extensions import db
+from server.photos.cli import photos
+from server.push.cli import push_keys, push_worker
 
 
 def register(app: Flask) -> None:
@@ -14,13 +16,24 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(forms)
+    app.cli.add_command(register_group)
+    app.cli.add_command(photos)
+    app.cli.add_command(push_keys)
+    app.cli.add_command(push_worker)
 
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a street.")
+@click.option(
+    "--households",
+    type=click.IntRange(min=0, max=2000),
+    default=0,
+    show_default=True,
+    help="Fictional households (with residents) to add per grid; 0 loads no register.",
+)
 @with_appcontext
-def seed_demo(if_empty: bool) -> None:
-    """Load the 南浦街道 demo organisation and users, and print the demo logins."""
+def seed_demo(if_empty: bool, households: int) -> None:
+    """Load the 南浦街道 demo organisation, users and (optionally) register; print the demo logins."""
     from server import demo
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
@@ -36,6 +49,9 @@ def seed_demo(if_empty: bool) -> None:
     demo.seed_org()
     logins = demo.seed_users()
     demo.seed_forms()
+    if households:
+        added, people = demo.seed_households(households)
+        click.echo(f"Demo register (演示数据): {added} households, {people} residents.")
     db.session.commit()
     print_logins(logins)
 
@@ -112,3 +128,19 @@ def install_builtins() -> None:
         click.echo("Installed form templates: " + ", ".join(f"{t.key} v{t.version}" for t in added))
     else:
         click.echo("Built-in form templates already installed.")
+
+
+@click.group("register")
+def register_group() -> None:
+    """The resident register."""
+
+
+@register_group.command("refresh-care-tiers")
+@with_appcontext
+def refresh_care_tiers() -> None:
+    """Recompute care tiers for today's ages (run daily, e.g. from cron: people turn 60 and 80)."""
+    from server.visits.service import refresh_care_tiers as refresh
+
+    changed = refresh()
+    db.session.commit()
+    click.echo(f"Care tiers changed: {changed}.")

@@ -1,0 +1,1 @@
+"""Web Push: VAPID keys, browser subscriptions, and delivery off the request path."""

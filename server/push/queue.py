@@ -1,0 +1,186 @@
+"""Where push work runs: an RQ queue when REDIS_URL is set, daemon threads in this process otherwise.
+
+Both take `enqueue(func, *args, ttl=...)` of a function decorated with `job`, which runs it in
+an app context of its own (its own database session, like a request). RQ jobs are picked up by
+`flask push-worker` (one app per process, jobs in-process); a plain `rq worker push` works too
+but builds an app per job.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from queue import SimpleQueue
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+
+log = logging.getLogger(__name__)
+
+_EXTENSION = "gridwalk.push_queue"
+_process_app: Flask | None = None
+_process_app_lock = threading.Lock()
+_queue_lock = threading.Lock()
+
+
+def _app_for_job() -> Flask:
+    """The current app, or (under a bare `rq worker`) one app built once for this process."""
+    global _process_app
+    if has_app_context():
+        return current_app._get_current_object()
+    with _process_app_lock:
+        if _process_app is None:
+            from server import create_app
+
+            _process_app = create_app()
+        return _process_app
+
+
+def job(func: Callable) -> Callable:
+    """Run a queued function in a fresh app context, so each job gets and closes its own session."""
+
+    @functools.wraps(func)
+    def run(*args: Any) -> Any:
+        with _app_for_job().app_context():
+            return func(*args)
+
+    return run
+
+
+class ThreadQueue:
+    """A few daemon threads fed from an in-process queue, started on first use.
+
+    Daemon threads never hold up a shutdown; a push lost that way still reaches the phone by
+    pull. flush() waits for everything queued so far, work those jobs queue included.
+    """
+
+    def __init__(self, app: Flask, threads: int):
+        self.app = app
+        self.size = max(1, threads)
+        self._jobs: SimpleQueue = SimpleQueue()
+        self._idle = threading.Condition()
+        self._pending = 0
+        self._threads: list[threading.Thread] = []
+
+    def enqueue(self, func: Callable, *args: Any, ttl: int | None = None) -> None:
+        deadline = time.monotonic() + ttl if ttl else None
+        with self._idle:
+            self._pending += 1
+            if not self._threads:
+                self._start()
+        self._jobs.put((func, args, deadline))
+
+    def enqueue_many(self, calls: Iterable[tuple[Callable, tuple]], ttl: int | None = None) -> int:
+        count = 0
+        for func, args in calls:
+            self.enqueue(func, *args, ttl=ttl)
+            count += 1
+        return count
+
+    def _start(self) -> None:
+        for number in range(self.size):
+            thread = threading.Thread(target=self._work, name=f"push-{number + 1}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _work(self) -> None:
+        while True:
+            func, args, deadline = self._jobs.get()
+            try:
+                if deadline is None or time.monotonic() < deadline:  # past its TTL: nobody wants it
+                    with self.app.app_context():
+                        func(*args)
+            except Exception:
+                log.exception("push job %s failed", getattr(func, "__name__", func))
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    if self._pending == 0:
+                        self._idle.notify_all()
+
+    def flush(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+class RedisQueue:
+    """The RQ queue PUSH_QUEUE_NAME on REDIS_URL."""
+
+    # Results are not read by anyone; failures are kept a week for `rq info` and requeueing.
+    FAILURE_TTL = 7 * 24 * 3600
+
+    def __init__(self, app: Flask):
+        import redis
+        from rq import Queue
+
+        self.connection = redis.Redis.from_url(app.config["REDIS_URL"])
+        self.queue = Queue(app.config["PUSH_QUEUE_NAME"], connection=self.connection)
+        attempts = app.config["PUSH_MAX_ATTEMPTS"]
+        worst = (
+            attempts * app.config["PUSH_TIMEOUT_SECONDS"]
+            + (attempts - 1) * app.config["PUSH_RETRY_MAX_SECONDS"]
+        )
+        self.job_timeout = int(worst) + 60
+
+    def _options(self, ttl: int | None) -> dict:
+        return {
+            "ttl": ttl,
+            "result_ttl": 0,
+            "failure_ttl": self.FAILURE_TTL,
+            "timeout": self.job_timeout,
+        }
+
+    def enqueue(self, func: Callable, *args: Any, ttl: int | None = None) -> None:
+        self.queue.enqueue_call(func, args=args, **self._options(ttl))
+
+    def enqueue_many(self, calls: Iterable[tuple[Callable, tuple]], ttl: int | None = None) -> int:
+        """Queue many jobs in pipelined batches (a round trip per 500, not per job)."""
+        from rq import Queue
+
+        count = 0
+        batch: list = []
+        for func, args in calls:
+            batch.append(Queue.prepare_data(func, args=args, **self._options(ttl)))
+            if len(batch) == 500:
+                count += self._push(batch)
+                batch = []
+        if batch:
+            count += self._push(batch)
+        return count
+
+    def _push(self, batch: list) -> int:
+        with self.connection.pipeline() as pipe:
+            self.queue.enqueue_many(batch, pipeline=pipe)
+            pipe.execute()
+        return len(batch)
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until the workers have emptied the queue and finished what they started."""
+        from rq.registry import StartedJobRegistry
+
+        started = StartedJobRegistry(queue=self.queue)
+        deadline = time.monotonic() + timeout
+        while self.queue.count or started.count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+
+def push_queue(app: Flask | None = None) -> ThreadQueue | RedisQueue:
+    """This app's queue, made on first use (after a gunicorn fork, so each process has its own)."""
+    app = app or current_app._get_current_object()
+    queue = app.extensions.get(_EXTENSION)
+    if queue is None:
+        with _queue_lock:  # request threads of one process must not make two
+            queue = app.extensions.get(_EXTENSION)
+            if queue is None:
+                if app.config.get("REDIS_URL"):
+                    queue = RedisQueue(app)
+                else:
+                    queue = ThreadQueue(app, app.config["PUSH_THREADS"])
+                app.extensions[_EXTENSION] = queue
+    return queue
