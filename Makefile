@@ -13,6 +13,8 @@ FLASK := $(VENV)/bin/flask --app server
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
+# Synthetic households per grid in the demo data (400 is a real grid; 40 keeps make run quick).
+DEMO_HOUSEHOLDS ?= 40
 
 PWA_SOURCES := $(shell find pwa/src pwa/sw pwa/public pwa/vite -type f 2>/dev/null) \
 	pwa/index.html pwa/vite.config.ts pwa/package.json pwa/tsconfig.json
@@ -54,7 +56,7 @@ migrate: $(VENV)/.installed
 	$(FLASK) forms install-builtins
 
 seed: migrate
-	$(FLASK) seed-demo --if-empty
+	$(FLASK) seed-demo --if-empty --households $(DEMO_HOUSEHOLDS)
 
 run: $(VENV)/.installed build seed
 	@echo "Gridwalk 网格通 on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
