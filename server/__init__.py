@@ -60,18 +60,22 @@ def register_blueprints(app: Flask) -> None:
     from server import health
     from server.audit import routes as audit
     from server.auth import routes as auth
+    from server.cases import routes as cases
     from server.extensions import api
     from server.forms import routes as forms
     from server.org import routes as org
     from server.photos import routes as photos
     from server.push import routes as push
     from server.register import routes as register
+    from server.reports import routes as reports
     from server.submissions import routes as submissions
     from server.sync import routes as sync
+    from server.tasks import routes as tasks
     from server.visits import routes as visits
     from server.web import routes as web
 
-    for module in (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push):
+    modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
+    for module in (*modules, cases, tasks, reports):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)

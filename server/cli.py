@@ -49,6 +49,8 @@ def seed_demo(if_empty: bool, households: int) -> None:
     demo.seed_org()
     logins = demo.seed_users()
     demo.seed_forms()
+    cases = demo.seed_cases()
+    click.echo(f"Demo cases (演示数据): {cases}, and one task for the first grid worker.")
     if households:
         added, people = demo.seed_households(households)
         click.echo(f"Demo register (演示数据): {added} households, {people} residents.")

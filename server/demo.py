@@ -360,3 +360,86 @@ def seed_households(per_grid: int, seed: int = 2026, grids: list | None = None) 
         households += len(household_rows)
         residents += len(resident_rows)
     return households, residents
+
+
+def seed_cases() -> int:
+    """A few demo cases (演示) along the loop in the first worker's grid, and one task; returns the case count."""
+    import uuid
+    from datetime import timedelta
+
+    from server.cases import loop
+    from server.cases.service import case_row, open_cases
+    from server.tasks.models import Task
+    from server.timeutil import utcnow
+
+    worker = db.session.scalar(select(User).where(User.username == "worker"))
+    supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
+    handler = db.session.scalar(select(User).where(User.username == "handler"))
+    if worker is None or supervisor is None or handler is None or not worker.grids:
+        return 0
+    grid_id = worker.grids[0].id
+    now = utcnow()
+    samples = [
+        ("street_order.unlicensed_vendor", "（演示）路口流动摊点占道经营", "reported"),
+        ("city_appearance.exposed_garbage", "（演示）小区门口暴露垃圾未清运", "dispatched"),
+        ("street_order.bike_parking", "（演示）人行道非机动车乱停放", "closed"),
+    ]
+    rows = [
+        case_row(
+            kind="city_case",
+            answers={"subcategory": sub, "description": text},
+            submission_id=None,
+            grid_id=grid_id,
+            building_id=None,
+            household_id=None,
+            address="示例路1号（演示）",
+            location={"lat": 28.6801 + n * 0.001, "lng": 115.8612, "accuracy": 10.0},
+            photos=[],
+            reporter_id=worker.id,
+            reported_at=now - timedelta(hours=3),
+            now=now - timedelta(hours=3),
+        )
+        for n, (sub, text, _) in enumerate(samples)
+    ]
+    open_cases(rows)
+    from server.cases.models import Case
+
+    steps = {
+        "dispatched": [(supervisor, "file"), (supervisor, "dispatch")],
+        "closed": [
+            (supervisor, "file"),
+            (supervisor, "dispatch"),
+            (handler, "handle"),
+            (worker, "check"),
+            (supervisor, "close"),
+        ],
+    }
+    for row, (_, _, target) in zip(rows, samples, strict=True):
+        case = db.session.get(Case, row["id"])
+        for actor, action in steps.get(target, []):
+            clean = {
+                "action": action,
+                "comment": "演示",
+                "photos": [],
+                "department_id": handler.department_id,
+                "assignee_id": None,
+                "deadline": None,
+            }
+            loop.apply(case, clean, actor, now, loop.TRANSITIONS[(case.state, action)])
+    db.session.add(
+        Task(
+            id=uuid.uuid4(),
+            kind="check_case",
+            grid_id=grid_id,
+            case_id=rows[1]["id"],
+            assignee_id=worker.id,
+            due_at=now + timedelta(days=2),
+            status="open",
+            note="（演示）处置后请到现场核查",
+            created_by=supervisor.id,
+            created_at=now,
+            version=1,
+        )
+    )
+    db.session.flush()
+    return len(rows)

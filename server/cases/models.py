@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.audit.models import append_only
@@ -13,7 +13,7 @@ from server.extensions import db
 from server.timeutil import utcnow
 
 CASE_KINDS = ("hazard", "city")
-# The whole loop (GB/T 30428); only `reported` is reached in this issue.
+# The whole loop (GB/T 30428); the transitions live in server/cases/loop.py.
 CASE_STATES = (
     "reported",
     "filed",
@@ -56,6 +56,30 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set by the loop (dispatch, rework, merge); the history itself is in CaseEvent.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    filed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The handling deadline of the current dispatch (per-step clock) and the whole-case one.
+    handle_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    close_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))
+
+
+class CategoryTimeLimit(db.Model):
+    """An admin's handling limit for one category code (hazard code or city subcategory code);
+    codes without a row use the catalogue default."""
+
+    __tablename__ = "category_time_limit"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(20))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 @append_only
@@ -74,3 +98,20 @@ class CaseEvent(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     photos: Mapped[list | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The outbox item that made it (case_action pushes): a resend finds it and is a duplicate.
+    item_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Dispatch target and deadline of a dispatch/rework event (the KPIs read them from the log).
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Every photo a case uses (report, handling, check, merged-in reports): for scoped viewing and
+# so the orphan prune keeps them.
+case_photo = Table(
+    "case_photo",
+    db.metadata,
+    Column("case_id", ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
+    Column("sha256", ForeignKey("photo.sha256"), primary_key=True, index=True),
+)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from server.cases.catalogue import city_class_of
-from server.cases.models import Case, CaseEvent
+from server.cases.models import Case, CaseEvent, case_photo
 from server.extensions import db
 
 REPORT_KINDS = {"hazard_report": "hazard", "city_case": "city"}
@@ -85,6 +85,9 @@ def open_cases(rows: list[dict]) -> None:
         for row in rows
     ]
     connection.execute(insert(CaseEvent.__table__), events)
+    links = [{"case_id": row["id"], "sha256": sha} for row in rows for sha in dict.fromkeys(row["photos"])]
+    if links:
+        connection.execute(insert(case_photo), links)
 
 
 def cases_of_submissions(submission_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:

@@ -160,10 +160,20 @@ def _used_by_submissions_in_scope(sha256: str, user: User, scope: Scope) -> Colu
 
 PhotoRule = Callable[[str, User, Scope], ColumnElement[bool]]
 
+
 # Each rule says "a record this user may see uses the photo"; any one is enough. Handlers have
 # no grids, so today they see only their own uploads: the cases issue appends a rule here for
 # photos of cases (and case events) dispatched to the handler's department.
-PHOTO_VISIBILITY: list[PhotoRule] = [_used_by_submissions_in_scope]
+def _used_by_cases_in_scope(sha256: str, user: User, scope: Scope) -> ColumnElement[bool]:
+    """A case the user may see (grid scope, or dispatched to their department or to them) uses it."""
+    from server.cases.loop import visible
+    from server.cases.models import Case, case_photo
+
+    used = select(case_photo.c.case_id).join(Case, Case.id == case_photo.c.case_id)
+    return exists(visible(used, user, scope).where(case_photo.c.sha256 == sha256))
+
+
+PHOTO_VISIBILITY: list[PhotoRule] = [_used_by_submissions_in_scope, _used_by_cases_in_scope]
 
 
 def may_see(photo: Photo, user: User) -> bool:
@@ -204,9 +214,17 @@ def _used_by_a_submission(sha256: ColumnElement[str]) -> ColumnElement[bool]:
 
 PhotoReference = Callable[[ColumnElement[str]], ColumnElement[bool]]
 
+
 # Every table where a record keeps photos must be listed here, or `prune` would delete its
 # evidence. Cases and case events (after-photos) add their rule when they store photos.
-PHOTO_REFERENCES: list[PhotoReference] = [_used_by_a_submission]
+def _used_by_a_case(sha256: ColumnElement[str]) -> ColumnElement[bool]:
+    """Report, after-photos, check photos and merged-in photos of any case."""
+    from server.cases.models import case_photo
+
+    return exists(select(case_photo.c.sha256).where(case_photo.c.sha256 == sha256))
+
+
+PHOTO_REFERENCES: list[PhotoReference] = [_used_by_a_submission, _used_by_a_case]
 
 
 def in_use(sha256: ColumnElement[str]) -> ColumnElement[bool]:

@@ -12,8 +12,9 @@ from server.extensions import db
 from server.timeutil import utcnow
 
 # received: stored, waiting for review; returned: sent back to the worker to fix (with a
-# comment); accepted: reviewed and kept. The review issue sets the last two.
-REVIEW_STATUSES = ("received", "returned", "accepted")
+# comment); accepted: reviewed and kept; rejected: refused with a reason; resubmitted: was
+# returned and the worker sent a new submission naming it (payload.resubmits).
+REVIEW_STATUSES = ("received", "returned", "accepted", "rejected", "resubmitted")
 
 submission_photo = Table(
     "submission_photo",
@@ -52,3 +53,8 @@ class Submission(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # sha256 of the item's canonical JSON: tells a resend (duplicate) from a conflict.
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The returned submission this one fixes, and the task it completes (plain ids).
+    resubmits_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,15 +1,23 @@
-"""GET /submissions/mine: 我的上报, the caller's own submissions with review and case state."""
+"""GET /submissions/mine: 我的上报; the supervisor's review queue and POST .../review."""
 
 from __future__ import annotations
 
+import uuid
+
+from flask import request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from server.auth.routes import roles_required
+from server.auth.scope import Scope
+from server.errors import not_found, validation_failed
 from server.extensions import db
+from server.i18n import msg
+from server.org.models import Grid
 from server.submissions.models import Submission
 from server.submissions.schemas import MinePageSchema, MineQuerySchema
-from server.submissions.service import submissions_data
+from server.submissions.service import review, submissions_data
 
 bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", description="Submissions")
 
@@ -33,3 +41,82 @@ def mine(args):
         .limit(per_page)
     ).all()
     return {"submissions": submissions_data(list(rows)), "total": total, "page": page, "per_page": per_page}
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit():
+        raise validation_failed({name: [msg("编号无效", f"{name} is a number")]})
+    return int(value)
+
+
+def _time_arg(name: str):
+    from server.sync.service import parse_time
+
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    parsed = parse_time(value)
+    if parsed is None:
+        raise validation_failed({name: [msg("时间格式无效", f"{name} is ISO 8601 with an offset")]})
+    return parsed
+
+
+@bp.route("", methods=["GET"])
+@roles_required("supervisor", "admin")
+def queue():
+    """The review queue in scope, oldest first: filters community_id, grid_id, kind, review_status
+    (default received), from, to (created_at); page, per_page."""
+    scope = Scope.of(current_user)
+    stmt = scope.filter_grid(select(Submission), Submission.grid_id)
+    community_id, grid_id = _int_arg("community_id"), _int_arg("grid_id")
+    if community_id is not None:
+        stmt = stmt.where(Submission.grid_id.in_(select(Grid.id).where(Grid.community_id == community_id)))
+    if grid_id is not None:
+        stmt = stmt.where(Submission.grid_id == grid_id)
+    if request.args.get("kind"):
+        stmt = stmt.where(Submission.kind == request.args["kind"])
+    stmt = stmt.where(Submission.review_status == request.args.get("review_status", "received"))
+    since, until = _time_arg("from"), _time_arg("to")
+    if since is not None:
+        stmt = stmt.where(Submission.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Submission.created_at < until)
+    page = _int_arg("page") or 1
+    per_page = min(_int_arg("per_page") or 50, 200)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(
+        stmt.order_by(Submission.created_at, Submission.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    data = submissions_data(list(rows))
+    for item, row in zip(data, rows, strict=True):
+        item["author_id"] = row.author_id
+        item["answers"] = row.answers
+        if row.resubmits_id:
+            item["resubmits"] = str(row.resubmits_id)
+    return {"submissions": data, "total": total, "page": page, "per_page": per_page}
+
+
+@bp.route("/<submission_id>/review", methods=["POST"])
+@roles_required("supervisor", "admin")
+def review_submission(submission_id):
+    """Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject, with a comment."""
+    from server.cases.calendar import now
+    from server.cases.loop import send_pushes
+
+    try:
+        wanted = uuid.UUID(submission_id)
+    except ValueError:
+        raise not_found() from None
+    submission = db.session.get(Submission, wanted)
+    if submission is None or not Scope.of(current_user).allows_grid(submission.grid_id):
+        raise not_found()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise validation_failed({"body": [msg("内容应为对象", "The body must be a JSON object")]})
+    pushes = review(submission, body, current_user, now())
+    db.session.commit()
+    send_pushes(pushes)
+    return submissions_data([submission])[0] | {"review_comment": submission.review_comment}

@@ -27,11 +27,13 @@ from server.timeutil import iso
 from server.visits.service import record_visits, visit_row
 
 SUBMISSION_ENTITY = "submission"
+# Every kind may name the returned submission it fixes (resubmits) and the task it completes.
+LINK_KEYS = ("resubmits", "task_id")
 PAYLOAD_KEYS = {
-    "household_visit": ("grid_id", "household_id", "answers"),
-    "welfare_visit": ("grid_id", "household_id", "resident_id", "answers"),
-    "hazard_report": ("grid_id", "household_id", "building_id", "address", "answers"),
-    "city_case": ("grid_id", "household_id", "building_id", "address", "answers"),
+    "household_visit": ("grid_id", "household_id", "answers", *LINK_KEYS),
+    "welfare_visit": ("grid_id", "household_id", "resident_id", "answers", *LINK_KEYS),
+    "hazard_report": ("grid_id", "household_id", "building_id", "address", "answers", *LINK_KEYS),
+    "city_case": ("grid_id", "household_id", "building_id", "address", "answers", *LINK_KEYS),
 }
 REPORT_MIN_PHOTOS, REPORT_MAX_PHOTOS = 1, 9
 MAX_ADDRESS = 200
@@ -58,6 +60,8 @@ def submission_data(submission: Submission, case: tuple[uuid.UUID, str] | None =
         "received_at": iso(submission.received_at),
         "review_status": submission.review_status,
         "review_comment": submission.review_comment,
+        "resubmits": str(submission.resubmits_id) if submission.resubmits_id else None,
+        "task_id": str(submission.task_id) if submission.task_id else None,
         "version": submission.version,
     }
     if case is not None:
@@ -161,6 +165,7 @@ class FormSubmissions:
         )
         if item.kind in REPORT_KINDS:
             self._check_report(item, answers, refs, photos, errors)
+        links = self._links(payload, ctx, errors)
         if errors:
             return rejected(item, "validation_failed", errors)
         row = {
@@ -181,6 +186,10 @@ class FormSubmissions:
             "review_comment": None,
             "version": 1,
             "content_hash": item.content_hash,
+            "resubmits_id": links["resubmits"],
+            "task_id": links["task_id"],
+            "reviewed_by": None,
+            "reviewed_at": None,
         }
         rows: dict[str, Any] = {"submission": row}
         answer: dict[str, Any] = {}
@@ -205,6 +214,29 @@ class FormSubmissions:
                 item.id, refs["resident"], answers, ctx.user.id, item.created_at, ctx.now
             )
         return Prepared(item, rows, photos, answer)
+
+    def _links(self, payload: dict, ctx: PushContext, errors: dict) -> dict[str, uuid.UUID | None]:
+        """resubmits: one of the author's own returned submissions; task_id: their own open task."""
+        from server.tasks.models import Task
+
+        links: dict[str, uuid.UUID | None] = {"resubmits": None, "task_id": None}
+        if payload.get("resubmits") is not None:
+            original_id = _uuid(payload["resubmits"])
+            original = db.session.get(Submission, original_id) if original_id else None
+            if original is None or original.author_id != ctx.user.id or original.review_status != "returned":
+                errors["resubmits"] = [
+                    msg("找不到被退回的原记录", "No returned submission of yours with this id")
+                ]
+            else:
+                links["resubmits"] = original.id
+        if payload.get("task_id") is not None:
+            task_id = _uuid(payload["task_id"])
+            task = db.session.get(Task, task_id) if task_id else None
+            if task is None or task.assignee_id != ctx.user.id or task.status == "cancelled":
+                errors["task_id"] = [msg("找不到该任务", "No task of yours with this id")]
+            else:
+                links["task_id"] = task.id
+        return links
 
     def _references(self, item: PushItem, payload: dict, ctx: PushContext, errors: dict) -> dict | None:
         """The household, resident and building the item names (None: one is outside the scope).
@@ -294,10 +326,28 @@ class FormSubmissions:
             connection.execute(insert(submission_photo), links)
         open_cases([p.rows["case"] for p in batch if "case" in p.rows])
         record_visits([p.rows["visit"] for p in batch if "visit" in p.rows], ctx.now)
+        self._apply_links([p.rows["submission"] for p in batch], ctx)
         # Only the author's feed carries their submissions (review results come back this way).
         record_changes(
             [change_row(SUBMISSION_ENTITY, p.item.id, user_id=ctx.user.id, at=ctx.now) for p in batch]
         )
+
+    def _apply_links(self, rows: list[dict], ctx: PushContext) -> None:
+        """A resubmission marks its original `resubmitted`; a linked task becomes done."""
+        from server.tasks.models import Task
+        from server.tasks.service import complete
+
+        for row in rows:
+            if row["resubmits_id"] is not None:
+                original = db.session.get(Submission, row["resubmits_id"])
+                original.review_status = "resubmitted"
+                original.version += 1
+                record_changes([change_row(SUBMISSION_ENTITY, original.id, user_id=original.author_id)])
+            if row["task_id"] is not None:
+                task = db.session.get(Task, row["task_id"])
+                if task.status == "open":
+                    complete(task, row["id"], ctx.now)
+        db.session.flush()
 
     def server_view(self, item_id: uuid.UUID) -> dict | None:
         """The stored side of a conflict, in the item's own shape."""
@@ -344,3 +394,58 @@ def _uuid(value: Any) -> uuid.UUID | None:
 
 
 FORM_SUBMISSIONS = FormSubmissions()
+
+
+# ---- review -------------------------------------------------------------------------------
+
+REVIEW_ACTIONS = {"approve": "accepted", "return": "returned", "reject": "rejected"}
+
+
+def review(submission: Submission, body: dict, reviewer, now) -> list[dict]:
+    """A supervisor's verdict on a received submission; returns the pushes to send after commit.
+
+    return and reject need a comment (shown to the worker in 我的上报). Only a `received`
+    submission can be reviewed (409 otherwise, with its status).
+    """
+    from server.errors import ApiError, validation_failed
+
+    action = body.get("action")
+    if action not in REVIEW_ACTIONS:
+        raise validation_failed(
+            {"action": [msg("操作应为通过、退回或驳回", "action is approve, return or reject")]}
+        )
+    comment = body.get("comment")
+    if comment is not None and (not isinstance(comment, str) or len(comment) > 2000):
+        raise validation_failed(
+            {"comment": [msg("意见最多 2000 字", "comment is text of at most 2000 characters")]}
+        )
+    comment = (comment or "").strip() or None
+    if action in ("return", "reject") and comment is None:
+        raise validation_failed(
+            {"comment": [msg("退回或驳回须写明原因", "A return or reject needs a comment")]}
+        )
+    if submission.review_status != "received":
+        raise ApiError(
+            409,
+            "already_reviewed",
+            msg("该记录已审核", "This submission was already reviewed"),
+            review_status=submission.review_status,
+        )
+    submission.review_status = REVIEW_ACTIONS[action]
+    submission.review_comment = comment
+    submission.reviewed_by = reviewer.id
+    submission.reviewed_at = now
+    submission.version += 1
+    record_changes([change_row(SUBMISSION_ENTITY, submission.id, user_id=submission.author_id)])
+    if action != "return":
+        return []
+    return [
+        {
+            "user_ids": [submission.author_id],
+            "kind": "submission_returned",
+            "title": "退回补充：" + comment[:30],
+            "url": f"/submissions/{submission.id}",
+            "tag": f"submission-{submission.id}",
+            "data": {"submission_id": str(submission.id)},
+        }
+    ]

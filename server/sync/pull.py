@@ -39,8 +39,9 @@ from server.timeutil import local_today, utcnow
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
-# 2: the snapshot gained the register and catalogues; older cursors ask for a new snapshot.
-CURSOR_VERSION = 2
+# 2: the snapshot gained the register and catalogues; 3: cases and tasks. Older cursors ask
+# for a new snapshot.
+CURSOR_VERSION = 3
 # The snapshot carries this much of the caller's own submission history.
 RECENT_SUBMISSIONS = timedelta(days=90)
 SAFE_TXID = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
@@ -306,6 +307,43 @@ READERS: list[EntityReader] = [
         snapshot_filter=lambda stmt, ctx: stmt.where(Submission.created_at >= utcnow() - RECENT_SUBMISSIONS),
     ),
 ]
+
+
+def _case_reader() -> EntityReader:
+    from server.cases.loop import OPEN_STATES, case_data, visible
+    from server.cases.models import Case
+
+    return EntityReader(
+        "case",
+        Case,
+        Case.id,
+        lambda stmt, ctx: visible(stmt, ctx.user, ctx.scope),
+        lambda c: (str(c.id), c.version, case_data(c)),
+        uuid.UUID,
+        # Closed, voided and merged cases come by the feed (as their last state), not the snapshot.
+        snapshot_filter=lambda stmt, ctx: stmt.where(Case.state.in_(OPEN_STATES)),
+        carried=lambda ctx: ctx.user.role in ("worker", "handler"),
+    )
+
+
+def _task_reader() -> EntityReader:
+    from server.tasks.models import Task
+    from server.tasks.service import task_data
+
+    return EntityReader(
+        "task",
+        Task,
+        Task.id,
+        lambda stmt, ctx: stmt.where(Task.assignee_id == ctx.user.id),
+        lambda t: (str(t.id), t.version, task_data(t)),
+        uuid.UUID,
+        snapshot_filter=lambda stmt, ctx: stmt.where(Task.status == "open"),
+        carried=_workers_only,
+    )
+
+
+# Appended: a snapshot cursor names readers by position.
+READERS += [_case_reader(), _task_reader()]
 READER_BY_NAME = {reader.name: reader for reader in READERS}
 
 

@@ -118,10 +118,12 @@ class KindHandler(Protocol):
 
 
 def _handlers() -> dict[str, KindHandler]:
+    from server.cases.push import CASE_ACTIONS, TASK_UPDATES
     from server.register.push import REGISTER_EDITS
     from server.submissions.service import FORM_SUBMISSIONS
 
-    return {kind: handler for handler in (REGISTER_EDITS, FORM_SUBMISSIONS) for kind in handler.kinds}
+    handlers = (REGISTER_EDITS, FORM_SUBMISSIONS, CASE_ACTIONS, TASK_UPDATES)
+    return {kind: handler for handler in handlers for kind in handler.kinds}
 
 
 def canonical_json(value: Any) -> str:

@@ -1,0 +1,121 @@
+"""The working-day calendar behind case time limits, and the clock the tests can set.
+
+Working time: 08:30–12:00 and 14:00–17:30 Asia/Shanghai (7 hours a day), Monday to Friday,
+except public holidays, plus the make-up working days (调休上班) that fall on weekends. A limit
+in working days counts 7 working hours per day, so "1 working day" from 10:00 ends at 10:00 the
+next working day. Holidays and make-up days come from app.config CALENDAR_HOLIDAYS and
+CALENDAR_WORKDAYS (ISO dates) when set, else the 2026 list below.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app, has_app_context
+
+from server.timeutil import SHANGHAI, utcnow
+
+# 2026 as announced by the State Council General Office (国办发明电〔2025〕7号, Nov 2025).
+# Check each year's notice and override through the config when it differs.
+HOLIDAYS_2026 = (
+    ["2026-01-01", "2026-01-02", "2026-01-03"]
+    + [f"2026-02-{d:02d}" for d in range(15, 24)]
+    + ["2026-04-04", "2026-04-05", "2026-04-06"]
+    + [f"2026-05-{d:02d}" for d in range(1, 6)]
+    + ["2026-06-19", "2026-06-20", "2026-06-21"]
+    + ["2026-09-25", "2026-09-26", "2026-09-27"]
+    + [f"2026-10-{d:02d}" for d in range(1, 8)]
+)
+WORKDAYS_2026 = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
+
+WORK_PERIODS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))
+MINUTES_PER_DAY = 7 * 60
+# Never search further than this for working time (a misconfigured calendar must not hang).
+MAX_DAYS = 3660
+
+
+def now() -> datetime:
+    """The current time; app.config['FAKE_NOW'] (an aware datetime or ISO string) in tests."""
+    if has_app_context():
+        fake = current_app.config.get("FAKE_NOW")
+        if fake:
+            value = datetime.fromisoformat(fake) if isinstance(fake, str) else fake
+            return value.astimezone(UTC)
+    return utcnow()
+
+
+def _dates(key: str, default: list[str]) -> frozenset[date]:
+    values = current_app.config.get(key) if has_app_context() else None
+    return frozenset(date.fromisoformat(v) for v in (default if values is None else values))
+
+
+def is_working_day(day: date) -> bool:
+    """Weekdays that are not holidays, and weekend make-up days."""
+    if day in _dates("CALENDAR_WORKDAYS", WORKDAYS_2026):
+        return True
+    if day in _dates("CALENDAR_HOLIDAYS", HOLIDAYS_2026):
+        return False
+    return day.weekday() < 5
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _periods(day: date):
+    for start, end in WORK_PERIODS:
+        yield (datetime.combine(day, start, SHANGHAI), datetime.combine(day, end, SHANGHAI))
+
+
+def working_minutes_between(start: datetime, end: datetime) -> float:
+    """Working minutes from start to end (0 when end is before start)."""
+    start, end = _aware(start).astimezone(SHANGHAI), _aware(end).astimezone(SHANGHAI)
+    if end <= start:
+        return 0.0
+    total = 0.0
+    day = start.date()
+    for _ in range(MAX_DAYS):
+        if day > end.date():
+            break
+        if is_working_day(day):
+            for p_start, p_end in _periods(day):
+                lo, hi = max(p_start, start), min(p_end, end)
+                if hi > lo:
+                    total += (hi - lo).total_seconds() / 60
+        day += timedelta(days=1)
+    return total
+
+
+def add_working_minutes(start: datetime, minutes: float) -> datetime:
+    """The moment `minutes` of working time after start (UTC)."""
+    cursor = _aware(start).astimezone(SHANGHAI)
+    left = float(minutes)
+    day = cursor.date()
+    for _ in range(MAX_DAYS):
+        if is_working_day(day):
+            for p_start, p_end in _periods(day):
+                lo = max(p_start, cursor)
+                if p_end <= lo:
+                    continue
+                room = (p_end - lo).total_seconds() / 60
+                if left <= room:
+                    return (lo + timedelta(minutes=left)).astimezone(UTC)
+                left -= room
+        day += timedelta(days=1)
+    raise ValueError("no working time found within ten years")
+
+
+def limit_minutes(limit: dict) -> int:
+    """A catalogue limit {"value", "unit"} in working minutes."""
+    per = 60 if limit["unit"] == "working_hours" else MINUTES_PER_DAY
+    return int(limit["value"]) * per
+
+
+def light(elapsed_minutes: float, limit: float) -> str:
+    """green below 80 % of the limit, yellow 80–100 %, red over."""
+    if limit <= 0:
+        return "red"
+    share = elapsed_minutes / limit
+    if share < 0.8:
+        return "green"
+    return "yellow" if share <= 1.0 else "red"

@@ -1,0 +1,188 @@
+"""Cases for the desk, handlers and workers: list, one case with its timeline, actions, time limits."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from flask import request
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from server.auth.routes import roles_required
+from server.auth.scope import Scope
+from server.cases import calendar, limits, loop
+from server.cases.models import Case, CategoryTimeLimit
+from server.errors import validation_failed
+from server.extensions import db
+from server.i18n import msg
+
+bp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (GB/T 30428 loop)")
+
+ALL_ROLES = ("worker", "supervisor", "handler", "admin")
+SIMILAR_METRES = 50
+SIMILAR_DAYS = 30
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise validation_failed({"body": [msg("内容应为对象", "The body must be a JSON object")]})
+    return body
+
+
+def _page() -> tuple[int, int]:
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+        per_page = min(200, max(1, int(request.args.get("per_page", 50))))
+    except ValueError:
+        raise validation_failed({"page": [msg("页码无效", "page and per_page are numbers")]}) from None
+    return page, per_page
+
+
+@bp.route("", methods=["GET"])
+@roles_required(*ALL_ROLES)
+def all_cases():
+    """Cases in scope, newest first; filters state (comma list), category, community_id, grid_id, overdue=1."""
+    scope = Scope.of(current_user)
+    stmt = loop.visible(select(Case), current_user, scope)
+    if request.args.get("state"):
+        stmt = stmt.where(Case.state.in_(request.args["state"].split(",")))
+    if request.args.get("category"):
+        stmt = stmt.where(Case.category == request.args["category"])
+    if request.args.get("community_id"):
+        from server.org.models import Grid
+
+        if not request.args["community_id"].isdigit():
+            raise validation_failed({"community_id": [msg("社区编号无效", "community_id is a number")]})
+        in_community = select(Grid.id).where(Grid.community_id == int(request.args["community_id"]))
+        stmt = stmt.where(Case.grid_id.in_(in_community))
+    if request.args.get("grid_id"):
+        if not request.args["grid_id"].isdigit():
+            raise validation_failed({"grid_id": [msg("网格编号无效", "grid_id is a number")]})
+        stmt = stmt.where(Case.grid_id == int(request.args["grid_id"]))
+    page, per_page = _page()
+    stmt = stmt.order_by(Case.created_at.desc(), Case.id)
+    if request.args.get("overdue") in ("1", "true"):
+        now = calendar.now()
+        rows = [
+            c
+            for c in db.session.scalars(stmt.where(Case.state.in_(loop.OPEN_STATES)))
+            if loop.is_overdue(c, now)
+        ]
+        total = len(rows)
+        rows = rows[(page - 1) * per_page : page * per_page]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = list(db.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
+    return {
+        "cases": [loop.case_data(c, current_user) for c in rows],
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+    }
+
+
+@bp.route("/<case_id>", methods=["GET"])
+@roles_required(*ALL_ROLES)
+def get(case_id):
+    """One case with its events, before/after photos, clocks and the caller's allowed actions."""
+    case = loop.case_or_404(current_user, case_id)
+    return loop.case_data(case, current_user, events=True)
+
+
+@bp.route("/<case_id>/actions", methods=["POST"])
+@roles_required(*ALL_ROLES)
+def act(case_id):
+    """Take one step of the loop: file, return, void, merge, dispatch, handle, check, rework, close."""
+    case = loop.case_or_404(current_user, case_id)
+    outcome = loop.take_action(case, _body(), current_user)
+    db.session.commit()
+    loop.send_pushes(outcome.pushes)
+    return loop.case_data(outcome.case, current_user, events=True)
+
+
+def _haversine(a: dict, b: dict) -> float:
+    lat1, lng1, lat2, lng2 = map(math.radians, (a["lat"], a["lng"], b["lat"], b["lng"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * 6371000 * math.asin(math.sqrt(h))
+
+
+@bp.route("/<case_id>/similar", methods=["GET"])
+@roles_required("supervisor", "admin")
+def similar(case_id):
+    """Open cases of the same category within 50 m or in the same building, reported in the last 30 days."""
+    case = loop.case_or_404(current_user, case_id)
+    since = calendar.now() - timedelta(days=SIMILAR_DAYS)
+    stmt = loop.visible(select(Case), current_user, Scope.of(current_user)).where(
+        Case.id != case.id,
+        Case.category == case.category,
+        Case.state.in_(loop.OPEN_STATES),
+        Case.created_at >= since,
+    )
+    found = []
+    for other in db.session.scalars(stmt.order_by(Case.created_at.desc())):
+        same_building = case.building_id is not None and other.building_id == case.building_id
+        distance = None
+        if _located(case.location) and _located(other.location):
+            distance = _haversine(case.location, other.location)
+        if same_building or (distance is not None and distance <= SIMILAR_METRES):
+            data = loop.case_data(other)
+            data["distance_m"] = round(distance, 1) if distance is not None else None
+            data["same_building"] = same_building
+            found.append(data)
+    return {"cases": found}
+
+
+def _located(location) -> bool:
+    return (
+        isinstance(location, dict)
+        and isinstance(location.get("lat"), int | float)
+        and isinstance(location.get("lng"), int | float)
+    )
+
+
+@bp.route("/time-limits", methods=["GET"])
+@roles_required("supervisor", "admin")
+def time_limits():
+    """Each category code's handling limit (working hours or days), its default, and whether edited."""
+    return {"time_limits": limits.all_limits(), "case_limit_factor": limits.CASE_LIMIT_FACTOR}
+
+
+@bp.route("/time-limits", methods=["PUT"])
+@roles_required("admin")
+def put_time_limits():
+    """Set limits: {"time_limits": [{"code", "value", "unit"}]}; value null restores the default."""
+    body = _body()
+    entries = body.get("time_limits")
+    known = limits.default_limits()
+    if not isinstance(entries, list) or not entries:
+        raise validation_failed({"time_limits": [msg("应为非空列表", "A non-empty list")]})
+    errors = {}
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, dict) or entry.get("code") not in known:
+            errors[str(n)] = [msg("未知的类别", "Unknown category code")]
+            continue
+        value = entry.get("value")
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
+            errors[str(n)] = [msg("时限应为 1–1000 的整数", "value is a whole number 1–1000")]
+        elif entry.get("unit") not in limits.UNITS:
+            errors[str(n)] = [msg("单位应为工作小时或工作日", f"unit is one of {', '.join(limits.UNITS)}")]
+    if errors:
+        raise validation_failed(errors)
+    for entry in entries:
+        row = db.session.get(CategoryTimeLimit, entry["code"])
+        if entry.get("value") is None:
+            if row is not None:
+                db.session.delete(row)
+            continue
+        if row is None:
+            row = CategoryTimeLimit(code=entry["code"])
+            db.session.add(row)
+        row.value, row.unit, row.updated_by = entry["value"], entry["unit"], current_user.id
+        row.updated_at = calendar.now()
+    db.session.commit()
+    return {"time_limits": limits.all_limits(), "case_limit_factor": limits.CASE_LIMIT_FACTOR}

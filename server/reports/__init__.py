@@ -1,0 +1,1 @@
+"""KPIs of the case loop, computed from the CaseEvent log."""

@@ -1,0 +1,202 @@
+"""The case-loop KPIs of a month, computed from the CaseEvent log (Asia/Shanghai months).
+
+Each figure carries numerator, denominator, rate (None when nothing was due), a definition in
+zh and en, and the case ids counted on each side, so the dashboard can drill down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from server.auth.scope import Scope
+from server.cases import calendar
+from server.cases.models import Case, CaseEvent
+from server.extensions import db
+from server.org.models import Grid
+from server.timeutil import SHANGHAI
+from server.visits.schedule import month_bounds
+
+MONTH_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+
+DEFINITIONS = {
+    "on_time_handling_rate": (
+        "按期处置率 = 按期处置的派遣数 / 应处置的派遣数。应处置：处置期限落在本月、或在本月处置的每一次派遣"
+        "（含返工重派）；按期：该次派遣后的首次处置时间不晚于其处置期限。",
+        "On-time handling rate = dispatches handled on time / dispatches due for handling. Due: every "
+        "dispatch (rework included) whose handling deadline fell in the month or that was handled in the "
+        "month; on time: the first handling after it is no later than its deadline.",
+    ),
+    "closing_rate": (
+        "结案率 = 已结案 / 应结案。应结案：全案期限（立案起，处置时限的 2 倍）落在本月、或在本月结案的案件；"
+        "已结案：截至月末已结案。",
+        "Closing rate = closed / due for closing. Due: cases whose whole-case deadline (from filing, twice "
+        "the handling limit) fell in the month or that were closed in the month; closed: by the month's end.",
+    ),
+    "on_time_closing_rate": (
+        "按期结案率 = 按期结案 / 应结案（应结案同上）；按期：结案时间不晚于全案期限。",
+        "On-time closing rate = closed no later than the whole-case deadline / due for closing (as above).",
+    ),
+    "rework_rate": (
+        "返工率 = 核查后被返工（重新派遣）过的案件 / 应结案（同上）。",
+        "Rework rate = cases sent back to handling after a check at least once / due for closing (as above).",
+    ),
+    "valid_report_rate": (
+        "有效上报率 = 已立案 / 本月上报数。本月上报：本月收到的隐患与城市管理上报；已立案：其中至今已立案的。",
+        "Valid report rate = reports filed / reports made. Made: hazard and city reports received in the "
+        "month; filed: those of them filed since.",
+    ),
+    "rectification_rate": (
+        "整改率 = 已整改结案 / 本月立案数。本月立案：本月立案的案件；已整改结案：其中至今已核查结案的。",
+        "Rectification rate = rectified and closed / filed in the month. Filed: cases filed in the month; "
+        "rectified: those of them closed after the on-site check by now.",
+    ),
+}
+
+
+def current_month() -> str:
+    return calendar.now().astimezone(SHANGHAI).strftime("%Y-%m")
+
+
+def valid_month(month: str) -> bool:
+    return bool(MONTH_RE.match(month))
+
+
+def last_months(count: int) -> list[str]:
+    """The last `count` months up to this one, oldest first."""
+    year, month = (int(p) for p in current_month().split("-"))
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return out[::-1]
+
+
+def grids_for(scope: Scope, community_id: int | None, grid_id: int | None) -> list[int] | None:
+    """The grids to count: None for the whole street; [] when the filter is outside the scope."""
+    if community_id is None and grid_id is None and scope.everything:
+        return None
+    stmt = scope.filter_grid(select(Grid.id), Grid.id)
+    if community_id is not None:
+        stmt = stmt.where(Grid.community_id == community_id)
+    if grid_id is not None:
+        stmt = stmt.where(Grid.id == grid_id)
+    return list(db.session.scalars(stmt))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _figure(key: str, numerator: set, denominator: set) -> dict[str, Any]:
+    zh, en = DEFINITIONS[key]
+    num, den = len(numerator), len(denominator)
+    return {
+        "numerator": num,
+        "denominator": den,
+        "rate": round(num / den, 4) if den else None,
+        "definition": {"zh": zh, "en": en},
+        "numerator_case_ids": sorted(numerator),
+        "denominator_case_ids": sorted(denominator),
+    }
+
+
+def month_kpis(month: str, grid_ids: list[int] | None, scope: Scope) -> dict[str, Any]:
+    """Every KPI of the month for these grids (None: all), plus the welfare visit rate."""
+    _, _, start, end = month_bounds(month)
+
+    def in_month(value: datetime | None) -> bool:
+        value = _aware(value)
+        return value is not None and start <= value < end
+
+    cases_stmt = select(Case)
+    if grid_ids is not None:
+        cases_stmt = cases_stmt.where(Case.grid_id.in_(grid_ids))
+    cases = {c.id: c for c in db.session.scalars(cases_stmt)}
+    events: dict[Any, list[CaseEvent]] = defaultdict(list)
+    if cases:
+        for e in db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id.in_(list(cases))).order_by(CaseEvent.at, CaseEvent.id)
+        ):
+            events[e.case_id].append(e)
+
+    # Dispatch steps, counted per dispatch but reported by case id ("<case>#n" keeps them apart).
+    handle_due: set[str] = set()
+    handle_on_time: set[str] = set()
+    close_due: set[str] = set()
+    closed: set[str] = set()
+    closed_on_time: set[str] = set()
+    reworked: set[str] = set()
+    reports: set[str] = set()
+    filed_reports: set[str] = set()
+    filed_in_month: set[str] = set()
+    rectified: set[str] = set()
+    for case_id, case in cases.items():
+        log = events.get(case_id, [])
+        cid = str(case_id)
+        dispatches = [e for e in log if e.action in ("dispatch", "rework")]
+        for n, d in enumerate(dispatches):
+            handle = next((e for e in log if e.action == "handle" and _aware(e.at) >= _aware(d.at)), None)
+            step = cid if len(dispatches) == 1 else f"{cid}#{n + 1}"
+            if in_month(d.deadline) or (handle is not None and in_month(handle.at)):
+                handle_due.add(step)
+                if handle is not None and _aware(handle.at) <= _aware(d.deadline):
+                    handle_on_time.add(step)
+        close = next((e for e in log if e.action == "close"), None)
+        if in_month(case.close_deadline) or (close is not None and in_month(close.at)):
+            close_due.add(cid)
+            if close is not None and _aware(close.at) < end:
+                closed.add(cid)
+                if _aware(close.at) <= _aware(case.close_deadline):
+                    closed_on_time.add(cid)
+            if any(e.action == "rework" for e in log):
+                reworked.add(cid)
+        report = next((e for e in log if e.action == "report"), None)
+        filed = next((e for e in log if e.action == "file"), None)
+        if report is not None and in_month(report.at):
+            reports.add(cid)
+            if filed is not None:
+                filed_reports.add(cid)
+        if filed is not None and in_month(filed.at):
+            filed_in_month.add(cid)
+            if close is not None:
+                rectified.add(cid)
+
+    from server.visits.service import visit_rate
+
+    visits = visit_rate(scope, month)
+    if grid_ids is not None:
+        rows = [g for g in visits["grids"] if g["grid_id"] in set(grid_ids)]
+        due, done = sum(g["due"] for g in rows), sum(g["visited"] for g in rows)
+        visit_total = {"due": due, "visited": done, "rate": round(done / due, 4) if due else None}
+    else:
+        visit_total = visits["total"]
+    return {
+        "month": month,
+        "grid_ids": grid_ids,
+        "figures": {
+            "on_time_handling_rate": _figure("on_time_handling_rate", handle_on_time, handle_due),
+            "closing_rate": _figure("closing_rate", closed, close_due),
+            "on_time_closing_rate": _figure("on_time_closing_rate", closed_on_time, close_due),
+            "rework_rate": _figure("rework_rate", reworked, close_due),
+            "valid_report_rate": _figure("valid_report_rate", filed_reports, reports),
+            "rectification_rate": _figure("rectification_rate", rectified, filed_in_month),
+        },
+        "visit_rate": {
+            "numerator": visit_total["visited"],
+            "denominator": visit_total["due"],
+            "rate": visit_total["rate"],
+            "definition": {
+                "zh": "巡访率 = 当月已巡访人数 / 当月应巡访人数（同 /api/v1/reports/visit-rate）。",
+                "en": "Visit rate = residents visited / residents due in the month (as /api/v1/reports/visit-rate).",
+            },
+        },
+    }

@@ -1,0 +1,48 @@
+"""The working-day calendar: weekends, 2026 holidays and make-up days, working hours, lights."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from server.cases.calendar import add_working_minutes, is_working_day, light, working_minutes_between
+from server.timeutil import SHANGHAI
+
+
+def sh(*parts) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI)
+
+
+def test_weekends_holidays_and_make_up_days(app):
+    assert is_working_day(date(2026, 11, 27))  # Friday
+    assert not is_working_day(date(2026, 11, 28))  # Saturday
+    assert not is_working_day(date(2026, 10, 1))  # National Day
+    assert is_working_day(date(2026, 10, 10))  # Saturday make-up day
+    assert not is_working_day(date(2026, 2, 17))  # Spring Festival
+
+
+def test_the_calendar_is_configurable(app):
+    app.config["CALENDAR_HOLIDAYS"] = ["2026-12-01"]
+    app.config["CALENDAR_WORKDAYS"] = ["2026-12-05"]
+    assert not is_working_day(date(2026, 12, 1))
+    assert is_working_day(date(2026, 12, 5))
+    # The configured list replaces the built-in one: National Day is a plain Thursday now.
+    assert is_working_day(date(2026, 10, 1))
+
+
+def test_working_hours_skip_lunch_nights_and_weekends(app):
+    assert add_working_minutes(sh(2026, 11, 30, 11, 0), 120) == sh(2026, 11, 30, 15, 0).astimezone(UTC)
+    # Friday 17:00 + 1 h → Monday 09:00.
+    assert add_working_minutes(sh(2026, 11, 27, 17, 0), 60) == sh(2026, 11, 30, 9, 0).astimezone(UTC)
+    # Before opening time counts from 08:30.
+    assert add_working_minutes(sh(2026, 11, 30, 6, 0), 30) == sh(2026, 11, 30, 9, 0).astimezone(UTC)
+    assert working_minutes_between(sh(2026, 11, 27, 17, 0), sh(2026, 11, 30, 9, 0)) == 60
+    assert working_minutes_between(sh(2026, 11, 30, 9, 0), sh(2026, 11, 30, 8, 0)) == 0
+    # Over National Day: 30 Sept 17:00 → 8 Oct 9:00 is one hour.
+    assert working_minutes_between(sh(2026, 9, 30, 17, 0), sh(2026, 10, 8, 9, 0)) == 60
+
+
+def test_lights():
+    assert light(79, 100) == "green"
+    assert light(80, 100) == "yellow"
+    assert light(100, 100) == "yellow"
+    assert light(101, 100) == "red"
