@@ -27,6 +27,9 @@ export default defineConfig({
         // Icons too (favicon, apple-touch), so an installed app cold-starts offline with them;
         // the plugin adds manifest.webmanifest itself.
         globPatterns: ['**/*.{js,css,html,png,svg,ico,woff2}'],
+        // ECharts (~160 KB gzip) serves only the online KPI dashboard at a supervisor's desk:
+        // precaching it would make every worker's phone download it.
+        globIgnores: ['**/assets/charts-*.js'],
       },
       // The glob above already lists the manifest's icons: don't list them twice.
       includeManifestIcons: false,

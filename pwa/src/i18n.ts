@@ -14,6 +14,8 @@ const zhCN = {
   'tab.home': '首页',
   'tab.me': '我的',
   'tab.outbox': '待同步',
+  'tab.roster': '住户',
+  'tab.cases': '案卷',
 
   'login.title': '登录',
   'login.subtitle': '网格员入户走访 · 关爱巡访 · 隐患上报',
@@ -53,6 +55,10 @@ const zhCN = {
   'home.pendingCount': '{n} 条记录待同步',
   'home.attentionCount': '其中 {n} 条需要处理',
   'home.syncedAt': '上次同步：{time}',
+  'home.overdue': '已逾期',
+  'home.hazard': '上报隐患',
+  'home.cityCase': '城市管理问题',
+  'home.myReportsOpen': '查看全部上报',
 
   'me.title': '我的',
   'me.displayName': '姓名',
@@ -69,6 +75,20 @@ const zhCN = {
   'me.version': '版本',
   'me.logoutUnsyncedTitle': '有记录未同步',
   'me.logoutUnsynced': '还有 {n} 条记录未同步，退出后会保留在本机，下次登录后继续同步',
+
+  'push.title': '消息通知',
+  'push.thisDevice': '本机',
+  'push.on': '已开启',
+  'push.off': '未开启',
+  'push.enable': '开启消息通知',
+  'push.disable': '关闭消息通知',
+  'push.help': '新任务、退回的上报和派遣的案件会通知到本机',
+  'push.unsupported': '此设备不支持消息推送，任务仍会在同步时送达',
+  'push.denied': '通知权限未开启：请在浏览器设置中允许本应用发送通知。任务仍会在同步时送达',
+  'push.offline': '需要联网才能开启消息通知',
+  'push.failed': '开启失败：{message}',
+  'push.enabled': '已开启消息通知',
+  'push.disabled': '已关闭消息通知',
 
   'form.enter': '请输入',
   'form.enterNumber': '请输入数字',
@@ -135,6 +155,8 @@ const zhCN = {
   'outbox.statusForbidden': '无权限',
   'outbox.statusDone': '已送达',
   'outbox.fix': '修改',
+  'outbox.compare': '对照处理',
+  'outbox.registerConflictHelp': '您修改这条记录时，别人已在服务器上改过，两份都已保留。请对照后选择保留哪一份。',
   'outbox.discard': '删除',
   'outbox.discardTitle': '删除这条记录？',
   'outbox.discardConfirm': '删除后这条记录不会再发送到服务器，也无法恢复。',
@@ -165,6 +187,7 @@ const zhCN = {
   'kind.household_upsert': '住户登记',
   'kind.resident_upsert': '居民登记',
   'kind.task_update': '任务进度',
+  'kind.case_action': '案卷处置',
   'kind.other': '记录',
   'itemField.grid_id': '网格',
   'itemField.household_id': '住户',
@@ -177,6 +200,12 @@ const zhCN = {
   'itemField.answers': '答案',
   'itemField.payload': '内容',
   'itemField.item': '记录',
+  'itemField.resident_id': '居民',
+  'itemField.building_id': '楼栋',
+  'itemField.resubmits': '重新提交的原记录',
+  'itemField.base_version': '版本',
+  'itemField.household': '住户信息',
+  'itemField.resident': '居民信息',
 
   'role.worker': '网格员',
   'role.supervisor': '社区主管',
@@ -192,8 +221,16 @@ const zhCN = {
   'error.network': '网络不可用，请稍后再试',
 }
 
-export type MessageKey = keyof typeof zhCN
-export type Messages = Record<MessageKey, string>
+/**
+ * Words of the lazy screens (roster, reports, conflicts): each chunk adds its own with
+ * addMessages and declares them here by module augmentation, so the first screen's chunk
+ * carries only the words the first screen shows.
+ */
+export interface LazyMessages {}
+
+type ShellKey = keyof typeof zhCN
+export type MessageKey = ShellKey | keyof LazyMessages
+export type Messages = Record<ShellKey, string>
 
 const en: Messages = {
   'app.name': 'Gridwalk',
@@ -208,6 +245,8 @@ const en: Messages = {
   'tab.home': 'Home',
   'tab.me': 'Me',
   'tab.outbox': 'To sync',
+  'tab.roster': 'Households',
+  'tab.cases': 'Cases',
 
   'login.title': 'Log in',
   'login.subtitle': 'Household visits · welfare visits · hazard reports',
@@ -247,6 +286,10 @@ const en: Messages = {
   'home.pendingCount': '{n} records waiting to sync',
   'home.attentionCount': '{n} of them need your attention',
   'home.syncedAt': 'Last synced: {time}',
+  'home.overdue': 'Overdue',
+  'home.hazard': 'Report a hazard',
+  'home.cityCase': 'City problem',
+  'home.myReportsOpen': 'All my reports',
 
   'me.title': 'Me',
   'me.displayName': 'Name',
@@ -263,6 +306,20 @@ const en: Messages = {
   'me.version': 'Version',
   'me.logoutUnsyncedTitle': 'Records not synced',
   'me.logoutUnsynced': '{n} records have not synced yet. They stay on this phone and sync after your next login.',
+
+  'push.title': 'Notifications',
+  'push.thisDevice': 'This device',
+  'push.on': 'On',
+  'push.off': 'Off',
+  'push.enable': 'Turn on notifications',
+  'push.disable': 'Turn off notifications',
+  'push.help': 'New tasks, returned reports and dispatched cases notify this device',
+  'push.unsupported': 'This device cannot receive push notifications; tasks still arrive when the app syncs',
+  'push.denied': 'Notifications are not allowed: allow them for this app in the browser settings. Tasks still arrive when the app syncs',
+  'push.offline': 'Connect to the network to turn on notifications',
+  'push.failed': 'Could not turn on notifications: {message}',
+  'push.enabled': 'Notifications are on',
+  'push.disabled': 'Notifications are off',
 
   'form.enter': 'Enter text',
   'form.enterNumber': 'Enter a number',
@@ -329,6 +386,8 @@ const en: Messages = {
   'outbox.statusForbidden': 'Not permitted',
   'outbox.statusDone': 'Delivered',
   'outbox.fix': 'Fix',
+  'outbox.compare': 'Compare',
+  'outbox.registerConflictHelp': 'Someone changed this record on the server while you were editing; both versions are kept. Compare them and choose which to keep.',
   'outbox.discard': 'Delete',
   'outbox.discardTitle': 'Delete this record?',
   'outbox.discardConfirm': 'Once deleted, it is never sent to the server and cannot be restored.',
@@ -359,6 +418,7 @@ const en: Messages = {
   'kind.household_upsert': 'Household record',
   'kind.resident_upsert': 'Resident record',
   'kind.task_update': 'Task update',
+  'kind.case_action': 'Case action',
   'kind.other': 'Record',
   'itemField.grid_id': 'Grid',
   'itemField.household_id': 'Household',
@@ -371,6 +431,12 @@ const en: Messages = {
   'itemField.answers': 'Answers',
   'itemField.payload': 'Content',
   'itemField.item': 'Record',
+  'itemField.resident_id': 'Resident',
+  'itemField.building_id': 'Building',
+  'itemField.resubmits': 'Returned record resubmitted',
+  'itemField.base_version': 'Version',
+  'itemField.household': 'Household',
+  'itemField.resident': 'Resident',
 
   'role.worker': 'Grid worker',
   'role.supervisor': 'Community supervisor',
@@ -392,6 +458,14 @@ export type Locale = (typeof LOCALES)[number]
 export const LOCALE_NAMES: Record<Locale, string> = { 'zh-CN': '简体中文', en: 'English' }
 
 export const dictionaries: Record<Locale, Messages> = { 'zh-CN': zhCN, en }
+
+const lazyDictionaries: Record<Locale, Record<string, string>> = { 'zh-CN': {}, en: {} }
+
+/** A lazy chunk's words, zh-CN and English with the same keys (registered once, when the chunk loads). */
+export function addMessages<K extends string>(zh: Record<K, string>, english: Record<K, string>): void {
+  Object.assign(lazyDictionaries['zh-CN'], zh)
+  Object.assign(lazyDictionaries.en, english)
+}
 
 const STORAGE_KEY = 'gw.locale'
 
@@ -423,7 +497,13 @@ export function setLocale(next: Locale): void {
 
 /** Translate a key, filling {name}-style placeholders; a missing placeholder stays visible. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = dictionaries[locale.value][key] ?? dictionaries['zh-CN'][key] ?? key
+  const shell = dictionaries[locale.value] as Record<string, string>
+  const text =
+    shell[key] ??
+    lazyDictionaries[locale.value][key] ??
+    (dictionaries['zh-CN'] as Record<string, string>)[key] ??
+    lazyDictionaries['zh-CN'][key] ??
+    key
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   )

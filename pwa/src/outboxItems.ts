@@ -31,6 +31,7 @@ const KIND_WORDS: Record<string, MessageKey> = {
   household_upsert: 'kind.household_upsert',
   resident_upsert: 'kind.resident_upsert',
   task_update: 'kind.task_update',
+  case_action: 'kind.case_action',
 }
 
 /** Keys of a pushed item (not answers) that the server may name in field errors. */
@@ -46,6 +47,12 @@ const ITEM_FIELD_WORDS: Record<string, MessageKey> = {
   answers: 'itemField.answers',
   payload: 'itemField.payload',
   item: 'itemField.item',
+  resident_id: 'itemField.resident_id',
+  building_id: 'itemField.building_id',
+  resubmits: 'itemField.resubmits',
+  base_version: 'itemField.base_version',
+  household: 'itemField.household',
+  resident: 'itemField.resident',
 }
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string
@@ -71,9 +78,24 @@ export function groupItems(items: OutboxItem[]): ItemGroups {
   return groups
 }
 
-/** A form item the worker may correct: sent back, out of scope (pick another grid), or not sent yet. */
+/** Register edits: corrected on the household / resident form, a conflict on the compare screen. */
+export const REGISTER_KINDS: ReadonlySet<string> = new Set(['household_upsert', 'resident_upsert'])
+
+/** A form item or register edit the worker may correct: sent back, out of scope (pick another grid), or not sent yet. */
 export function canFix(item: OutboxItem): boolean {
-  return item.template !== null && ['needs_fix', 'forbidden', 'pending'].includes(item.status)
+  return (item.template !== null || REGISTER_KINDS.has(item.kind)) && ['needs_fix', 'forbidden', 'pending'].includes(item.status)
+}
+
+/** Where 修改 opens: the form the item was made with. */
+export function fixRoute(item: Pick<OutboxItem, 'id' | 'kind'>): { name: string; params: { id: string } } {
+  if (item.kind === 'household_upsert') return { name: 'outbox-household', params: { id: item.id } }
+  if (item.kind === 'resident_upsert') return { name: 'outbox-resident', params: { id: item.id } }
+  return { name: 'outbox-fix', params: { id: item.id } }
+}
+
+/** A register edit that met someone else's: the worker compares and chooses. */
+export function canCompare(item: Pick<OutboxItem, 'kind' | 'status'>): boolean {
+  return item.status === 'conflict' && REGISTER_KINDS.has(item.kind)
 }
 
 /** Only what the server will not take as it is may be deleted, and only on the worker's word. */

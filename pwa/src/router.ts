@@ -1,8 +1,10 @@
 // Routes: login and the home are in the entry chunk; everything else loads on demand.
 import { createRouter, createWebHistory } from 'vue-router'
+import type { LocationQuery, LocationQueryValue } from 'vue-router'
 import LoginPage from './pages/LoginPage.vue'
 import HomePage from './pages/HomePage.vue'
 import { useAuthStore } from './stores/auth'
+import type { Role } from './stores/auth'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -10,6 +12,26 @@ declare module 'vue-router' {
     public?: boolean
     /** Shows the bottom tab bar. */
     tabbar?: boolean
+    /** Only these roles may open it (the server checks again); others go home. */
+    roles?: Role[]
+  }
+}
+
+/** A query value as one string (vue-router gives string | null | array). */
+function one(value: LocationQueryValue | LocationQueryValue[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value
+  return typeof first === 'string' && first ? first : undefined
+}
+
+/** What a new form is about: ?household=…&resident=…&building=…&resubmits=… */
+function subject(query: LocationQuery) {
+  return {
+    householdId: one(query.household),
+    residentId: one(query.resident),
+    buildingId: one(query.building),
+    resubmits: one(query.resubmits),
+    // A supervisor's task this form fulfils (payload.task_id links the submission to it).
+    taskId: one(query.task),
   }
 }
 
@@ -30,15 +52,69 @@ export const router = createRouter({
       path: '/visit/new',
       name: 'visit-new',
       component: () => import('./pages/FormEntryPage.vue'),
-      props: { templateKey: 'household_visit' },
+      props: (route) => ({ templateKey: 'household_visit', ...subject(route.query) }),
     },
-    // Any template by key (the field-work forms use the same page).
+    // Any template by key (关爱巡访, 上报隐患, 城市管理问题 use the same page), about a resident or a household.
     {
       path: '/forms/:key/new',
       name: 'form-new',
       component: () => import('./pages/FormEntryPage.vue'),
-      props: (route) => ({ templateKey: String(route.params.key) }),
+      props: (route) => ({ templateKey: String(route.params.key), ...subject(route.query) }),
     },
+    // Register edits that the server sent back (fix) or that met someone else's edit (conflict).
+    {
+      path: '/outbox/:id/household',
+      name: 'outbox-household',
+      component: () => import('./pages/HouseholdEditPage.vue'),
+      props: (route) => ({ itemId: String(route.params.id) }),
+    },
+    {
+      path: '/outbox/:id/resident',
+      name: 'outbox-resident',
+      component: () => import('./pages/ResidentEditPage.vue'),
+      props: (route) => ({ itemId: String(route.params.id) }),
+    },
+    {
+      path: '/outbox/:id/conflict',
+      name: 'conflict',
+      component: () => import('./pages/ConflictPage.vue'),
+      props: true,
+    },
+    // 住户: the register of the worker's grids, offline.
+    { path: '/roster', name: 'roster', component: () => import('./pages/RosterPage.vue'), meta: { tabbar: true } },
+    {
+      path: '/roster/households/new',
+      name: 'household-new',
+      component: () => import('./pages/HouseholdEditPage.vue'),
+      props: (route) => ({ buildingId: one(route.query.building) }),
+    },
+    { path: '/roster/households/:id', name: 'household', component: () => import('./pages/HouseholdPage.vue'), props: true },
+    {
+      path: '/roster/households/:id/edit',
+      name: 'household-edit',
+      component: () => import('./pages/HouseholdEditPage.vue'),
+      props: true,
+    },
+    {
+      path: '/roster/households/:householdId/residents/new',
+      name: 'resident-new',
+      component: () => import('./pages/ResidentEditPage.vue'),
+      props: true,
+    },
+    {
+      path: '/roster/residents/:id/edit',
+      name: 'resident-edit',
+      component: () => import('./pages/ResidentEditPage.vue'),
+      props: true,
+    },
+    // 我的上报: every submission of the worker with its review and case state.
+    { path: '/mine', name: 'mine', component: () => import('./pages/MyReportsPage.vue') },
+    // The case loop: desk screens (review, board, tasks, KPIs) and the case page every role opens; all lazy.
+    { path: '/review', name: 'review', component: () => import('./supervisor/ReviewQueuePage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+    { path: '/cases', name: 'cases', component: () => import('./supervisor/CaseBoardPage.vue'), meta: { tabbar: true, roles: ['supervisor', 'admin'] } },
+    { path: '/cases/:id', name: 'case', component: () => import('./supervisor/CasePage.vue'), props: true },
+    { path: '/tasks/new', name: 'task-new', component: () => import('./tasks/TaskNewPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+    { path: '/dashboard', name: 'dashboard', component: () => import('./reports/DashboardPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })
@@ -49,5 +125,6 @@ router.beforeEach((to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   if (to.name === 'login' && auth.isLoggedIn) return { name: 'home' }
+  if (to.meta.roles && auth.user && !to.meta.roles.includes(auth.user.role)) return { name: 'home' }
   return true
 })

@@ -2,6 +2,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { runSyncInWorker, SYNC_TAG } from '../src/outbox'
+import { openFromNotification, parsePush, showPush } from './push'
 
 declare let self: ServiceWorkerGlobalScope
 
@@ -38,5 +39,12 @@ self.addEventListener('sync', (event) => {
   if (sync.tag === SYNC_TAG) sync.waitUntil(runSyncInWorker({ appVersion: __APP_VERSION__ }))
 })
 
-// Later issues add here: 'push' (show the task/case notification) and 'notificationclick'
-// (focus or open the app at the payload's URL).
+// Web Push (sw/push.ts): show what the server sent; a tap opens its task or case.
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(self.registration, parsePush(event.data), self.location.origin))
+})
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  event.waitUntil(openFromNotification(self.clients, event.notification.data?.url, self.location.origin))
+})

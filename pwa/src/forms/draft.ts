@@ -7,6 +7,8 @@ export interface Draft {
   template: { key: string; version: number }
   grid_id: number | null
   answers: Answers
+  /** What the form is about beyond its answers (a report's building and GPS fix). */
+  context?: Record<string, unknown>
   saved_at: string
 }
 

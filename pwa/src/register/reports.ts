@@ -1,0 +1,116 @@
+/**
+ * 我的上报: every form the worker filled, from the outbox while it is on the phone and from
+ * the server's review results once pulled, one row per submission id, newest first. Pure.
+ */
+import type { QueuedItem, SubmissionState } from './types'
+
+export const REPORT_KINDS = new Set(['household_visit', 'welfare_visit', 'hazard_report', 'city_case'])
+
+export type ReportState =
+  | 'waiting'
+  | 'sending'
+  | 'needs_fix'
+  | 'conflict'
+  | 'forbidden'
+  | 'received'
+  | 'returned'
+  | 'accepted'
+  | 'rejected'
+  | 'resubmitted'
+
+export interface ReportRow {
+  id: string
+  kind: string
+  template: { key: string; version: number } | null
+  createdAt: string
+  state: ReportState
+  comment: string | null
+  caseState: string | null
+  householdId: string | null
+  residentId: string | null
+  /** On the phone (answers readable, fixable while not delivered). */
+  item: QueuedItem | null
+  /** A later item resubmits this one (payload.resubmits). */
+  resubmittedBy: string | null
+}
+
+const ITEM_STATES: Record<string, ReportState> = {
+  pending: 'waiting',
+  sending: 'sending',
+  needs_fix: 'needs_fix',
+  conflict: 'conflict',
+  forbidden: 'forbidden',
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value ? value : null
+}
+
+export function myReports(items: readonly QueuedItem[], submissions: readonly SubmissionState[]): ReportRow[] {
+  const byId = new Map<string, ReportRow>()
+  const resubmits = new Map<string, string>()
+  for (const item of items) {
+    if (!REPORT_KINDS.has(item.kind)) continue
+    const original = text(item.payload.resubmits)
+    if (original) resubmits.set(original, item.id)
+    byId.set(item.id, {
+      id: item.id,
+      kind: item.kind,
+      template: item.template ?? null,
+      createdAt: item.created_at,
+      // Delivered: "received" until the pulled review result says more.
+      state: ITEM_STATES[item.status] ?? 'received',
+      comment: null,
+      caseState: text(item.server_result?.case_state),
+      householdId: text(item.payload.household_id),
+      residentId: text(item.payload.resident_id),
+      item,
+      resubmittedBy: null,
+    })
+  }
+  for (const s of submissions) {
+    if (!REPORT_KINDS.has(s.kind)) continue
+    const row = byId.get(s.id)
+    const reviewed: Partial<ReportRow> = {
+      state: s.review_status ?? 'received',
+      comment: s.review_comment ?? null,
+      caseState: s.case_state ?? null,
+    }
+    if (row) {
+      // The phone's copy still waiting means the server's row is an older resend's: keep the phone's state.
+      if (row.item?.status === 'done' || !row.item) Object.assign(row, reviewed)
+      else row.caseState = row.caseState ?? reviewed.caseState ?? null
+      continue
+    }
+    byId.set(s.id, {
+      id: s.id,
+      kind: s.kind,
+      template: s.template ?? null,
+      createdAt: s.created_at ?? s.received_at ?? '',
+      state: reviewed.state as ReportState,
+      comment: reviewed.comment ?? null,
+      caseState: reviewed.caseState ?? null,
+      householdId: s.household_id ?? null,
+      residentId: s.resident_id ?? null,
+      item: null,
+      resubmittedBy: null,
+    })
+  }
+  for (const [original, by] of resubmits) {
+    const row = byId.get(original)
+    if (row) row.resubmittedBy = by
+  }
+  for (const row of byId.values()) {
+    // The server says so once the new one arrived; the phone knows as soon as it is queued.
+    if (row.state === 'returned' && row.resubmittedBy) row.state = 'resubmitted'
+  }
+  return [...byId.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id))
+}
+
+export function isWaiting(row: ReportRow): boolean {
+  return row.state === 'waiting' || row.state === 'sending'
+}
+
+export function needsWorker(row: ReportRow): boolean {
+  return row.state === 'needs_fix' || row.state === 'forbidden' || (row.state === 'returned' && !row.resubmittedBy)
+}
