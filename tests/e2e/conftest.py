@@ -126,7 +126,13 @@ def database_for_server(tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(tmp_path, database_for_server) -> Iterator[LiveServer]:
+def seed_households() -> int:
+    """Synthetic households per grid in the demo data; modules that need a register override it."""
+    return 0
+
+
+@pytest.fixture
+def server(tmp_path, database_for_server, seed_households) -> Iterator[LiveServer]:
     """A migrated, seeded server on its own copy of the built PWA (tests may 'deploy' into it)."""
     if not (DIST / "index.html").exists():
         pytest.fail("pwa/dist is missing: run `make build` (make test builds it first)")
@@ -136,7 +142,7 @@ def server(tmp_path, database_for_server) -> Iterator[LiveServer]:
     live.instance.mkdir()
     live.flask("db", "upgrade")
     live.flask("forms", "install-builtins")
-    live.flask("seed-demo")
+    live.flask("seed-demo", "--households", str(seed_households))
     live.start()
     yield live
     live.stop()
@@ -184,6 +190,59 @@ def phone(playwright_driver, tmp_path) -> Iterator[Phone]:
     device = Phone(playwright_driver, tmp_path / "profile")
     yield device
     device.close()
+
+
+@pytest.fixture
+def second_phone(playwright_driver, tmp_path) -> Iterator[Phone]:
+    device = Phone(playwright_driver, tmp_path / "profile-2")
+    yield device
+    device.close()
+
+
+ALL_DONE = """() => {
+    const rows = Array.from(document.querySelectorAll('[data-testid=outbox-item]'));
+    return rows.length > 0 && rows.every(e => e.dataset.status === 'done');
+}"""
+
+
+def open_outbox(page) -> None:
+    """The 待同步 tab (its name carries the badge count, e.g. "2 待同步"); sub-pages have no tab bar."""
+    tab = page.get_by_role("tab", name="待同步").or_(page.get_by_role("link", name="待同步")).first
+    if tab.is_visible():
+        tab.click()
+    else:
+        page.goto("/".join(page.url.split("/")[:3]) + "/outbox")
+    page.wait_for_url("**/outbox")
+
+
+def wait_until_synced(page, timeout: float = 60.0) -> None:
+    """Back in signal, the worker opens 待同步 and taps 立即同步 rather than wait for the backoff."""
+    open_outbox(page)
+    deadline = time.monotonic() + timeout
+    while True:
+        page.get_by_role("button", name="立即同步").click()
+        try:
+            wait_until(page, ALL_DONE, timeout=15)
+            return
+        except AssertionError:
+            # Like a worker on a flaky signal: tap again (the engine coalesces taps into one run).
+            if time.monotonic() > deadline:
+                page.screenshot(
+                    path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "gridwalk-sync-timeout.png")
+                )
+                raise
+
+
+def query(server, sql: str, **params):
+    """One value from the server's database, as the supervisor's desk would see it."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server.env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+    finally:
+        engine.dispose()
 
 
 def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:

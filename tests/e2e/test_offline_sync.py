@@ -7,12 +7,7 @@ import json
 from PIL import Image
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import login, wait_for_offline_ready, wait_until
-
-ALL_DONE = """() => {
-    const rows = Array.from(document.querySelectorAll('[data-testid=outbox-item]'));
-    return rows.length > 0 && rows.every(e => e.dataset.status === 'done');
-}"""
+from tests.e2e.conftest import ALL_DONE, login, wait_for_offline_ready, wait_until
 
 
 def count_rows(server, sql: str) -> int:
