@@ -68,6 +68,9 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
 
     SEED_DEMO_ALLOWED = True
+    # The case clocks' "now" (ISO 8601 with offset): lets tests and training demos move time
+    # to show deadlines and red lights. Production ignores it.
+    FAKE_NOW: str | None = _env("GRIDWALK_FAKE_NOW")
 
     # ---- Photos (server/photos): upload caps, orphan age, storage backend ----------------
     # Phones send ≤ 1600 px JPEGs of a few hundred kB; the caps leave room for an unscaled
@@ -170,6 +173,7 @@ class ProductionConfig(Config):
         settings["SECRET_KEY"] = _env("SECRET_KEY")
         settings["SQLALCHEMY_DATABASE_URI"] = _env("DATABASE_URL")
         settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        settings["FAKE_NOW"] = None  # real time only
         return settings
 
 

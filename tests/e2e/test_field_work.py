@@ -98,6 +98,26 @@ def scene_photo(tmp_path, name: str, colour: tuple[int, int, int]) -> str:
     return str(path)
 
 
+def report_hazard(page, tmp_path, description: str = "楼道内电动车充电，飞线") -> None:
+    """Fill 上报隐患 with two photos and the phone's GPS, and save it to the phone."""
+    page.get_by_role("button", name="上报隐患").first.click()
+    page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio").first.click()
+    pick(page, "隐患等级", "一般")
+    pick(page, "是否存在现实危险", "否")
+    page.get_by_label("隐患描述").fill(description)
+    uploader = page.locator("input[type=file]").first
+    uploader.set_input_files(scene_photo(tmp_path, "a.jpg", (200, 40, 40)))
+    page.locator("img[src^='blob:']").nth(0).wait_for()
+    uploader.set_input_files(scene_photo(tmp_path, "b.jpg", (40, 40, 200)))
+    page.locator("img[src^='blob:']").nth(1).wait_for()
+    locate = page.get_by_role("button", name="获取当前位置")
+    if locate.count():
+        locate.first.click()
+    page.get_by_text("精度约").first.wait_for()
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存").first.wait_for()
+
+
 def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
     server, playwright_driver, tmp_path
 ):
@@ -117,22 +137,7 @@ def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
         due_rows_ready(page)
 
         server.stop()
-        page.get_by_role("button", name="上报隐患").first.click()
-        page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio").first.click()
-        pick(page, "隐患等级", "一般")
-        pick(page, "是否存在现实危险", "否")
-        page.get_by_label("隐患描述").fill("楼道内电动车充电，飞线")
-        uploader = page.locator("input[type=file]").first
-        uploader.set_input_files(scene_photo(tmp_path, "a.jpg", (200, 40, 40)))
-        page.locator("img[src^='blob:']").nth(0).wait_for()
-        uploader.set_input_files(scene_photo(tmp_path, "b.jpg", (40, 40, 200)))
-        page.locator("img[src^='blob:']").nth(1).wait_for()
-        locate = page.get_by_role("button", name="获取当前位置")
-        if locate.count():
-            locate.first.click()
-        page.get_by_text("精度约").first.wait_for()
-        page.get_by_role("button", name="保存").click()
-        page.get_by_text("已保存").first.wait_for()
+        report_hazard(page, tmp_path)
 
         server.start()
         page.goto(server.url + "/")
