@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,6 +111,8 @@ def app(make_app):
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+        # Stored photo files belong to the rows just deleted: each test starts with none.
+        shutil.rmtree(app.config["PHOTOS_DIR"], ignore_errors=True)
 
 
 def _empty_tables() -> None:

@@ -16,32 +16,12 @@ from tests.factories import (
     city_item,
     hazard_answers,
     hazard_item,
-    install_forms,
     make_building,
     make_household,
-    org_with_users,
     upload_photos,
 )
 
 PUSH = "/api/v1/sync/push"
-
-
-@pytest.fixture
-def org(app):
-    made = org_with_users()
-    install_forms()
-    return made
-
-
-@pytest.fixture
-def grid(org) -> int:
-    return org["worker"].grids[0].id
-
-
-@pytest.fixture
-def worker(org, auth):
-    auth.login("worker1")
-    return auth
 
 
 @pytest.fixture

@@ -16,33 +16,13 @@ from server.timeutil import local_today
 from tests.factories import (
     household_upsert,
     id_number_for,
-    install_forms,
     make_household,
     make_resident,
     make_user,
-    org_with_users,
     resident_upsert,
 )
 
 PUSH = "/api/v1/sync/push"
-
-
-@pytest.fixture
-def org(app):
-    made = org_with_users()
-    install_forms()
-    return made
-
-
-@pytest.fixture
-def grid(org) -> int:
-    return org["worker"].grids[0].id
-
-
-@pytest.fixture
-def worker(org, auth):
-    auth.login("worker1")
-    return auth
 
 
 def push(auth, *items, device_id="phone-1"):

@@ -13,27 +13,9 @@ from server.extensions import db
 from server.forms.builtins import BUILTIN_TEMPLATES
 from server.submissions.models import Submission, submission_photo
 from server.sync.models import Device, SyncChange, SyncConflict
-from tests.factories import install_forms, jpeg_bytes, org_with_users, visit_answers, visit_item
+from tests.factories import jpeg_bytes, visit_answers, visit_item
 
 PUSH = "/api/v1/sync/push"
-
-
-@pytest.fixture
-def org(app):
-    made = org_with_users()
-    install_forms()
-    return made
-
-
-@pytest.fixture
-def grid(org) -> int:
-    return org["worker"].grids[0].id
-
-
-@pytest.fixture
-def worker(org, auth):
-    auth.login("worker1")
-    return auth
 
 
 def push(auth, *items, device_id="phone-1", **extra):
