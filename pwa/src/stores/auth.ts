@@ -123,6 +123,9 @@ export const useAuthStore = defineStore('auth', {
 
     /** End the session on the server first: offline, the cookie would outlive a local logout. */
     async logout(): Promise<void> {
+      // A shared phone must not keep receiving the previous worker's tasks; best effort, and
+      // loaded only here so the push code stays out of the first screen.
+      await import('../push').then((push) => push.usePush().disable()).catch(() => undefined)
       try {
         await api.post('/auth/logout', undefined, { allowUnauthorized: true })
       } catch (error) {
