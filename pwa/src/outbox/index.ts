@@ -56,6 +56,8 @@ export interface Submission {
   photos?: string[];
   location?: GeoLocation | null;
   id?: string;
+  /** An item this one takes the place of, removed in the same transaction (see NewOutboxItem). */
+  replaces?: string;
 }
 
 export interface GridwalkOutbox {

@@ -125,6 +125,25 @@ describe('OutboxStore photos', () => {
     expect(await store.getPhoto(own)).toBeUndefined();
   });
 
+  it('an item that replaces a conflicted one adds and deletes in one step, never both or none', async () => {
+    const store = makeStore();
+    const own = await store.addPhoto(jpeg('conflicted only'));
+    const kept = await store.addPhoto(jpeg('carried over'));
+    const old = await store.add({ ...visit(), photos: [own, kept] });
+    await store.setStatus(old.id, 'conflict');
+    const next = await store.add({ ...visit(), photos: [kept], replaces: old.id });
+    expect(await store.get(old.id)).toBeUndefined();
+    expect((await store.get(next.id))?.status).toBe('pending');
+    expect(await store.getPhoto(kept)).toBeDefined();
+    expect(await store.getPhoto(own)).toBeUndefined();
+
+    // In flight: refused, and the new item is not added either.
+    const sending = await store.add(visit());
+    await store.markSending([sending.id]);
+    await expect(store.add({ ...visit(), replaces: sending.id })).rejects.toBeInstanceOf(OutboxStateError);
+    expect((await store.list('wang')).map((i) => i.id)).toEqual([next.id, sending.id]);
+  });
+
   it('cleanup drops old done items and their photos, keeping everything still needed', async () => {
     let now = Date.parse('2025-03-01T00:00:00Z');
     const store = makeStore(() => now);

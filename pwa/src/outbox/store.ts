@@ -2,12 +2,14 @@
  * OutboxStore: every read and write of the outbox, photo, meta and replica stores, each
  * change in one IndexedDB transaction, so a crash or a closed tab leaves a consistent state.
  */
+import type { IDBPTransaction } from 'idb';
 import { OUTBOX_STATUSES, getDb, DB_NAME } from './db';
 import type {
   EntityId,
   FieldErrors,
   GeoLocation,
   GridwalkDB,
+  GridwalkSchema,
   OutboxItem,
   OutboxStatus,
   PhotoRow,
@@ -26,6 +28,12 @@ export interface NewOutboxItem {
   photos?: string[];
   location?: GeoLocation | null;
   created_at?: string;
+  /**
+   * The id of an item this one takes the place of (保留我的 after a conflict). The new item is
+   * added and the old one deleted in one transaction: a tab closed halfway leaves neither both
+   * nor none.
+   */
+  replaces?: string;
 }
 
 export interface ItemError {
@@ -200,6 +208,14 @@ export class OutboxStore {
       };
       // add(), not put(): an id clash must fail loudly, never overwrite a queued record.
       await tx.objectStore('outbox').add(item);
+      if (input.replaces) {
+        const old = await tx.objectStore('outbox').get(input.replaces);
+        if (old?.status === 'sending') throw new OutboxStateError('item is being sent; try again in a moment');
+        if (old) {
+          await tx.objectStore('outbox').delete(old.id);
+          await deleteUnusedPhotos(tx, old.photos);
+        }
+      }
       await tx.done;
       return item;
     } catch (err) {
@@ -283,11 +299,7 @@ export class OutboxStore {
       }
       if (item.status === 'sending') throw new OutboxStateError('item is being sent; try again in a moment');
       await tx.objectStore('outbox').delete(id);
-      if (item.photos.length) {
-        const stillUsed = new Set<string>();
-        for (const other of await tx.objectStore('outbox').getAll()) other.photos.forEach((s) => stillUsed.add(s));
-        for (const sha of item.photos) if (!stillUsed.has(sha)) await tx.objectStore('photos').delete(sha);
-      }
+      await deleteUnusedPhotos(tx, item.photos);
       await tx.done;
     } catch (err) {
       abortQuietly(tx);
@@ -638,4 +650,15 @@ function abortQuietly(tx: { abort(): void; done: Promise<void> }): void {
   } catch {
     // Already finished or aborted by the failing request.
   }
+}
+
+/** Inside a transaction that has just deleted an item: drop its photos no remaining item names. */
+async function deleteUnusedPhotos(
+  tx: IDBPTransaction<GridwalkSchema, ('outbox' | 'photos' | 'meta')[], 'readwrite'>,
+  shas: string[],
+): Promise<void> {
+  if (!shas.length) return;
+  const stillUsed = new Set<string>();
+  for (const other of await tx.objectStore('outbox').getAll()) other.photos.forEach((s) => stillUsed.add(s));
+  for (const sha of shas) if (!stillUsed.has(sha)) await tx.objectStore('photos').delete(sha);
 }

@@ -74,11 +74,10 @@ export async function keepMine(outbox: GridwalkOutbox, item: OutboxItem): Promis
   const server = item.server_result?.server as { version?: unknown } | undefined
   if (!record || typeof server?.version !== 'number') throw new Error('no server side to build on')
   const kind = item.kind as UpsertKind
-  const next = await outbox.submit({
+  return outbox.submit({
     kind,
     template: null,
     payload: { [recordKey(kind)]: record, base_version: server.version },
+    replaces: item.id,
   })
-  await outbox.discard(item.id)
-  return next
 }
