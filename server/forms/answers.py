@@ -82,7 +82,11 @@ def geopoint_errors(value: Any) -> list[str]:
 
 
 class AnswerField(fields.Field):
-    """One answer; null passes here (whether it may be empty depends on conditions)."""
+    """One answer; null passes here (whether it may be empty depends on conditions).
+
+    `problem` holds the rule and is shared by marshmallow's load (which raises with it) and
+    the schema's quick acceptance of wholly valid answers, so the two can never disagree.
+    """
 
     def __init__(self, spec: dict):
         super().__init__(allow_none=True)
@@ -90,105 +94,111 @@ class AnswerField(fields.Field):
         self.low = spec.get("min")
         self.high = spec.get("max", DEFAULT_MAX.get(spec["type"]))
 
-    def fail_with(self, zh: str, en: str):
-        # Built per call, not at class creation: the message follows the caller's language.
-        raise ValidationError(msg(zh, en))
+    def problem(self, value: Any) -> str | list[str] | None:
+        """What is wrong with a non-null answer, in the caller's language; None when it is fine."""
+        raise NotImplementedError
 
-    def check_count(self, count: int) -> None:
+    def _deserialize(self, value, attr, data, **kwargs):
+        problem = self.problem(value)
+        if problem is not None:
+            raise ValidationError(problem)
+        return value
+
+    def count_problem(self, count: int) -> str | None:
         if self.low is not None and count < self.low:
-            self.fail_with(f"至少选择 {self.low} 项", f"Choose at least {self.low}")
+            return msg(f"至少选择 {self.low} 项", f"Choose at least {self.low}")
         if self.high is not None and count > self.high:
-            self.fail_with(f"最多选择 {self.high} 项", f"Choose at most {self.high}")
+            return msg(f"最多选择 {self.high} 项", f"Choose at most {self.high}")
+        return None
 
 
 class TextAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
+    def problem(self, value):
         if not isinstance(value, str):
-            self.fail_with("应为文字", "Must be text")
+            return msg("应为文字", "Must be text")
         if value.strip():
             if self.low is not None and len(value) < self.low:
-                self.fail_with(f"至少 {self.low} 个字", f"At least {self.low} characters")
+                return msg(f"至少 {self.low} 个字", f"At least {self.low} characters")
             if self.high is not None and len(value) > self.high:
-                self.fail_with(f"最多 {self.high} 个字", f"At most {self.high} characters")
-        return value
+                return msg(f"最多 {self.high} 个字", f"At most {self.high} characters")
+        return None
 
 
 class NumberAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
+    def problem(self, value):
         if not is_number(value):
-            self.fail_with("应为数字", "Must be a number")
+            return msg("应为数字", "Must be a number")
         if self.spec.get("integer") and not float(value).is_integer():
-            self.fail_with("应为整数", "Must be a whole number")
+            return msg("应为整数", "Must be a whole number")
         if self.low is not None and value < self.low:
-            self.fail_with(f"不能小于 {self.low}", f"Must be at least {self.low}")
+            return msg(f"不能小于 {self.low}", f"Must be at least {self.low}")
         if self.high is not None and value > self.high:
-            self.fail_with(f"不能大于 {self.high}", f"Must be at most {self.high}")
-        return value
+            return msg(f"不能大于 {self.high}", f"Must be at most {self.high}")
+        return None
 
 
 class DateAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
+    def problem(self, value):
         if not isinstance(value, str) or not _DATE_RE.match(value):
-            self.fail_with("日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD")
+            return msg("日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD")
         try:
             date.fromisoformat(value)
         except ValueError:
-            self.fail_with("没有这一天", "No such date")
-        return value
+            return msg("没有这一天", "No such date")
+        return None
 
 
 class SelectOneAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
-        allowed = {c["value"] for c in self.spec["choices"]}
+    def __init__(self, spec: dict):
+        super().__init__(spec)
+        self.allowed = frozenset(c["value"] for c in spec["choices"])
+
+    def problem(self, value):
         if not isinstance(value, str):
-            self.fail_with("应为选项值", "Must be one of the choices")
-        if value and value not in allowed:
-            self.fail_with(f"“{value}”不在可选项中", f"“{value}” is not one of the choices")
-        return value
+            return msg("应为选项值", "Must be one of the choices")
+        if value and value not in self.allowed:
+            return msg(f"“{value}”不在可选项中", f"“{value}” is not one of the choices")
+        return None
 
 
 class SelectMultipleAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
-        allowed = {c["value"] for c in self.spec["choices"]}
+    def __init__(self, spec: dict):
+        super().__init__(spec)
+        self.allowed = frozenset(c["value"] for c in spec["choices"])
+
+    def problem(self, value):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail_with("应为选项列表", "Must be a list of choices")
-        wrong = [v for v in value if v not in allowed]
+            return msg("应为选项列表", "Must be a list of choices")
+        wrong = [v for v in value if v not in self.allowed]
         if wrong:
-            self.fail_with(f"“{wrong[0]}”不在可选项中", f"“{wrong[0]}” is not one of the choices")
+            return msg(f"“{wrong[0]}”不在可选项中", f"“{wrong[0]}” is not one of the choices")
         if len(set(value)) != len(value):
-            self.fail_with("选项重复", "A choice is listed twice")
-        if value:
-            self.check_count(len(value))
-        return value
+            return msg("选项重复", "A choice is listed twice")
+        return self.count_problem(len(value)) if value else None
 
 
 class YesNoAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            self.fail_with("应为是或否", "Must be yes or no")
-        return value
+    def problem(self, value):
+        return None if isinstance(value, bool) else msg("应为是或否", "Must be yes or no")
 
 
 class PhotoAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
+    def problem(self, value):
         if not isinstance(value, list) or not all(isinstance(v, str) and SHA256_RE.match(v) for v in value):
-            self.fail_with("照片应为 SHA-256 编号列表", "Photos are a list of SHA-256 hashes")
+            return msg("照片应为 SHA-256 编号列表", "Photos are a list of SHA-256 hashes")
         if len(set(value)) != len(value):
-            self.fail_with("照片重复", "A photo is listed twice")
+            return msg("照片重复", "A photo is listed twice")
         if value:
             if self.low is not None and len(value) < self.low:
-                self.fail_with(f"至少 {self.low} 张照片", f"At least {self.low} photos")
+                return msg(f"至少 {self.low} 张照片", f"At least {self.low} photos")
             if self.high is not None and len(value) > self.high:
-                self.fail_with(f"最多 {self.high} 张照片", f"At most {self.high} photos")
-        return value
+                return msg(f"最多 {self.high} 张照片", f"At most {self.high} photos")
+        return None
 
 
 class GeopointAnswer(AnswerField):
-    def _deserialize(self, value, attr, data, **kwargs):
-        problems = geopoint_errors(value)
-        if problems:
-            raise ValidationError(problems)
-        return value
+    def problem(self, value):
+        return geopoint_errors(value) or None
 
 
 ANSWER_FIELDS: dict[str, type[AnswerField]] = {
@@ -221,6 +231,40 @@ def condition_holds(targets: frozenset, value: Any) -> bool:
     return False
 
 
+Plan = list[tuple[str, bool, str | None, frozenset]]
+
+
+def condition_errors(plan: Plan, data: dict, original: dict) -> dict[str, list[str]]:
+    """Required only when shown; a field hidden by its condition must stay empty.
+
+    `data` holds the answers that passed their own field's check, `original` all of them.
+    """
+    errors: dict[str, list[str]] = {}
+    # None: unknown, because the field it depends on was itself answered wrongly.
+    shown: dict[str, bool | None] = {}
+    for name, required, parent, targets in plan:
+        if parent is None:
+            visible: bool | None = True
+        elif shown.get(parent) is None or (parent in original and parent not in data):
+            visible = None
+        else:
+            visible = shown[parent] and condition_holds(targets, data.get(parent))
+        shown[name] = visible
+        if name in original and name not in data:
+            continue  # already reported by its own field
+        value = original.get(name)
+        if visible is False and not is_empty(value):
+            errors[name] = [
+                msg(
+                    "按当前选择，此项不应填写（请清空或修改上面的选择）",
+                    "This field is hidden by an earlier answer and must be left empty",
+                )
+            ]
+        elif visible and required and is_empty(value):
+            errors[name] = [msg("必填项", "Required")]
+    return errors
+
+
 class AnswersSchema(Schema):
     """Base for the per-version schemas: types and ranges per field, then conditions."""
 
@@ -228,41 +272,51 @@ class AnswersSchema(Schema):
         unknown = RAISE
 
     # (name, required, parent field or None, accepted parent values), in template order.
-    plan: list[tuple[str, bool, str | None, frozenset]] = []
+    # Underscored: field names start with a letter, so a field called "plan" cannot shadow it.
+    _plan: Plan = []
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _conditions(self, data: dict, original_data: Any, **kwargs) -> None:
-        """Required only when shown; a field hidden by its condition must stay empty."""
         if not isinstance(original_data, dict):
             return
-        errors: dict[str, list[str]] = {}
-        # None: unknown, because the field it depends on was itself answered wrongly.
-        shown: dict[str, bool | None] = {}
-        for name, required, parent, targets in self.plan:
-            if parent is None:
-                visible: bool | None = True
-            elif shown.get(parent) is None or (parent in original_data and parent not in data):
-                visible = None
-            else:
-                visible = shown[parent] and condition_holds(targets, data.get(parent))
-            shown[name] = visible
-            if name in original_data and name not in data:
-                continue  # already reported by its own field
-            value = original_data.get(name)
-            if visible is False and not is_empty(value):
-                errors[name] = [
-                    msg(
-                        "按当前选择，此项不应填写（请清空或修改上面的选择）",
-                        "This field is hidden by an earlier answer and must be left empty",
-                    )
-                ]
-            elif visible and required and is_empty(value):
-                errors[name] = [msg("必填项", "Required")]
+        errors = condition_errors(self._plan, data, original_data)
         if errors:
             raise ValidationError(errors)
 
+    def accepts(self, answers: dict) -> bool:
+        """Whether load would pass, without its machinery: the push checks thousands a second.
 
-_cache: OrderedDict[tuple[str, int, str], Schema] = OrderedDict()
+        The same field checks (`problem`) and the same condition rules as load, in one pass;
+        only the error path goes through marshmallow, which builds the messages. Every answer
+        that passes its field comes through load unchanged, so `data` there is `answers` here.
+        """
+        declared = self.load_fields
+        if not declared.keys() >= answers.keys():
+            return False  # an unknown field
+        shown: dict[str, bool | None] = {}
+        for name, required, parent, targets in self._plan:
+            if parent is None:
+                visible: bool | None = True
+            else:
+                parent_shown = shown.get(parent)
+                visible = (
+                    None
+                    if parent_shown is None
+                    else parent_shown and condition_holds(targets, answers.get(parent))
+                )
+            shown[name] = visible
+            value = answers.get(name)
+            if value is not None and declared[name].problem(value) is not None:
+                return False
+            if visible is False:
+                if not is_empty(value):
+                    return False
+            elif visible and required and is_empty(value):
+                return False
+        return True
+
+
+_cache: OrderedDict[tuple[str, int, str], AnswersSchema] = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 256
 
@@ -272,7 +326,7 @@ def _digest(field_specs: list[dict]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _plan(field_specs: list[dict]) -> list[tuple[str, bool, str | None, frozenset]]:
+def _build_plan(field_specs: list[dict]) -> Plan:
     plan = []
     for spec in field_specs:
         condition = spec.get("show_if")
@@ -282,7 +336,7 @@ def _plan(field_specs: list[dict]) -> list[tuple[str, bool, str | None, frozense
     return plan
 
 
-def answers_schema(key: str, version: int, field_specs: list[dict]) -> Schema:
+def answers_schema(key: str, version: int, field_specs: list[dict]) -> AnswersSchema:
     """The schema for one template version, built once and cached.
 
     The fields' digest is part of the cache key, so a database rebuilt with different
@@ -298,7 +352,7 @@ def answers_schema(key: str, version: int, field_specs: list[dict]) -> Schema:
     schema_class = type(
         f"Answers_{key}_v{version}",
         (AnswersSchema,),
-        {**declared, "plan": _plan(field_specs), "Meta": AnswersSchema.Meta},
+        {**declared, "_plan": _build_plan(field_specs), "Meta": AnswersSchema.Meta},
     )
     schema = schema_class()
     with _cache_lock:
@@ -324,10 +378,12 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
     return flat
 
 
-def validate_answers(schema: Schema, answers: Any) -> dict[str, list[str]]:
+def validate_answers(schema: AnswersSchema, answers: Any) -> dict[str, list[str]]:
     """Field errors of these answers against a version's schema ({} when valid)."""
     if not isinstance(answers, dict):
         return {"answers": [msg("答案应为对象", "Answers must be an object")]}
+    if schema.accepts(answers):
+        return {}
     try:
         schema.load(answers)
     except ValidationError as exc:

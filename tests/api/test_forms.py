@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.forms.answers import answers_schema, check_answers
+from server.forms.answers import answers_schema, check_answers, validate_answers
 from server.forms.builtins import BUILTIN_TEMPLATES, HOUSEHOLD_VISIT_V1
 from server.forms.models import FormTemplate
 from server.submissions.models import Submission
@@ -265,3 +268,71 @@ def test_the_schema_for_a_version_is_built_once(org):
     changed = copy.deepcopy(fields)
     changed[0]["required"] = False
     assert answers_schema("household_visit", 1, changed) is not answers_schema("household_visit", 1, fields)
+
+
+# ---- the quick acceptance the push uses -------------------------------------------------
+
+ANSWER_CASES = json.loads(
+    (Path(__file__).resolve().parents[2] / "pwa/tests/fixtures/answer_cases.json").read_text(encoding="utf-8")
+)
+
+
+def full_load_passes(schema, answers) -> bool:
+    try:
+        schema.load(answers)
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "case", ANSWER_CASES["cases"], ids=lambda case: f"{case['template']}: {case['name']}"
+)
+def test_quick_acceptance_agrees_with_the_full_load(case):
+    """The push accepts valid answers without marshmallow's machinery; it must never accept more."""
+    specs = ANSWER_CASES["templates"][case["template"]]
+    schema = answers_schema(case["template"], 1, specs)
+    answers = case["answers"]
+    if not isinstance(answers, dict):
+        assert validate_answers(schema, answers) == {"answers": ["答案应为对象"]}
+        return
+    assert schema.accepts(answers) is full_load_passes(schema, answers) is (case["zh"] == {})
+    # A rejected case still gets marshmallow's messages, the ones the phone shows.
+    assert validate_answers(schema, answers) == case["zh"]
+
+
+def test_quick_acceptance_refuses_every_broken_rule_of_the_built_in_visit():
+    schema = answers_schema("household_visit", 1, HOUSEHOLD_VISIT_V1["fields"])
+    assert schema.accepts(visit_answers())
+    broken = [
+        {"visit_date": "2026-02-30"},
+        {"people_met": 2.5},
+        {"people_met": True},
+        {"housing": "castle"},
+        {"special_groups": ["living_alone", "living_alone"]},
+        {"notes": "长" * 1001},
+        {"favourite_colour": "blue"},
+        {"anyone_home": False},  # people met and needs are now hidden but still answered
+        {"housing": ""},
+    ]
+    for overrides in broken:
+        answers = visit_answers(**overrides)
+        assert not schema.accepts(answers), overrides
+        assert not full_load_passes(schema, answers), overrides
+
+
+def test_a_field_may_share_a_name_with_the_schema_machinery():
+    specs = [
+        {"name": "plan", "type": "number", "label": {"zh": "计划", "en": "Plan"}, "required": True},
+        {"name": "load", "type": "text", "label": {"zh": "负荷", "en": "Load"}, "required": True},
+        {"name": "accepts", "type": "yes_no", "label": {"zh": "接受", "en": "Accepts"}},
+        {"name": "fields", "type": "text", "label": {"zh": "田地", "en": "Fields"}},
+    ]
+    assert (
+        check_answers("names", 1, specs, {"plan": 3, "load": "满", "accepts": True, "fields": "两亩"}) == {}
+    )
+    assert check_answers("names", 1, specs, {"load": "满"}) == {"plan": ["必填项"]}
+    assert check_answers("names", 1, specs, {"plan": "三", "load": 5}) == {
+        "plan": ["应为数字"],
+        "load": ["应为文字"],
+    }
