@@ -126,9 +126,13 @@ def _handlers() -> dict[str, KindHandler]:
     return {kind: handler for handler in handlers for kind in handler.kinds}
 
 
+# Built once: json.dumps with options makes a new encoder per call, and the push hashes every item.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
     """One spelling per value: sorted keys, no spaces, no NaN (JSON has none)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _CANONICAL.encode(value)
 
 
 def content_hash(raw: dict) -> str:
