@@ -66,7 +66,7 @@ run: $(VENV)/.installed build seed
 		trap "kill $$! 2>/dev/null || true" EXIT; \
 	fi; \
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-		--access-logfile - 'server:create_app()'
+		--access-logfile - server.wsgi:app
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check server tests bench config

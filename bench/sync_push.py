@@ -3,12 +3,15 @@
 Run: .venv/bin/python bench/sync_push.py [--db sqlite|postgresql://…] [--items 10000]
 Without --db it runs SQLite, then PostgreSQL at postgresql://postgres@127.0.0.1:5432/postgres;
 each run makes its own throwaway database and removes it afterwards. Goals (issue 3): 100-item
-batches ≥ 10× one item per request, and ≥ 25 % of the raw insert rate of the same rows.
+batches ≥ 10× one item per request, and ≥ 25 % of the raw insert rate of the same rows
+(a push writes two per visit: the submission and its change-feed entry; the submission table
+alone is printed too).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -208,6 +211,8 @@ def run(spec: str, n: int) -> dict:
             {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": workdir, "PHOTOS_DIR": workdir / "photos"},
         )
         grid_id = setup(app)
+        # As server/wsgi.py does after start-up in every gunicorn worker (both paths measured so).
+        gc.freeze()
         client = app.test_client()
         headers = login(client)
         rate = {}
@@ -246,9 +251,9 @@ def report(name: str, n: int, rate: dict) -> bool:
     rows = [
         ("push, 100 items per request", rate["batch"]),
         ("push, 1 item per request", rate["single"]),
-        ("raw Core executemany, 100 rows per commit", rate["raw_batched"]),
-        ("raw Core executemany, all rows in 1 commit", rate["raw_one_tx"]),
-        ("raw, submission + its feed row, 100 per commit", rate["raw_with_feed"]),
+        ("raw executemany, submission + feed row, 100/commit", rate["raw_with_feed"]),
+        ("raw executemany, submission only, 100/commit", rate["raw_batched"]),
+        ("raw executemany, submission only, 1 commit", rate["raw_one_tx"]),
         ("resend all (duplicate check), 100 per request", rate["resend"]),
     ]
     print(f"\n{name}: {n:,} household visits, 10 answers each")
@@ -256,18 +261,20 @@ def report(name: str, n: int, rate: dict) -> bool:
     for label, value in rows:
         print(f"  {label:<48} {value:>10,.0f}")
     speedup = rate["batch"] / rate["single"]
-    share = rate["batch"] / rate["raw_batched"]
+    # The push writes two rows per visit: the submission and its entry in the author's change
+    # feed (how the phone's pull learns of reviews). The goal's baseline is those same rows.
+    share = rate["batch"] / rate["raw_with_feed"]
+    share_table = rate["batch"] / rate["raw_batched"]
     share_one = rate["batch"] / rate["raw_one_tx"]
     ok_rows = rate["rows"] == n and rate["resend_statuses"] == {"duplicate": n}
     print(
-        f"  batches / one per request:        {speedup:6.1f}×   (goal ≥ 10×)  {'ok' if speedup >= 10 else 'BELOW GOAL'}"
+        f"  batches / one per request:          {speedup:6.1f}×  (goal ≥ 10×)   {'ok' if speedup >= 10 else 'BELOW GOAL'}"
     )
     print(
-        f"  batches / raw, 100 rows per commit: {share:6.0%}   (goal ≥ 25 %) {'ok' if share >= 0.25 else 'BELOW GOAL'}"
+        f"  batches / raw, the same rows:         {share:6.0%}  (goal ≥ 25 %) {'ok' if share >= 0.25 else 'BELOW GOAL'}"
     )
-    print(f"  batches / raw, 1 commit:          {share_one:6.0%}   (for reference)")
-    share_feed = rate["batch"] / rate["raw_with_feed"]
-    print(f"  batches / raw incl. feed rows:    {share_feed:6.0%}   (the same rows the push stores)")
+    print(f"  batches / raw, submission rows only:  {share_table:6.0%}  (for reference)")
+    print(f"  batches / raw, submissions, 1 commit: {share_one:6.0%}  (for reference)")
     print(
         f"  after resend: {rate['resend_statuses']} and {rate['rows']:,} rows (expected {n:,}) {'ok' if ok_rows else 'WRONG'}"
     )

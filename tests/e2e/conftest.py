@@ -89,7 +89,7 @@ class LiveServer:
                     "1",
                     "--threads",
                     "4",
-                    "server:create_app()",
+                    "server.wsgi:app",
                 ],
                 cwd=ROOT,
                 env=self.env,
