@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +123,22 @@ class Config:
         instance.mkdir(parents=True, exist_ok=True)
         if not settings["SECRET_KEY"]:
             settings["SECRET_KEY"] = _local_secret_key(instance)
+        # Next year's public holidays (the State Council announces them each November), added
+        # to the built-in list in server/cases/calendar.py without a release.
+        for name in ("CALENDAR_EXTRA_HOLIDAYS", "CALENDAR_EXTRA_WORKDAYS"):
+            settings[name] = _iso_dates(name)
         return settings
+
+
+def _iso_dates(name: str) -> list[str]:
+    """A comma-separated list of ISO dates from the environment; a bad one stops the start."""
+    values = [v.strip() for v in (_env(name) or "").split(",") if v.strip()]
+    for value in values:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{name}: {value!r} is not a date (YYYY-MM-DD, comma-separated)") from None
+    return values
 
 
 def _local_secret_key(instance: Path) -> str:

@@ -3,8 +3,9 @@
 Working time: 08:30–12:00 and 14:00–17:30 Asia/Shanghai (7 hours a day), Monday to Friday,
 except public holidays, plus the make-up working days (调休上班) that fall on weekends. A limit
 in working days counts 7 working hours per day, so "1 working day" from 10:00 ends at 10:00 the
-next working day. Holidays and make-up days come from app.config CALENDAR_HOLIDAYS and
-CALENDAR_WORKDAYS (ISO dates) when set, else the 2026 list below.
+next working day. Holidays and make-up days: the 2026 list below, replaced by app.config
+CALENDAR_HOLIDAYS / CALENDAR_WORKDAYS when set, plus the environment's CALENDAR_EXTRA_HOLIDAYS /
+CALENDAR_EXTRA_WORKDAYS (next year's dates, added without a release).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from flask import current_app, has_app_context
 
 from server.timeutil import SHANGHAI, utcnow
 
-# 2026 as announced by the State Council General Office (国办发明电〔2025〕7号, Nov 2025).
-# Check each year's notice and override through the config when it differs.
+# 2026 as announced in 国务院办公厅关于2026年部分节假日安排的通知 (4 Nov 2025, published by Xinhua;
+# checked against its text). Dates past 2026 count weekends only until the next year's notice
+# is set through CALENDAR_HOLIDAYS / CALENDAR_WORKDAYS.
 HOLIDAYS_2026 = (
     ["2026-01-01", "2026-01-02", "2026-01-03"]
     + [f"2026-02-{d:02d}" for d in range(15, 24)]
@@ -45,15 +47,18 @@ def now() -> datetime:
 
 
 def _dates(key: str, default: list[str]) -> frozenset[date]:
-    values = current_app.config.get(key) if has_app_context() else None
-    return frozenset(date.fromisoformat(v) for v in (default if values is None else values))
+    """CALENDAR_<key> replaces the built-in list; CALENDAR_EXTRA_<key> (the environment) adds to it."""
+    config = current_app.config if has_app_context() else {}
+    values = config.get(f"CALENDAR_{key}")
+    extra = config.get(f"CALENDAR_EXTRA_{key}") or []
+    return frozenset(date.fromisoformat(v) for v in [*(default if values is None else values), *extra])
 
 
 def is_working_day(day: date) -> bool:
     """Weekdays that are not holidays, and weekend make-up days."""
-    if day in _dates("CALENDAR_WORKDAYS", WORKDAYS_2026):
+    if day in _dates("WORKDAYS", WORKDAYS_2026):
         return True
-    if day in _dates("CALENDAR_HOLIDAYS", HOLIDAYS_2026):
+    if day in _dates("HOLIDAYS", HOLIDAYS_2026):
         return False
     return day.weekday() < 5
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from server.cases.calendar import add_working_minutes, is_working_day, light, working_minutes_between
 from server.timeutil import SHANGHAI
 
@@ -27,6 +29,29 @@ def test_the_calendar_is_configurable(app):
     assert is_working_day(date(2026, 12, 5))
     # The configured list replaces the built-in one: National Day is a plain Thursday now.
     assert is_working_day(date(2026, 10, 1))
+
+
+def test_next_years_dates_come_from_the_environment_and_add_to_the_built_in_ones(monkeypatch, tmp_path):
+    from server import create_app
+
+    # 2027's notice is not out when this is written: an operator adds it without a release.
+    monkeypatch.setenv("CALENDAR_EXTRA_HOLIDAYS", "2027-01-01, 2027-02-08")
+    monkeypatch.setenv("CALENDAR_EXTRA_WORKDAYS", "2027-02-06")
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": tmp_path})
+    with app.app_context():
+        assert not is_working_day(date(2027, 1, 1))  # Friday, now a holiday
+        assert not is_working_day(date(2027, 2, 8))  # Monday
+        assert is_working_day(date(2027, 2, 6))  # Saturday make-up day
+        assert not is_working_day(date(2026, 10, 1))  # the built-in 2026 list still holds
+
+
+def test_a_bad_date_in_the_environment_stops_the_start(monkeypatch, tmp_path):
+    from config import ConfigError
+    from server import create_app
+
+    monkeypatch.setenv("CALENDAR_EXTRA_HOLIDAYS", "2027-01-01,2027-02-30")
+    with pytest.raises(ConfigError, match="CALENDAR_EXTRA_HOLIDAYS: '2027-02-30' is not a date"):
+        create_app("test", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_PATH": tmp_path})
 
 
 def test_working_hours_skip_lunch_nights_and_weekends(app):
