@@ -98,6 +98,34 @@ export function canCompare(item: Pick<OutboxItem, 'kind' | 'status'>): boolean {
   return item.status === 'conflict' && REGISTER_KINDS.has(item.kind)
 }
 
+/** Case states in words, for a case action the case outran (the desk's own words live in its chunk). */
+const CASE_STATE_WORDS: Record<string, MessageKey> = {
+  reported: 'caseState.reported',
+  filed: 'caseState.filed',
+  returned: 'caseState.returned',
+  voided: 'caseState.voided',
+  merged: 'caseState.merged',
+  dispatched: 'caseState.dispatched',
+  handled: 'caseState.handled',
+  checked: 'caseState.checked',
+  closed: 'caseState.closed',
+}
+
+/**
+ * A case action done in the field that the case outran (someone acted first, or the case was
+ * re-dispatched or closed): the case to open and its state now. Null for anything else.
+ */
+export function caseMovedOn(
+  item: Pick<OutboxItem, 'kind' | 'status' | 'payload' | 'server_result'>,
+): { caseId: string; state: MessageKey | null } | null {
+  if (item.status !== 'conflict' || item.kind !== 'case_action') return null
+  const caseId = item.payload.case_id
+  if (typeof caseId !== 'string' || !caseId) return null
+  const server = item.server_result?.server as { state?: unknown } | null | undefined
+  const state = typeof server?.state === 'string' ? (CASE_STATE_WORDS[server.state] ?? null) : null
+  return { caseId, state }
+}
+
 /** Only what the server will not take as it is may be deleted, and only on the worker's word. */
 export function canDiscard(item: OutboxItem): boolean {
   return ['needs_fix', 'conflict', 'forbidden'].includes(item.status)

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { FormTemplate } from '../src/forms/types'
 import { t } from '../src/i18n'
 import type { OutboxItem, OutboxStatus, SyncStatus } from '../src/outbox'
-import { canDiscard, canFix, describeState, errorLines, groupItems, kindName } from '../src/outboxItems'
+import { canDiscard, canFix, caseMovedOn, describeState, errorLines, groupItems, kindName } from '../src/outboxItems'
 
 function item(id: string, status: OutboxStatus, extra: Partial<OutboxItem> = {}): OutboxItem {
   return {
@@ -111,5 +111,32 @@ describe('describeState', () => {
       { key: 'outbox.stateError', params: { message: '服务器出错' }, tone: 'bad' },
       { key: 'outbox.retryAt', params: { time: '09:31:00' }, tone: 'warn' },
     ])
+  })
+})
+
+describe('a case action the case outran', () => {
+  const action = (status: OutboxStatus, server: unknown) =>
+    item('a1', status, {
+      kind: 'case_action',
+      template: null,
+      payload: { case_id: 'c-1', action: 'handle', comment: '已清理' },
+      server_result: { id: 'a1', status: 'conflict', error: { code: 'stale_case', message: '案件状态已变化' }, server } as never,
+    })
+
+  it('names the case to open and its state now, in words', () => {
+    const moved = caseMovedOn(action('conflict', { id: 'c-1', state: 'closed' }))
+    expect(moved).toEqual({ caseId: 'c-1', state: 'caseState.closed' })
+    expect(t(moved!.state!)).toBe('已结案')
+    expect(t('outbox.caseMovedHelp', { state: t(moved!.state!) })).toContain('现为“已结案”')
+  })
+
+  it('still offers the case when the server sent no state, and keeps the item deletable only on the worker\'s word', () => {
+    expect(caseMovedOn(action('conflict', null))).toEqual({ caseId: 'c-1', state: null })
+    expect(canDiscard(action('conflict', null))).toBe(true)
+  })
+
+  it('is not about anything else', () => {
+    expect(caseMovedOn(action('pending', null))).toBeNull()
+    expect(caseMovedOn(item('v1', 'conflict'))).toBeNull()
   })
 })
