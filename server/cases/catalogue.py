@@ -1,5 +1,5 @@
 """Case catalogues: the twelve hazard focus areas, severities, and GB/T 30428 city-management
-classes with a default handling time limit per subcategory (the next issue makes them editable).
+classes with a default handling time limit per subcategory (an admin edits them: limits.py).
 
 Time limits: {"value": n, "unit": "working_hours" | "working_days"}, counted on the working-day
 calendar from dispatch. The defaults are common street-level practice, meant to be tuned.

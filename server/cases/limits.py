@@ -7,11 +7,14 @@ The whole-case limit (filed → closed) is twice the handling limit.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from server.cases.catalogue import CITY_SUBCATEGORIES, HAZARD_CATEGORIES
 from server.cases.models import Case, CategoryTimeLimit
 from server.extensions import db
+from server.sync.changes import record_change
 
 UNITS = ("working_hours", "working_days")
 HAZARD_DEFAULT = {"value": 3, "unit": "working_days"}
@@ -24,6 +27,15 @@ def default_limits() -> dict[str, dict]:
     for code, sub in CITY_SUBCATEGORIES.items():
         limits[code] = {"label": sub["label"], "default": sub["time_limit"]}
     return limits
+
+
+def limits_in_force() -> dict[str, dict]:
+    """{code: {"value", "unit"}} for every category code: the admin's edit, else the default."""
+    edited = {
+        row.code: {"value": row.value, "unit": row.unit}
+        for row in db.session.scalars(select(CategoryTimeLimit))
+    }
+    return {code: edited.get(code, entry["default"]) for code, entry in default_limits().items()}
 
 
 def all_limits() -> list[dict]:
@@ -52,3 +64,31 @@ def limit_for(case: Case) -> dict:
     if row is not None:
         return {"value": row.value, "unit": row.unit}
     return default_limits().get(code, {"default": HAZARD_DEFAULT})["default"]
+
+
+def set_limits(entries: list[dict], user_id: int, at: datetime) -> None:
+    """Apply validated {"code", "value", "unit"} entries (value None restores the default).
+
+    Every phone carries the limits in its pulled catalogue (server/sync/pull.py), so each
+    catalogue whose limits changed goes into the feed for everyone, in the caller's transaction.
+    """
+    changed: set[str] = set()
+    for entry in entries:
+        code = entry["code"]
+        row = db.session.get(CategoryTimeLimit, code)
+        if entry.get("value") is None:
+            if row is not None:
+                db.session.delete(row)
+                changed.add(code)
+            continue
+        if row is None:
+            row = CategoryTimeLimit(code=code)
+            db.session.add(row)
+        if (row.value, row.unit) != (entry["value"], entry["unit"]):
+            changed.add(code)
+        row.value, row.unit, row.updated_by, row.updated_at = entry["value"], entry["unit"], user_id, at
+    catalogues = {
+        "city_case_categories" if code in CITY_SUBCATEGORIES else "hazard_categories" for code in changed
+    }
+    for catalogue in sorted(catalogues):
+        record_change("catalogue", catalogue)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
 from server.cases import calendar, limits, loop
-from server.cases.models import Case, CategoryTimeLimit
+from server.cases.models import Case
 from server.errors import validation_failed
 from server.extensions import db
 from server.i18n import msg
@@ -173,16 +173,6 @@ def put_time_limits():
             errors[str(n)] = [msg("单位应为工作小时或工作日", f"unit is one of {', '.join(limits.UNITS)}")]
     if errors:
         raise validation_failed(errors)
-    for entry in entries:
-        row = db.session.get(CategoryTimeLimit, entry["code"])
-        if entry.get("value") is None:
-            if row is not None:
-                db.session.delete(row)
-            continue
-        if row is None:
-            row = CategoryTimeLimit(code=entry["code"])
-            db.session.add(row)
-        row.value, row.unit, row.updated_by = entry["value"], entry["unit"], current_user.id
-        row.updated_at = calendar.now()
+    limits.set_limits(entries, current_user.id, calendar.now())
     db.session.commit()
     return {"time_limits": limits.all_limits(), "case_limit_factor": limits.CASE_LIMIT_FACTOR}

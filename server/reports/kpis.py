@@ -1,4 +1,5 @@
-"""The case-loop KPIs of a month, computed from the CaseEvent log (Asia/Shanghai months).
+"""The case-loop KPIs of a month, computed from the CaseEvent log (Asia/Shanghai months), for a
+selection of grids as a whole and, on request, per community or grid from the same pass.
 
 Each figure carries numerator, denominator, rate (None when nothing was due), a definition in
 zh and en, and the case ids counted on each side, so the dashboard can drill down.
@@ -17,7 +18,7 @@ from server.auth.scope import Scope
 from server.cases import calendar
 from server.cases.models import Case, CaseEvent
 from server.extensions import db
-from server.org.models import Grid
+from server.org.models import Community, Grid
 from server.timeutil import SHANGHAI
 from server.visits.schedule import month_bounds
 
@@ -109,8 +110,28 @@ def _figure(key: str, numerator: set, denominator: set) -> dict[str, Any]:
     }
 
 
-def month_kpis(month: str, grid_ids: list[int] | None, scope: Scope) -> dict[str, Any]:
-    """Every KPI of the month for these grids (None: all), plus the welfare visit rate."""
+# The sets each KPI counts, in the order _figures reads them.
+COUNTED = (
+    "handle_due",
+    "handle_on_time",
+    "close_due",
+    "closed",
+    "closed_on_time",
+    "reworked",
+    "reports",
+    "filed_reports",
+    "filed_in_month",
+    "rectified",
+)
+BREAKDOWNS = ("community", "grid")
+Counted = dict[str, set[str]]
+
+
+def _counted_by_grid(month: str, grid_ids: list[int] | None) -> dict[int, Counted]:
+    """Each case's place in the month's KPI sets, collected per grid in one pass over the log.
+
+    A case counts by itself alone, so the sets of any group of grids are the union of theirs.
+    """
     _, _, start, end = month_bounds(month)
 
     def in_month(value: datetime | None) -> bool:
@@ -128,75 +149,125 @@ def month_kpis(month: str, grid_ids: list[int] | None, scope: Scope) -> dict[str
         ):
             events[e.case_id].append(e)
 
-    # Dispatch steps, counted per dispatch but reported by case id ("<case>#n" keeps them apart).
-    handle_due: set[str] = set()
-    handle_on_time: set[str] = set()
-    close_due: set[str] = set()
-    closed: set[str] = set()
-    closed_on_time: set[str] = set()
-    reworked: set[str] = set()
-    reports: set[str] = set()
-    filed_reports: set[str] = set()
-    filed_in_month: set[str] = set()
-    rectified: set[str] = set()
+    by_grid: dict[int, Counted] = defaultdict(lambda: {name: set() for name in COUNTED})
     for case_id, case in cases.items():
+        counted = by_grid[case.grid_id]
         log = events.get(case_id, [])
         cid = str(case_id)
+        # Dispatch steps, counted per dispatch but reported by case id ("<case>#n" keeps them apart).
         dispatches = [e for e in log if e.action in ("dispatch", "rework")]
         for n, d in enumerate(dispatches):
             handle = next((e for e in log if e.action == "handle" and _aware(e.at) >= _aware(d.at)), None)
             step = cid if len(dispatches) == 1 else f"{cid}#{n + 1}"
             if in_month(d.deadline) or (handle is not None and in_month(handle.at)):
-                handle_due.add(step)
+                counted["handle_due"].add(step)
                 if handle is not None and _aware(handle.at) <= _aware(d.deadline):
-                    handle_on_time.add(step)
+                    counted["handle_on_time"].add(step)
         close = next((e for e in log if e.action == "close"), None)
         if in_month(case.close_deadline) or (close is not None and in_month(close.at)):
-            close_due.add(cid)
+            counted["close_due"].add(cid)
             if close is not None and _aware(close.at) < end:
-                closed.add(cid)
+                counted["closed"].add(cid)
                 if _aware(close.at) <= _aware(case.close_deadline):
-                    closed_on_time.add(cid)
+                    counted["closed_on_time"].add(cid)
             if any(e.action == "rework" for e in log):
-                reworked.add(cid)
+                counted["reworked"].add(cid)
         report = next((e for e in log if e.action == "report"), None)
         filed = next((e for e in log if e.action == "file"), None)
         if report is not None and in_month(report.at):
-            reports.add(cid)
+            counted["reports"].add(cid)
             if filed is not None:
-                filed_reports.add(cid)
+                counted["filed_reports"].add(cid)
         if filed is not None and in_month(filed.at):
-            filed_in_month.add(cid)
+            counted["filed_in_month"].add(cid)
             if close is not None:
-                rectified.add(cid)
+                counted["rectified"].add(cid)
+    return by_grid
 
-    from server.visits.service import visit_rate
 
-    visits = visit_rate(scope, month)
-    if grid_ids is not None:
-        rows = [g for g in visits["grids"] if g["grid_id"] in set(grid_ids)]
-        due, done = sum(g["due"] for g in rows), sum(g["visited"] for g in rows)
-        visit_total = {"due": due, "visited": done, "rate": round(done / due, 4) if due else None}
-    else:
-        visit_total = visits["total"]
+def _figures(by_grid: dict[int, Counted], grid_ids: list[int] | None) -> dict[str, dict[str, Any]]:
+    """The six case-loop figures of these grids (None: every grid counted)."""
+    wanted = None if grid_ids is None else set(grid_ids)
+    c: Counted = {name: set() for name in COUNTED}
+    for grid_id, counted in by_grid.items():
+        if wanted is None or grid_id in wanted:
+            for name in COUNTED:
+                c[name] |= counted[name]
     return {
-        "month": month,
-        "grid_ids": grid_ids,
-        "figures": {
-            "on_time_handling_rate": _figure("on_time_handling_rate", handle_on_time, handle_due),
-            "closing_rate": _figure("closing_rate", closed, close_due),
-            "on_time_closing_rate": _figure("on_time_closing_rate", closed_on_time, close_due),
-            "rework_rate": _figure("rework_rate", reworked, close_due),
-            "valid_report_rate": _figure("valid_report_rate", filed_reports, reports),
-            "rectification_rate": _figure("rectification_rate", rectified, filed_in_month),
-        },
-        "visit_rate": {
-            "numerator": visit_total["visited"],
-            "denominator": visit_total["due"],
-            "rate": visit_total["rate"],
-            "definition": {
-                "zh": "巡访率 = 当月已巡访人数 / 当月应巡访人数（同 /api/v1/reports/visit-rate）。",
-                "en": "Visit rate = residents visited / residents due in the month (as /api/v1/reports/visit-rate).",
-            },
+        "on_time_handling_rate": _figure("on_time_handling_rate", c["handle_on_time"], c["handle_due"]),
+        "closing_rate": _figure("closing_rate", c["closed"], c["close_due"]),
+        "on_time_closing_rate": _figure("on_time_closing_rate", c["closed_on_time"], c["close_due"]),
+        "rework_rate": _figure("rework_rate", c["reworked"], c["close_due"]),
+        "valid_report_rate": _figure("valid_report_rate", c["filed_reports"], c["reports"]),
+        "rectification_rate": _figure("rectification_rate", c["rectified"], c["filed_in_month"]),
+    }
+
+
+def _visit_figure(visit_grids: list[dict], grid_ids: list[int] | None) -> dict[str, Any]:
+    """The welfare visit rate of these grids (None: every grid in the scope), from visit_rate's rows."""
+    wanted = None if grid_ids is None else set(grid_ids)
+    rows = [g for g in visit_grids if wanted is None or g["grid_id"] in wanted]
+    due, done = sum(g["due"] for g in rows), sum(g["visited"] for g in rows)
+    return {
+        "numerator": done,
+        "denominator": due,
+        "rate": round(done / due, 4) if due else None,
+        "definition": {
+            "zh": "巡访率 = 当月已巡访人数 / 当月应巡访人数（同 /api/v1/reports/visit-rate）。",
+            "en": "Visit rate = residents visited / residents due in the month (as /api/v1/reports/visit-rate).",
         },
     }
+
+
+def _parts(scope: Scope, grid_ids: list[int] | None, by: str) -> list[dict[str, Any]]:
+    """The communities (or grids) the selected grids fall in, in code order, each with its grids."""
+    community = (Community.id.label("c_id"), Community.code.label("c_code"), Community.name.label("c_name"))
+    stmt = (
+        select(Grid.id, Grid.code, Grid.name, *community)
+        .join(Community, Grid.community_id == Community.id)
+        .order_by(Community.code, Grid.code)
+    )
+    stmt = scope.filter_grid(stmt, Grid.id)
+    if grid_ids is not None:
+        stmt = stmt.where(Grid.id.in_(grid_ids))
+    parts: dict[int, dict[str, Any]] = {}
+    for row in db.session.execute(stmt):
+        if by == "grid":
+            parts[row.id] = {"id": row.id, "code": row.code, "name": row.name, "grid_ids": [row.id]}
+        else:
+            part = parts.setdefault(
+                row.c_id, {"id": row.c_id, "code": row.c_code, "name": row.c_name, "grid_ids": []}
+            )
+            part["grid_ids"].append(row.id)
+    return list(parts.values())
+
+
+def month_kpis(month: str, grid_ids: list[int] | None, scope: Scope, by: str | None = None) -> dict[str, Any]:
+    """Every KPI of the month for these grids (None: all), plus the welfare visit rate.
+
+    `by` ("community" or "grid") adds a breakdown of the same grids: each part's figures are
+    what this function answers for that part's grids alone, from the same single pass.
+    """
+    from server.visits.service import visit_rate
+
+    by_grid = _counted_by_grid(month, grid_ids)
+    visit_grids = visit_rate(scope, month)["grids"]
+    out: dict[str, Any] = {
+        "month": month,
+        "grid_ids": grid_ids,
+        "figures": _figures(by_grid, grid_ids),
+        "visit_rate": _visit_figure(visit_grids, grid_ids),
+    }
+    if by is not None:
+        out["by"] = by
+        out["breakdown"] = [
+            {
+                "id": part["id"],
+                "code": part["code"],
+                "name": part["name"],
+                "figures": _figures(by_grid, part["grid_ids"]),
+                "visit_rate": _visit_figure(visit_grids, part["grid_ids"]),
+            }
+            for part in _parts(scope, grid_ids, by)
+        ]
+    return out

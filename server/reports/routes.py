@@ -27,15 +27,24 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/kpis", methods=["GET"])
 @roles_required("supervisor", "admin")
 def kpi_month():
-    """The KPIs of one month (YYYY-MM), for the scope or one community or grid in it."""
+    """The KPIs of one month (YYYY-MM), for the scope or one community or grid in it.
+
+    by=community (or grid) adds `breakdown`: [{id, code, name, figures, visit_rate}] per community
+    (or grid) of the same selection, each as /reports/kpis?community_id= (or grid_id=) answers it.
+    """
     month = request.args.get("month") or kpis.current_month()
     if not kpis.valid_month(month):
         raise validation_failed({"month": [msg("月份格式为 YYYY-MM", "month is YYYY-MM")]})
+    by = request.args.get("by") or None
+    if by is not None and by not in kpis.BREAKDOWNS:
+        raise validation_failed(
+            {"by": [msg("分组方式应为 community（按社区）或 grid（按网格）", "by is community or grid")]}
+        )
     scope = Scope.of(current_user)
     grid_ids = kpis.grids_for(scope, _int_arg("community_id"), _int_arg("grid_id"))
     if grid_ids is not None and not grid_ids:
         raise not_found()
-    return kpis.month_kpis(month, grid_ids, scope)
+    return kpis.month_kpis(month, grid_ids, scope, by)
 
 
 @bp.route("/kpis/trend", methods=["GET"])

@@ -164,7 +164,8 @@ class TemplateReader(EntityReader):
 
 
 class CatalogueReader(EntityReader):
-    """The code lists (hazard and city-case categories, resident tags, ...) live in code, not tables."""
+    """The code lists (hazard and city-case categories, resident tags, ...) live in code; the case
+    categories carry the time limits in force, which an admin edits (CategoryTimeLimit rows)."""
 
     def snapshot(self, ctx: PullContext, after: Any, limit: int) -> list[tuple[Any, dict]]:
         entries = [e for e in catalogue_entries() if after is None or e["id"] > after]
@@ -174,9 +175,19 @@ class CatalogueReader(EntityReader):
         return {e["id"]: change(self.name, e["id"], e, None) for e in catalogue_entries() if e["id"] in ids}
 
 
+def _with_limit(item: dict, in_force: dict[str, dict], default: dict) -> dict:
+    """A category with the handling limit in force and the catalogue's default beside it."""
+    return dict(item, time_limit=in_force[item["code"]], default_time_limit=default)
+
+
 def catalogue_entries() -> list[dict]:
-    """Every catalogue as {"id", "items": [{"code", "label": {zh, en}, ...}]}, sorted by id."""
+    """Every catalogue as {"id", "items": [{"code", "label": {zh, en}, ...}]}, sorted by id.
+
+    An admin's time-limit edit records a "catalogue" change for hazard_categories or
+    city_case_categories (server/cases/limits.py), so phones past the snapshot get it too.
+    """
     from server.cases import catalogue as cases
+    from server.cases.limits import HAZARD_DEFAULT, limits_in_force
     from server.register import catalogue as register
     from server.visits.schedule import interval_days
 
@@ -185,10 +196,19 @@ def catalogue_entries() -> list[dict]:
         dict(item, interval_days=intervals[item["code"]]) if item["code"] in intervals else item
         for item in register.CARE_TIERS
     ]
+    in_force = limits_in_force()
+    hazards = [_with_limit(item, in_force, HAZARD_DEFAULT) for item in cases.HAZARD_CATEGORIES]
+    city = [
+        dict(
+            top,
+            subcategories=[_with_limit(sub, in_force, sub["time_limit"]) for sub in top["subcategories"]],
+        )
+        for top in cases.CITY_CASE_CATEGORIES
+    ]
     entries = {
-        "hazard_categories": cases.HAZARD_CATEGORIES,
+        "hazard_categories": hazards,
         "case_severities": cases.SEVERITIES,
-        "city_case_categories": cases.CITY_CASE_CATEGORIES,
+        "city_case_categories": city,
         "resident_tags": register.RESIDENT_TAGS,
         "housing_types": register.HOUSING_TYPES,
         "resident_relations": register.RELATIONS,

@@ -136,6 +136,8 @@ def test_the_catalogues_travel_in_the_snapshot(org, auth, client):
     assert len(hazards) == 12 and hazards[0] == {
         "code": "residential",
         "label": {"zh": "住宅小区", "en": "residential compound"},
+        "time_limit": {"value": 3, "unit": "working_days"},
+        "default_time_limit": {"value": 3, "unit": "working_days"},
     }
     street_order = catalogues["city_case_categories"]["data"]["items"][0]
     vendor = street_order["subcategories"][0]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { figuresOf, monthOf, normalizeFigure, percent, trendOf, trendSeries } from './kpiModel'
+import { barValues, breakdownFor, figuresOf, monthOf, normalizeFigure, partFigure, partsOf, percent, trendOf, trendSeries } from './kpiModel'
 
 describe('KPI figures', () => {
   it('reads a list or a map of figures, in the street order', () => {
@@ -32,5 +32,80 @@ describe('KPI figures', () => {
   })
   it('names the month on the street calendar', () => {
     expect(monthOf(new Date('2026-11-30T17:00:00Z'))).toBe('2026-12')
+  })
+})
+
+describe('the bar per community or grid', () => {
+  // Shaped as GET /reports/kpis?month=2026-11&by=community answers.
+  const answer = {
+    month: '2026-11',
+    by: 'community',
+    figures: { closing_rate: { numerator: 2, denominator: 3, rate: 0.6667 } },
+    breakdown: [
+      {
+        id: 1,
+        code: '360103-099-001',
+        name: '测试社区1',
+        figures: {
+          rework_rate: { numerator: 0, denominator: 1, rate: 0, numerator_case_ids: [], denominator_case_ids: ['a'] },
+          closing_rate: { numerator: 1, denominator: 1, rate: 1, numerator_case_ids: ['a'], denominator_case_ids: ['a'] },
+        },
+        visit_rate: { numerator: 1, denominator: 2, rate: 0.5 },
+      },
+      {
+        id: 2,
+        name: '测试社区2',
+        figures: {
+          closing_rate: { numerator: 1, denominator: 2, rate: 0.5, numerator_case_ids: ['b'], denominator_case_ids: ['b', 'c'] },
+          rework_rate: { numerator: 1, denominator: 2, rate: 0.5, numerator_case_ids: ['b'], denominator_case_ids: ['b', 'c'] },
+        },
+      },
+    ],
+  }
+
+  it('compares communities for the street and grids for one community', () => {
+    expect(breakdownFor(null, 3)).toBe('community')
+    expect(breakdownFor(null, 0)).toBe('community') // the org did not load: the server still knows the scope
+    expect(breakdownFor(7, 3)).toBe('grid')
+    expect(breakdownFor(null, 1)).toBe('grid') // a community supervisor
+  })
+
+  it('reads each part with its figures in the street order', () => {
+    const parts = partsOf(answer)
+    expect(parts.map((p) => [p.id, p.name])).toEqual([[1, '测试社区1'], [2, '测试社区2']])
+    expect(parts[0].figures.map((f) => f.code)).toEqual(['closing_rate', 'rework_rate'])
+    expect(parts[1].figures[0]).toMatchObject({ code: 'closing_rate', rate: 0.5, caseIds: ['b', 'c'], numeratorIds: ['b'] })
+  })
+
+  it('reads nothing from an answer without a breakdown', () => {
+    expect(partsOf({ month: '2026-11', figures: {} })).toEqual([])
+    expect(partsOf(null)).toEqual([])
+    expect(partsOf({ breakdown: 'no' })).toEqual([])
+  })
+
+  it('still reads a by_community list', () => {
+    const parts = partsOf({ by_community: [{ community_id: 4, community_name: '东湖社区', figures: [{ code: 'closing_rate', numerator: 1, denominator: 4 }] }] })
+    expect(parts).toEqual([{ id: 4, name: '东湖社区', figures: [expect.objectContaining({ code: 'closing_rate', rate: 0.25 })] }])
+  })
+
+  it('gives one bar per part in percent, none where nothing was due', () => {
+    const parts = partsOf(answer)
+    expect(barValues(parts, 'closing_rate')).toEqual({ names: ['测试社区1', '测试社区2'], values: [100, 50] })
+    expect(barValues(parts, 'valid_report_rate').values).toEqual([null, null])
+    const empty = partsOf({ breakdown: [{ id: 1, name: 'x', figures: { closing_rate: { numerator: 0, denominator: 0, rate: null } } }] })
+    expect(barValues(empty, 'closing_rate').values).toEqual([null])
+  })
+
+  it("opens a bar's cases, named after its community", () => {
+    const parts = partsOf(answer)
+    expect(partFigure(parts, 1, 'rework_rate')).toMatchObject({
+      code: 'rework_rate',
+      label: '返工率 · 测试社区2',
+      caseIds: ['b', 'c'],
+      numeratorIds: ['b'],
+    })
+    expect(partFigure(parts, 2, 'rework_rate')).toBeNull()
+    expect(partFigure(parts, 0, 'valid_report_rate')).toBeNull()
+    expect(partFigure(parts, 0, '')).toBeNull()
   })
 })

@@ -107,6 +107,50 @@ export function trendOf(raw: unknown, lang: 'zh' | 'en' = 'zh'): TrendPoint[] {
     .sort((a, b) => a.month.localeCompare(b.month))
 }
 
+/** How the bars split the figures: communities of a street, or the grids of one community. */
+export type Breakdown = 'community' | 'grid'
+
+/** One bar's part: a community or a grid with its own figures (case ids included, for the drill-down). */
+export interface KpiPart {
+  id: number
+  name: string
+  figures: KpiFigure[]
+}
+
+/** A street compares its communities; one community (chosen, or the only one in scope) compares its grids. */
+export function breakdownFor(communityId: number | null, communityCount: number): Breakdown {
+  return communityId !== null || communityCount === 1 ? 'grid' : 'community'
+}
+
+/** The parts of a /reports/kpis?by=… answer ({breakdown: [{id, name, figures}]}; by_community read too). */
+export function partsOf(raw: unknown, lang: 'zh' | 'en' = 'zh'): KpiPart[] {
+  const root: Loose = isObject(raw) ? raw : {}
+  const list = Array.isArray(root.breakdown) ? root.breakdown : Array.isArray(root.by_community) ? root.by_community : []
+  return list.filter(isObject).map((p) => ({
+    id: num(p.id ?? p.community_id ?? p.grid_id),
+    name: String(p.name ?? p.community_name ?? p.grid_name ?? ''),
+    figures: figuresOf(p, lang),
+  }))
+}
+
+/** The bar chart's names and values for one KPI: percent with one decimal, null where nothing was due. */
+export function barValues(parts: KpiPart[], code: string): { names: string[]; values: (number | null)[] } {
+  return {
+    names: parts.map((p) => p.name),
+    values: parts.map((p) => {
+      const f = p.figures.find((x) => x.code === code)
+      return f && f.rate !== null ? Math.round(f.rate * 1000) / 10 : null
+    }),
+  }
+}
+
+/** The figure behind one bar, named "<KPI> · <part>", so a bar opens the cases it counts. */
+export function partFigure(parts: KpiPart[], index: number, code: string): KpiFigure | null {
+  const part = parts[index]
+  const figure = part?.figures.find((f) => f.code === code)
+  return part && figure ? { ...figure, label: `${figure.label} · ${part.name}` } : null
+}
+
 /** 0.873 → "87.3%"; no denominator → "–". */
 export function percent(rate: number | null): string {
   if (rate === null || !Number.isFinite(rate)) return '–'
