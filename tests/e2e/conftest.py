@@ -275,8 +275,22 @@ def wait_until(page, expression: str, timeout: float = 20.0, arg=None):
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for: {expression}")
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for: {expression}\n{_what_the_page_shows(page)}"
+            )
         time.sleep(0.2)
+
+
+def _what_the_page_shows(page) -> str:
+    """For a timeout's message: where the page is, its outbox rows and the start of its text."""
+    try:
+        return page.evaluate(
+            "() => location.pathname + ' | outbox: ' + JSON.stringify(Array.from("
+            "document.querySelectorAll('[data-testid=outbox-item]')).map(e => e.dataset.status)) + "
+            "' | text: ' + document.body.innerText.replace(/\\s+/g, ' ').slice(0, 600)"
+        )
+    except Exception as error:  # the page may be gone; the timeout is the news
+        return f"(page not readable: {error})"
 
 
 def wait_for_offline_ready(page) -> None:
