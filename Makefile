@@ -60,11 +60,15 @@ seed: migrate
 
 run: $(VENV)/.installed build seed
 	@echo "Gridwalk 网格通 on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	@if [ -n "$${REDIS_URL:-}" ]; then \
+	@helpers=""; \
+	trap 'kill $$helpers 2>/dev/null || true' EXIT; \
+	if [ -n "$${REDIS_URL:-}" ]; then \
 		echo "Web Push worker: flask push-worker on $$REDIS_URL"; \
 		$(FLASK) push-worker & \
-		trap "kill $$! 2>/dev/null || true" EXIT; \
+		helpers="$$helpers $$!"; \
 	fi; \
+	$(FLASK) cases remind --every 300 & \
+	helpers="$$helpers $$!"; \
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - server.wsgi:app
 

@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user, forms install-builtins."""
+"""flask commands: seed-demo, create-user, forms install-builtins; the feature packages' own groups."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from server.cases.cli import cases
 from server.extensions import db
 from server.photos.cli import photos
 from server.push.cli import push_keys, push_worker
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(forms)
     app.cli.add_command(register_group)
     app.cli.add_command(photos)
+    app.cli.add_command(cases)
     app.cli.add_command(push_keys)
     app.cli.add_command(push_worker)
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, false, insert, or_, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from server.auth.models import User
 from server.auth.scope import Scope
@@ -294,6 +295,10 @@ def apply(
         case.dispatched_at = now
         case.handled_at = None
         case.handle_deadline = clean["deadline"] or calendar.add_working_minutes(now, limit)
+        # A new clock gets its own "deadline near" push; always written, so a sweep's claim
+        # committed while this transaction ran cannot survive it.
+        case.deadline_reminded_at = None
+        flag_modified(case, "deadline_reminded_at")
         if case.close_deadline is None:
             start = case.filed_at or now
             case.close_deadline = calendar.add_working_minutes(start, limit * CASE_LIMIT_FACTOR)

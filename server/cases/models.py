@@ -63,6 +63,9 @@ class Case(db.Model):
     dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The handling deadline of the current dispatch (per-step clock) and the whole-case one.
     handle_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the "deadline near" push went out for the current dispatch (server/cases/reminders.py);
+    # a dispatch or rework clears it.
+    deadline_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     close_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

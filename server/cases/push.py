@@ -117,9 +117,10 @@ class CaseActions:
     def insert(self, batch: list[Prepared], ctx: PushContext) -> None:
         for p in batch:
             case = db.session.get(Case, p.rows["case_id"])
-            loop.apply(
+            outcome = loop.apply(
                 case, p.rows["clean"], ctx.user, ctx.now, p.rows["new_state"], p.item.id, p.item.content_hash
             )
+            ctx.pushes.extend(outcome.pushes)
 
     def server_view(self, item_id: uuid.UUID) -> dict | None:
         event = db.session.scalar(select(CaseEvent).where(CaseEvent.item_id == item_id))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.auth.routes import roles_required
+from server.cases.loop import send_pushes
 from server.extensions import db
 from server.security import raw_body
 from server.sync import pull as pull_service
@@ -44,8 +45,10 @@ def push(body):
     """Deliver outbox items (≤ 100, ≤ 1 MB); one result per item, in order."""
     # The real user, not the proxy: the push reads it for every item.
     user = current_user._get_current_object()
-    results = service.push(user, body["device_id"], body.get("app_version"), body["items"])
+    pushes: list[dict] = []
+    results = service.push(user, body["device_id"], body.get("app_version"), body["items"], pushes)
     db.session.commit()
+    send_pushes(pushes)
     return {"results": results, "server_time": utcnow()}
 
 
@@ -66,6 +69,8 @@ def import_backup():
     """Deliver a worker's outbox backup file as if their phone had pushed it (exactly once)."""
     # Photos travel inside the file as base64, so it may be far larger than a push.
     request.max_content_length = int(current_app.config.get("IMPORT_MAX_BYTES", IMPORT_MAX_BYTES))
-    answer = service.import_backup(current_user._get_current_object(), request.get_data(cache=False))
+    pushes: list[dict] = []
+    answer = service.import_backup(current_user._get_current_object(), request.get_data(cache=False), pushes)
     db.session.commit()
+    send_pushes(pushes)
     return dict(answer, server_time=utcnow())

@@ -99,6 +99,9 @@ class PushContext:
     device_id: str
     now: datetime
     cache: dict[str, Any] = field(default_factory=dict)
+    # Web pushes the stored items call for (a case dispatched offline); the caller sends them
+    # after its commit, so a phone is never woken for a record it cannot pull yet.
+    pushes: list[dict] = field(default_factory=list)
 
 
 class KindHandler(Protocol):
@@ -272,12 +275,20 @@ def check_batch_size(items: list) -> None:
         )
 
 
-def push(user: User, device_id: str, app_version: str | None, raw_items: list) -> list[dict]:
-    """Answer each item in order: accepted, duplicate, rejected, missing_photos, conflict or forbidden."""
+def push(
+    user: User, device_id: str, app_version: str | None, raw_items: list, pushes: list[dict] | None = None
+) -> list[dict]:
+    """Answer each item in order: accepted, duplicate, rejected, missing_photos, conflict or forbidden.
+
+    The Web pushes the stored items call for are appended to `pushes`: the caller sends them
+    (server.cases.loop.send_pushes) once it has committed.
+    """
     check_batch_size(raw_items)
     # A write before any savepoint: SQLite (pysqlite) only nests savepoints in an open transaction.
     record_device(device_id, user.id, app_version)
     ctx = PushContext(user=user, scope=Scope.of(user), device_id=device_id, now=utcnow())
+    if pushes is not None:
+        ctx.pushes = pushes
     handlers = _handlers()
     items = [parse_item(index, raw) for index, raw in enumerate(raw_items)]
     results: list[dict | None] = [None] * len(items)
@@ -412,10 +423,12 @@ def _insert(ready: list[tuple[KindHandler, Prepared]], results: list, ctx: PushC
     for handler, batch in groups.values():
         if not batch:
             continue
+        queued = len(ctx.pushes)
         try:
             with db.session.begin_nested():
                 handler.insert(batch, ctx)
         except SQLAlchemyError:
+            del ctx.pushes[queued:]  # rolled back: nothing happened to wake anyone for
             log.info("Bulk insert of %d items failed; inserting one by one", len(batch), exc_info=True)
             for p in batch:
                 results[p.item.index] = _insert_one(handler, p, ctx)
@@ -425,10 +438,12 @@ def _insert(ready: list[tuple[KindHandler, Prepared]], results: list, ctx: PushC
 
 
 def _insert_one(handler: KindHandler, p: Prepared, ctx: PushContext) -> dict:
+    queued = len(ctx.pushes)
     try:
         with db.session.begin_nested():
             handler.insert([p], ctx)
     except SQLAlchemyError:
+        del ctx.pushes[queued:]
         # Another request may have stored this id a moment ago (a retry racing its original).
         stored = handler.stored([p.item.id]).get(p.item.id)
         if stored is not None:
@@ -489,8 +504,12 @@ def parse_backup(body: bytes) -> dict:
     return backup
 
 
-def import_backup(importer: User, body: bytes) -> dict:
-    """Deliver a phone's backup as its owner would have: photos stored, items through push()."""
+def import_backup(importer: User, body: bytes, pushes: list[dict] | None = None) -> dict:
+    """Deliver a phone's backup as its owner would have: photos stored, items through push().
+
+    Like push(), appends the Web pushes the stored items call for to `pushes`, for the caller
+    to send after its commit.
+    """
     from server.auth.service import find_user
 
     backup = parse_backup(body)
@@ -503,7 +522,7 @@ def import_backup(importer: User, body: bytes) -> dict:
     items = backup.get("items", [])
     results: list[dict] = []
     for start in range(0, len(items), MAX_ITEMS):
-        results.extend(push(owner, backup["device_id"], None, items[start : start + MAX_ITEMS]))
+        results.extend(push(owner, backup["device_id"], None, items[start : start + MAX_ITEMS], pushes))
     log.info(
         "%s imported a backup of %s (device %s): %d items, %d photos",
         importer.username,

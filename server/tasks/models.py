@@ -36,4 +36,7 @@ class Task(db.Model):
     created_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the "deadline near" push went out (server/cases/reminders.py); a new due time or
+    # assignee clears it.
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)

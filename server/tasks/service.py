@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from server.auth.models import User
 from server.auth.scope import Scope
@@ -183,6 +184,11 @@ def reassign(task: Task, body: dict, user: User) -> Task:
         raise validation_failed(errors)
     if not scope.allows_grid(task.grid_id):
         raise not_found()
+    if old != task.assignee_id or "due_at" in body:
+        # A new worker or due time gets its own "deadline near" push; always written, so a
+        # sweep's claim committed while this transaction ran cannot survive it.
+        task.reminded_at = None
+        flag_modified(task, "reminded_at")
     task.version += 1
     rows = [change_row(TASK_ENTITY, task.id, user_id=task.assignee_id)]
     if old != task.assignee_id:
