@@ -114,6 +114,9 @@ export const router = createRouter({
     { path: '/cases', name: 'cases', component: () => import('./supervisor/CaseBoardPage.vue'), meta: { tabbar: true, roles: ['supervisor', 'admin'] } },
     { path: '/cases/:id', name: 'case', component: () => import('./supervisor/CasePage.vue'), props: true },
     { path: '/tasks/new', name: 'task-new', component: () => import('./tasks/TaskNewPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+    // Where push notifications lead: a task opens its work; a returned submission, 我的上报's returned list.
+    { path: '/tasks/:id', name: 'task', component: () => import('./tasks/TaskOpenPage.vue'), props: true },
+    { path: '/submissions/:id', redirect: (to) => ({ name: 'mine', query: { tab: 'returned', focus: String(to.params.id) } }) },
     { path: '/dashboard', name: 'dashboard', component: () => import('./reports/DashboardPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

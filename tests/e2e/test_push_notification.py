@@ -12,13 +12,56 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
+
+import pytest
+import requests
 
 from server.push.service import build_message
-from tests.e2e.conftest import login, wait_for_offline_ready, wait_until
+from tests.e2e.conftest import DEMO_PASSWORD, login, query, wait_for_offline_ready, wait_until
 
 NOTIFICATIONS = """() => navigator.serviceWorker.ready
     .then((registration) => registration.getNotifications())
     .then((shown) => shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag, icon: n.icon, data: n.data })))"""
+
+
+@pytest.fixture
+def seed_households() -> int:
+    """A household per grid, for the task a push announces."""
+    return 1
+
+
+def assign_household_visit(server) -> tuple[str, str]:
+    """The supervisor assigns `worker` a visit to a household of their grid: (task id, household id)."""
+    household_id = str(
+        uuid.UUID(
+            str(
+                query(
+                    server,
+                    "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id "
+                    "WHERE g.code = '360103-001-001-001' ORDER BY h.id LIMIT 1",
+                )
+            )
+        )
+    )
+    worker_id = query(server, "SELECT id FROM \"user\" WHERE username = 'worker'")
+    desk = requests.Session()
+    login = desk.post(
+        server.url + "/api/v1/auth/login", json={"username": "supervisor", "password": DEMO_PASSWORD}
+    )
+    created = desk.post(
+        server.url + "/api/v1/tasks",
+        json={
+            "kind": "visit_household",
+            "household_id": household_id,
+            "assignee_id": worker_id,
+            "due_at": "2099-01-01T17:00:00+08:00",
+            "note": "上门核实",
+        },
+        headers={"X-CSRF-Token": login.json()["csrf_token"]},
+    )
+    assert created.status_code == 201, created.text
+    return created.json()["id"], household_id
 
 
 def worker_registration(context, page, scope: str):
@@ -45,13 +88,14 @@ def test_a_push_shows_the_notification_and_a_tap_opens_its_page(server, phone):
     login(page, server.url, "worker")
     wait_for_offline_ready(page)
 
-    # What server/push sends for a task (the task screens come later: /outbox stands in).
+    # A supervisor gives the worker a household visit; the push is the one the server builds for it.
+    task_id, household_id = assign_household_visit(server)
     message = build_message(
         kind="task_assigned",
         title="新任务：关爱巡访 王秀英",
-        url="/outbox",
-        tag="task-e2e-1",
-        data={"task_id": "e2e-1"},
+        url=f"/tasks/{task_id}",
+        tag=f"task-{task_id}",
+        data={"task_id": task_id},
     )
     cdp, registration = worker_registration(context, page, server.url + "/")
     cdp.send(
@@ -62,9 +106,13 @@ def test_a_push_shows_the_notification_and_a_tap_opens_its_page(server, phone):
     [shown] = wait_until(page, NOTIFICATIONS)
     assert shown["title"] == "新任务：关爱巡访 王秀英"
     assert shown["body"] == "你有一项新任务，点击查看"
-    assert shown["tag"] == "task-e2e-1"
+    assert shown["tag"] == f"task-{task_id}"
     assert shown["icon"] == server.url + "/icons/icon-192.png"
-    assert shown["data"] == {"task_id": "e2e-1", "kind": "task_assigned", "url": server.url + "/outbox"}
+    assert shown["data"] == {
+        "task_id": task_id,
+        "kind": "task_assigned",
+        "url": f"{server.url}/tasks/{task_id}",
+    }
 
     # A second push for the same task replaces the notification instead of stacking another.
     again = json.loads(message["payload"]) | {"title": "新任务：关爱巡访 王秀英（已改期）"}
@@ -77,23 +125,31 @@ def test_a_push_shows_the_notification_and_a_tap_opens_its_page(server, phone):
         NOTIFICATIONS
         + ".then((shown) => shown.length === 1 && shown[0].title.endsWith('（已改期）') && shown)",
     )
-    assert replaced[0]["tag"] == "task-e2e-1"
+    assert replaced[0]["tag"] == f"task-{task_id}"
 
     # The tap: the app's notificationclick handler takes the open window to the task's page.
     assert page.url == server.url + "/"
     [worker] = context.service_workers
     worker.evaluate(
-        """async () => {
-            const [notification] = await self.registration.getNotifications({ tag: 'task-e2e-1' })
+        """async (tag) => {
+            const [notification] = await self.registration.getNotifications({ tag })
             self.dispatchEvent(new NotificationEvent('notificationclick', { notification }))
-        }"""
+        }""",
+        f"task-{task_id}",
     )
-    page.wait_for_url(server.url + "/outbox", timeout=20000)
-    page.get_by_text("待同步").first.wait_for()
+    # /tasks/<id> finds the task and opens its work: the visit form for that household.
+    page.wait_for_url(f"**/visit/new?*task={task_id}*", timeout=20000)
+    assert f"household={household_id}" in page.url
+    page.get_by_role("button", name="保存").wait_for()
     assert wait_until(
         page,
         "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length === 0)",
     )
+
+    # A "returned" push leads to /submissions/<id>: 我的上报, on its 被退回 list.
+    page.goto(f"{server.url}/submissions/{uuid.uuid4()}")
+    page.wait_for_url("**/mine?*tab=returned*")
+    assert page.get_by_role("tab", name="被退回").get_attribute("aria-selected") == "true"
 
 
 def test_turning_on_push_without_a_push_service_says_tasks_still_arrive_by_sync(server, phone):
