@@ -190,3 +190,14 @@ def test_an_imported_backup_wakes_the_department_after_its_commit(org, auth, sub
     received = subscribed.received()
     assert [p["url"] for p in received["handler2"]] == [f"/cases/{case_id}"]
     assert received["handler1"] == []
+
+
+def test_an_offline_dispatch_runs_on_the_case_clock_like_the_desks(org, auth, subscribed):
+    """GRIDWALK_FAKE_NOW (tests, training demos) moves the offline path's clock as it moves the desk's."""
+    case_id = filed_case(auth, org)
+    [result] = push(auth, dispatch_item(case_id, org["departments"][0].id))
+    assert result["status"] == "accepted"
+    case = auth.client.get(f"/api/v1/cases/{case_id}").get_json()
+    # Dispatched at the fake Monday 09:00 (Shanghai), so no working time has gone by yet.
+    assert case["dispatched_at"].startswith("2026-11-30T01:00:00")
+    assert case["clocks"]["handle"]["elapsed_minutes"] == 0
