@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from server.auth.scope import Scope
 from server.cases import calendar
@@ -138,14 +138,28 @@ def _counted_by_grid(month: str, grid_ids: list[int] | None) -> dict[int, Counte
         value = _aware(value)
         return value is not None and start <= value < end
 
-    cases_stmt = select(Case)
+    # Every figure needs something of the case inside the month: an event (reported, filed,
+    # handled, closed), a dispatch deadline or the whole-case deadline. Only those cases are
+    # read, so a month costs its own cases, not the street's whole history.
+    touched = select(CaseEvent.case_id).where(
+        or_(
+            and_(CaseEvent.at >= start, CaseEvent.at < end),
+            and_(CaseEvent.deadline >= start, CaseEvent.deadline < end),
+        )
+    )
+    relevant = or_(Case.id.in_(touched), and_(Case.close_deadline >= start, Case.close_deadline < end))
+    cases_stmt = select(Case).where(relevant)
     if grid_ids is not None:
         cases_stmt = cases_stmt.where(Case.grid_id.in_(grid_ids))
     cases = {c.id: c for c in db.session.scalars(cases_stmt)}
     events: dict[Any, list[CaseEvent]] = defaultdict(list)
     if cases:
+        # The same selection as a subquery: no parameter per case, however many there are.
+        case_ids = select(Case.id).where(relevant)
+        if grid_ids is not None:
+            case_ids = case_ids.where(Case.grid_id.in_(grid_ids))
         for e in db.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id.in_(list(cases))).order_by(CaseEvent.at, CaseEvent.id)
+            select(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.at, CaseEvent.id)
         ):
             events[e.case_id].append(e)
 

@@ -222,3 +222,28 @@ def test_without_by_the_answer_has_no_breakdown(org, auth):
     answer = kpis_of(auth)
     assert "breakdown" not in answer and "by" not in answer
     assert kpis_of(auth, by="")["figures"] == answer["figures"]
+
+
+def test_a_month_counts_the_cases_whose_deadlines_fall_in_it_and_not_the_finished_past(org, grid, auth, app):
+    """December's figures read only the cases with something in December: an event or a deadline."""
+    finished = report(auth, grid, start=0)  # reported, handled, checked and closed in November
+    to_checked(auth, org, finished, app)
+    auth.login("super1")
+    assert act(auth, finished, action="close").status_code == 200
+    app.config["FAKE_NOW"] = "2026-11-30T16:00:00+08:00"
+    waiting = report(auth, grid, start=10)  # dispatched late on 30 Nov: both deadlines fall on 1 Dec
+    auth.login("super1")
+    act(auth, waiting, action="file")
+    act(auth, waiting, action="dispatch", department_id=org["departments"][0].id)
+
+    figures = auth.client.get("/api/v1/reports/kpis?month=2026-12").get_json()["figures"]
+    assert figures["on_time_handling_rate"]["denominator_case_ids"] == [waiting]
+    assert figures["on_time_handling_rate"]["numerator"] == 0
+    assert figures["closing_rate"]["denominator_case_ids"] == [waiting]
+    assert figures["valid_report_rate"]["denominator"] == 0  # both were reported in November
+    counted = {
+        case_id for f in figures.values() for key in f if key.endswith("case_ids") for case_id in f[key]
+    }
+    assert finished not in counted
+    november = auth.client.get("/api/v1/reports/kpis?month=2026-11").get_json()["figures"]
+    assert sorted(november["valid_report_rate"]["denominator_case_ids"]) == sorted([finished, waiting])
