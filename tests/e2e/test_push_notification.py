@@ -16,9 +16,10 @@ import uuid
 
 import pytest
 import requests
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from server.push.service import build_message
-from tests.e2e.conftest import DEMO_PASSWORD, login, query, wait_for_offline_ready, wait_until
+from tests.e2e.conftest import DEMO_PASSWORD, login, open_outbox, query, wait_for_offline_ready, wait_until
 
 NOTIFICATIONS = """() => navigator.serviceWorker.ready
     .then((registration) => registration.getNotifications())
@@ -31,8 +32,9 @@ def seed_households() -> int:
     return 1
 
 
-def assign_household_visit(server) -> tuple[str, str]:
-    """The supervisor assigns `worker` a visit to a household of their grid: (task id, household id)."""
+def assign_household_visit(server) -> tuple[str, str, requests.Session]:
+    """The supervisor assigns `worker` a visit to a household of their grid: (task id, household id,
+    the supervisor's session)."""
     household_id = str(
         uuid.UUID(
             str(
@@ -61,7 +63,8 @@ def assign_household_visit(server) -> tuple[str, str]:
         headers={"X-CSRF-Token": login.json()["csrf_token"]},
     )
     assert created.status_code == 201, created.text
-    return created.json()["id"], household_id
+    desk.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return created.json()["id"], household_id, desk
 
 
 def worker_registration(context, page, scope: str):
@@ -89,7 +92,7 @@ def test_a_push_shows_the_notification_and_a_tap_opens_its_page(server, phone):
     wait_for_offline_ready(page)
 
     # A supervisor gives the worker a household visit; the push is the one the server builds for it.
-    task_id, household_id = assign_household_visit(server)
+    task_id, household_id, desk = assign_household_visit(server)
     message = build_message(
         kind="task_assigned",
         title="新任务：关爱巡访 王秀英",
@@ -145,6 +148,21 @@ def test_a_push_shows_the_notification_and_a_tap_opens_its_page(server, phone):
         page,
         "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length === 0)",
     )
+
+    # Cancelled after the push went out: once the phone has synced, the tap says so instead.
+    cancelled = desk.patch(f"{server.url}/api/v1/tasks/{task_id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200, cancelled.text
+    deadline = time.monotonic() + 60
+    while True:
+        open_outbox(page)
+        page.get_by_role("button", name="立即同步").click()
+        page.goto(f"{server.url}/tasks/{task_id}")
+        try:
+            page.get_by_test_id("task-finished").wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            assert time.monotonic() < deadline, "the phone never learnt the task was cancelled"
+    page.get_by_text("已完成或已取消").wait_for()
 
     # A "returned" push leads to /submissions/<id>: 我的上报, on its 被退回 list.
     page.goto(f"{server.url}/submissions/{uuid.uuid4()}")
