@@ -218,14 +218,18 @@ def open_outbox(page) -> None:
 def wait_until_synced(page, timeout: float = 60.0) -> None:
     """Back in signal, the worker opens 待同步 and taps 立即同步 rather than wait for the backoff."""
     open_outbox(page)
+    sync_until(page, ALL_DONE, timeout)
+
+
+def sync_until(page, expression: str, timeout: float = 60.0):
+    """On 待同步: tap 立即同步 until the expression holds, as a worker on a flaky signal taps again
+    (the engine coalesces taps into one run); returns the expression's value."""
     deadline = time.monotonic() + timeout
     while True:
         page.get_by_role("button", name="立即同步").click()
         try:
-            wait_until(page, ALL_DONE, timeout=15)
-            return
+            return wait_until(page, expression, timeout=15)
         except AssertionError:
-            # Like a worker on a flaky signal: tap again (the engine coalesces taps into one run).
             if time.monotonic() > deadline:
                 page.screenshot(
                     path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "gridwalk-sync-timeout.png")

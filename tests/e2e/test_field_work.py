@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     login,
     open_outbox,
     query,
+    sync_until,
     wait_for_offline_ready,
     wait_until,
     wait_until_synced,
@@ -214,12 +215,11 @@ def test_two_workers_edit_one_household_offline_one_conflict_nothing_lost(server
         open_outbox(page)
         page.get_by_role("button", name="立即同步").click()
     for name, page in (("王甲", first), ("王乙", second)):
-        statuses[name] = wait_until(
+        statuses[name] = sync_until(
             page,
             "() => { const s = Array.from(document.querySelectorAll('[data-testid=outbox-item]'))"
             ".map(e => e.dataset.status); return s.length && s.every(x => x === 'done' || x === 'conflict')"
             " ? s : null }",
-            timeout=60,
         )
     losers = [name for name, s in statuses.items() if "conflict" in s]
     assert len(losers) == 1, statuses
@@ -237,11 +237,9 @@ def test_two_workers_edit_one_household_offline_one_conflict_nothing_lost(server
     # The app goes back to 待同步 once the choice is stored; navigating away sooner would cut
     # the IndexedDB write short, which is the app's business to survive but not this test's.
     page.wait_for_url("**/outbox")
-    page.get_by_role("button", name="立即同步").click()
-    wait_until(
+    sync_until(
         page,
         "() => !Array.from(document.querySelectorAll('[data-testid=outbox-item]'))"
         ".some(e => ['pending', 'sending', 'conflict'].includes(e.dataset.status))",
-        timeout=60,
     )
     assert query(server, f"SELECT head_name FROM household WHERE head_name LIKE '{loser}%'") is not None
