@@ -9,6 +9,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def app_now() -> datetime:
+    """The app's clock: app.config['FAKE_NOW'] (an aware datetime or ISO string) when set, which
+    tests and training demos use to move time (production forces it off); else utcnow()."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        fake = current_app.config.get("FAKE_NOW")
+        if fake:
+            value = datetime.fromisoformat(fake) if isinstance(fake, str) else fake
+            return value.astimezone(UTC)
+    return utcnow()
+
+
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with offset; naive values (SQLite drops tzinfo) are UTC by our storage rule."""
     if value is None:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
 
-from server.timeutil import SHANGHAI, utcnow
+from server.timeutil import SHANGHAI, app_now
 
 # 2026 as announced in 国务院办公厅关于2026年部分节假日安排的通知 (4 Nov 2025, published by Xinhua;
 # checked against its text). Dates past 2026 count weekends only until the next year's notice
@@ -37,13 +37,8 @@ MAX_DAYS = 3660
 
 
 def now() -> datetime:
-    """The current time; app.config['FAKE_NOW'] (an aware datetime or ISO string) in tests."""
-    if has_app_context():
-        fake = current_app.config.get("FAKE_NOW")
-        if fake:
-            value = datetime.fromisoformat(fake) if isinstance(fake, str) else fake
-            return value.astimezone(UTC)
-    return utcnow()
+    """The current time on the case clocks (GRIDWALK_FAKE_NOW in tests and demos): timeutil.app_now."""
+    return app_now()
 
 
 def _dates(key: str, default: list[str]) -> frozenset[date]:

@@ -22,14 +22,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.auth.models import User
 from server.auth.scope import Scope
-from server.cases import calendar
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.forms.answers import SHA256_RE, geopoint_errors
 from server.i18n import msg
 from server.photos import service as photos
 from server.sync.models import Device, SyncConflict
-from server.timeutil import iso, utcnow
+from server.timeutil import app_now, iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -287,9 +286,9 @@ def push(
     check_batch_size(raw_items)
     # A write before any savepoint: SQLite (pysqlite) only nests savepoints in an open transaction.
     record_device(device_id, user.id, app_version)
-    # The case clocks' now (GRIDWALK_FAKE_NOW in tests and training demos; real time in production),
+    # The app clock (GRIDWALK_FAKE_NOW in tests and training demos; real time in production),
     # so a case dispatched offline gets the same deadline the desk would give it.
-    ctx = PushContext(user=user, scope=Scope.of(user), device_id=device_id, now=calendar.now())
+    ctx = PushContext(user=user, scope=Scope.of(user), device_id=device_id, now=app_now())
     if pushes is not None:
         ctx.pushes = pushes
     handlers = _handlers()
