@@ -32,6 +32,7 @@ from server.extensions import db  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 BATCH = 100
+ROUNDS = 3  # batch paths: best of this many
 PASSWORD = "bench-password-1"
 
 
@@ -223,21 +224,29 @@ def run(spec: str, n: int) -> dict:
         rate["single"] = n / seconds
         empty_submissions(app)
 
-        rows = raw_rows(app, grid_id, [visit(grid_id, i) for i in range(n)])
-        rate["raw_batched"] = n / raw_insert(app, rows, BATCH)
-        empty_submissions(app)
-        rows = raw_rows(app, grid_id, [visit(grid_id, i) for i in range(n)])
-        rate["raw_one_tx"] = n / raw_insert(app, rows, n)
-        empty_submissions(app)
-        rows = raw_rows(app, grid_id, [visit(grid_id, i) for i in range(n)])
-        rate["raw_with_feed"] = n / raw_insert(app, rows, BATCH, with_feed=True)
-        empty_submissions(app)
+        # The batch paths and their baselines: best of ROUNDS each, alternating, on an emptied
+        # table every time, so one hiccup of the machine does not decide a ratio.
+        best = {"raw_batched": 0.0, "raw_one_tx": 0.0, "raw_with_feed": 0.0, "batch": 0.0}
+        for _ in range(ROUNDS):
+            for key, per_tx, feed in (
+                ("raw_batched", BATCH, False),
+                ("raw_one_tx", n, False),
+                ("raw_with_feed", BATCH, True),
+            ):
+                rows = raw_rows(app, grid_id, [visit(grid_id, i) for i in range(n)])
+                best[key] = max(best[key], n / raw_insert(app, rows, per_tx, with_feed=feed))
+                empty_submissions(app)
+            batch_items = [visit(grid_id, i) for i in range(n)]
+            seconds, statuses = push_all(client, headers, batch_items, BATCH)
+            assert statuses == {"accepted": n}, statuses
+            best["batch"] = max(best["batch"], n / seconds)
+            last_batch = batch_items
+            if _ < ROUNDS - 1:
+                empty_submissions(app)
+        rate.update(best)
 
-        batch_items = [visit(grid_id, i) for i in range(n)]
-        seconds, statuses = push_all(client, headers, batch_items, BATCH)
-        assert statuses == {"accepted": n}, statuses
-        rate["batch"] = n / seconds
-
+        # The last round's 10,000 stay: resend them all.
+        batch_items = last_batch
         seconds, statuses = push_all(client, headers, batch_items, BATCH)
         rate["resend"] = n / seconds
         rate["resend_statuses"] = statuses
@@ -256,7 +265,7 @@ def report(name: str, n: int, rate: dict) -> bool:
         ("raw executemany, submission only, 1 commit", rate["raw_one_tx"]),
         ("resend all (duplicate check), 100 per request", rate["resend"]),
     ]
-    print(f"\n{name}: {n:,} household visits, 10 answers each")
+    print(f"\n{name}: {n:,} household visits, 10 answers each (batch paths: best of {ROUNDS})")
     print(f"  {'path':<48} {'items/s':>10}")
     for label, value in rows:
         print(f"  {label:<48} {value:>10,.0f}")
