@@ -116,9 +116,24 @@ def app(make_app):
 
 
 def _empty_tables() -> None:
+    """Empty every table for the next test, past the append-only triggers (migration 0007).
+
+    PostgreSQL: replica mode skips user triggers for this transaction only. SQLite has no such
+    switch: the triggers are dropped and made again from their own stored SQL before the next
+    test starts, so no test runs without them.
+    """
     with db.engine.begin() as conn:
+        triggers: list[tuple[str, str]] = []
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            triggers = list(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")))
+            for name, _sql in triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
+        for _name, sql in triggers:
+            conn.exec_driver_sql(sql)
 
 
 class IsolatedClient(FlaskClient):
