@@ -6,6 +6,7 @@ Every secret comes from the environment; nothing here is a usable secret.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import date, timedelta
@@ -47,6 +48,8 @@ class Config:
     # Sync batches are capped at 1 MB; photos go through their own route with their own cap.
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     MAX_JSON_BYTES = int(_env("MAX_JSON_BYTES", str(1024 * 1024)))
+    # A phone's outbox backup carries its photos as base64, so it may be far larger than a push.
+    IMPORT_MAX_BYTES = int(_env("IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
 
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
@@ -57,8 +60,10 @@ class Config:
     TIMEZONE = "Asia/Shanghai"
 
     # Welfare visits: days between visits per care tier (domain README: weekly, monthly, quarterly).
+    # The environment variable of the same name (JSON) replaces it; prepare() checks its shape.
     WELFARE_VISIT_INTERVAL_DAYS = {"high": 7, "key": 30, "general": 90}
-    # None: the default care-tier rules of server/register/care.py (a list of rules replaces them).
+    # None: the default care-tier rules of server/register/care.py (a JSON list of rules in the
+    # environment variable of the same name replaces them).
     CARE_TIER_RULES: list | None = None
 
     API_TITLE = "Gridwalk 网格通 API"
@@ -125,8 +130,14 @@ class Config:
             settings["SECRET_KEY"] = _local_secret_key(instance)
         # Next year's public holidays (the State Council announces them each November), added
         # to the built-in list in server/cases/calendar.py without a release.
-        for name in ("CALENDAR_EXTRA_HOLIDAYS", "CALENDAR_EXTRA_WORKDAYS"):
-            settings[name] = _iso_dates(name)
+        settings["CALENDAR_EXTRA_HOLIDAYS"] = _iso_dates("CALENDAR_EXTRA_HOLIDAYS")
+        settings["CALENDAR_EXTRA_WORKDAYS"] = _iso_dates("CALENDAR_EXTRA_WORKDAYS")
+        intervals = _json_setting("WELFARE_VISIT_INTERVAL_DAYS", _check_visit_intervals)
+        if intervals is not None:
+            settings["WELFARE_VISIT_INTERVAL_DAYS"] = intervals
+        rules = _json_setting("CARE_TIER_RULES", _check_care_tier_rules)
+        if rules is not None:
+            settings["CARE_TIER_RULES"] = rules
         return settings
 
 
@@ -139,6 +150,67 @@ def _iso_dates(name: str) -> list[str]:
         except ValueError:
             raise ConfigError(f"{name}: {value!r} is not a date (YYYY-MM-DD, comma-separated)") from None
     return values
+
+
+def _json_setting(name: str, check):
+    """A JSON value from the environment (None when unset); a bad one stops the start."""
+    raw = _env(name)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: not valid JSON ({exc})") from None
+    problem = check(value)
+    if problem:
+        raise ConfigError(f"{name}: {problem}")
+    return value
+
+
+def _is_count(value) -> bool:
+    # JSON true/false are ints to Python; a day count or an age is never a boolean.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_visit_intervals(value) -> str | None:
+    """Every visited tier with a whole number of days ≥ 1, as in the default; else the problem."""
+    tiers = set(Config.WELFARE_VISIT_INTERVAL_DAYS)
+    example = json.dumps(Config.WELFARE_VISIT_INTERVAL_DAYS)
+    if not isinstance(value, dict) or set(value) != tiers:
+        return f"give days between visits for exactly the tiers {sorted(tiers)}, e.g. {example}"
+    bad = sorted(tier for tier, days in value.items() if not (_is_count(days) and days >= 1))
+    if bad:
+        return f"days for {', '.join(bad)} must be whole numbers of 1 or more"
+    return None
+
+
+def _check_care_tier_rules(value) -> str | None:
+    """A non-empty list of rules shaped like server/register/care.py's; else the problem."""
+    # The tier and tag codes live with the register (a plain module: no app is built).
+    from server.register.catalogue import CARE_TIER_CODES, TAG_CODES
+
+    if not isinstance(value, list) or not value:
+        return 'give a non-empty list of rules, e.g. [{"tier": "high", "min_age": 80}]'
+    for number, rule in enumerate(value, start=1):
+        where = f"rule {number}"
+        if not isinstance(rule, dict):
+            return f"{where} is not an object"
+        unknown = set(rule) - {"tier", "min_age", "any_tags"}
+        if unknown:
+            # A misspelt condition would be ignored and the rule would match everyone.
+            return f"{where} has unknown keys {sorted(unknown)} (use tier, min_age, any_tags)"
+        if rule.get("tier") not in CARE_TIER_CODES:
+            return f"{where} needs a tier, one of {sorted(CARE_TIER_CODES)}"
+        if "min_age" in rule and not (_is_count(rule["min_age"]) and rule["min_age"] >= 0):
+            return f"{where}: min_age must be a whole number of years"
+        if "any_tags" in rule:
+            tags = rule["any_tags"]
+            if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
+                return f"{where}: any_tags must be a non-empty list of tag codes"
+            unknown_tags = sorted(set(tags) - TAG_CODES - {"*"})
+            if unknown_tags:
+                return f"{where}: unknown tags {unknown_tags}"
+    return None
 
 
 def _local_secret_key(instance: Path) -> str:

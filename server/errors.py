@@ -31,6 +31,11 @@ class ApiError(Exception):
         self.extra = extra
 
 
+def is_api_path(path: str) -> bool:
+    """/api and everything under it answers in JSON, never with the app's page."""
+    return path == "/api" or path.startswith("/api/")
+
+
 def not_found() -> ApiError:
     """The answer for a missing object and for one outside the caller's scope alike."""
     return ApiError(404, "not_found", msg("找不到该记录", "Not found"))
@@ -122,13 +127,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
-        if not request.path.startswith("/api/"):
+        if not is_api_path(request.path):
             return exc
         return _http_error(exc)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        if not request.path.startswith("/api/"):
+        if not is_api_path(request.path):
             return InternalServerError()
         return _http_error(InternalServerError())

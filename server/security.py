@@ -6,7 +6,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 
 from server.auth.service import csrf_valid
-from server.errors import ApiError
+from server.errors import ApiError, is_api_path
 from server.i18n import msg
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -43,7 +43,7 @@ def _view_flag(name: str) -> bool:
 
 def guard_api_request() -> None:
     """Reject unsafe /api requests without a CSRF token, with a non-JSON body, or too big."""
-    if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/"):
+    if request.method not in UNSAFE_METHODS or not is_api_path(request.path):
         return
     if request.endpoint is None:
         return  # unknown path or method: let routing answer 404/405
@@ -77,7 +77,7 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

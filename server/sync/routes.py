@@ -25,8 +25,6 @@ from server.timeutil import utcnow
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Offline sync")
 
-IMPORT_MAX_BYTES = 64 * 1024 * 1024
-
 
 @bp.record_once
 def _document_entries(state) -> None:
@@ -68,7 +66,7 @@ def pull(args):
 def import_backup():
     """Deliver a worker's outbox backup file as if their phone had pushed it (exactly once)."""
     # Photos travel inside the file as base64, so it may be far larger than a push.
-    request.max_content_length = int(current_app.config.get("IMPORT_MAX_BYTES", IMPORT_MAX_BYTES))
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
     pushes: list[dict] = []
     answer = service.import_backup(current_user._get_current_object(), request.get_data(cache=False), pushes)
     db.session.commit()

@@ -15,9 +15,9 @@ REVALIDATE = "no-cache"
 
 
 class NonApiPathConverter(PathConverter):
-    """A path that never starts with api/, so unknown API paths stay JSON 404s."""
+    """A path that is never api nor starts with api/, so unknown API paths stay JSON 404s."""
 
-    regex = r"(?!api/)[^/].*?"
+    regex = r"(?!api(?:/|$))[^/].*?"
 
 
 def _dist() -> Path:

@@ -1,5 +1,9 @@
 """Login, logout, me, CSRF, rate limits and the error envelope of the auth endpoints."""
 
+import uuid
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
 import pytest
 
 from server.extensions import db
@@ -31,14 +35,40 @@ def test_login_is_case_insensitive_and_records_last_login(org, auth):
     assert org["worker"].last_login_at is not None
 
 
+def _cookies(response) -> dict[str, dict[str, str]]:
+    """Set-Cookie headers by cookie name: each attribute (lower-cased) with its value."""
+    cookies = {}
+    for header in response.headers.getlist("Set-Cookie"):
+        name_value, *attributes = [part.strip() for part in header.split(";")]
+        parts = (a.partition("=") for a in attributes)
+        cookies[name_value.split("=", 1)[0]] = {k.lower(): v for k, _, v in parts}
+    return cookies
+
+
+def _days_ahead(cookie: dict[str, str]) -> float:
+    expires = parsedate_to_datetime(cookie["expires"])
+    return (expires - datetime.now(UTC)).total_seconds() / 86400
+
+
 def test_session_cookie_is_httponly_lax_and_remember_lasts_30_days(org, auth):
-    response = auth.login("worker1")
-    cookies = response.headers.getlist("Set-Cookie")
-    session_cookie = next(c for c in cookies if c.startswith("session="))
-    remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
-    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
-    assert "Expires=" in remember_cookie and "HttpOnly" in remember_cookie
-    assert "Max-Age=2592000" in remember_cookie or "Expires=" in remember_cookie
+    cookies = _cookies(auth.login("worker1", remember=True))
+    assert {"httponly", "samesite"} <= set(cookies["session"]) and cookies["session"]["samesite"] == "Lax"
+    remember = cookies["remember_token"]
+    assert "httponly" in remember and remember["samesite"] == "Lax"
+    # A worker in a basement must not be logged out for a month: both cookies outlive the browser.
+    assert 29 <= _days_ahead(remember) <= 31
+    assert 29 <= _days_ahead(cookies["session"]) <= 31
+
+
+def test_without_remember_no_cookie_outlives_the_browser(org, auth, client):
+    cookies = _cookies(auth.login("worker1", remember=False))
+    assert "remember_token" not in cookies
+    assert "session" in cookies
+    for name, attributes in cookies.items():
+        assert "expires" not in attributes and "max-age" not in attributes, name
+    assert client.get("/api/v1/auth/me").status_code == 200  # logged in for this browser session
+    client.delete_cookie("session")  # the browser closes
+    assert client.get("/api/v1/auth/me").status_code == 401
 
 
 def test_remember_me_restores_the_session_after_the_session_cookie_is_gone(org, auth, client):
@@ -152,6 +182,23 @@ def test_ten_quick_wrong_logins_are_rate_limited_with_retry_after(org, client):
     # Even the right password waits: that is the point of the limit.
     right = client.post("/api/v1/auth/login", json={"username": "worker1", "password": PASSWORD})
     assert right.status_code == 429
+
+
+def test_failed_logins_are_counted_in_the_test_runs_redis(org, client, redis_url):
+    """With REDIS_URL set, every host shares the counters: they must live in that Redis."""
+    if not redis_url:
+        pytest.skip("no GRIDWALK_TEST_REDIS: this pass keeps rate limits in memory (the Redis pass runs it)")
+    import redis
+
+    # A name of its own, so counters of other test runs on the same Redis never mix in.
+    name = f"redis-probe-{uuid.uuid4().hex[:10]}"
+    for _ in range(3):
+        response = client.post("/api/v1/auth/login", json={"username": name, "password": "bad-guess"})
+        assert response.status_code == 401
+    store = redis.Redis.from_url(redis_url)
+    keys = list(store.scan_iter(match=f"*gridwalk*{name}*"))
+    assert len(keys) == 1, keys
+    assert int(store.get(keys[0])) == 3
 
 
 def test_successful_logins_do_not_use_up_the_limit(org, client):

@@ -90,7 +90,9 @@ def test_path_traversal_is_refused(web):
     assert web.get("/assets/..%2F..%2Fconfig%2F__init__.py").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v2/health", "/api/unknown.js"])
+@pytest.mark.parametrize(
+    "path", ["/api", "/api/", "/api/v1/nothing-here", "/api/v2/health", "/api/unknown.js"]
+)
 def test_unknown_api_path_is_a_json_404_not_the_spa(web, path):
     response = web.get(path)
     assert response.status_code == 404
@@ -111,6 +113,38 @@ def test_request_bigger_than_max_content_length_is_a_json_413(make_app):
     )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_backup_bigger_than_import_max_bytes_is_a_json_413_and_nothing_is_stored(app, make_app):
+    from sqlalchemy import func, select
+
+    from server.extensions import db
+    from server.submissions.models import Submission
+    from tests.conftest import AuthActions, IsolatedClient
+    from tests.factories import org_with_users, visit_item
+
+    org = org_with_users()
+    small_cap = make_app(IMPORT_MAX_BYTES=2000)
+    small_cap.test_client_class = IsolatedClient
+    auth = AuthActions(small_cap.test_client())
+    assert auth.login("super1").status_code == 200
+    grid = org["worker"].grids[0].id
+    items = [dict(visit_item(grid), owner="worker1", status="pending") for _ in range(10)]
+    body = json.dumps(
+        {
+            "format": "gridwalk-outbox-backup",
+            "version": 1,
+            "device_id": "lost-phone",
+            "owner": "worker1",
+            "items": items,
+            "photos": [],
+        }
+    ).encode()
+    assert len(body) > 2000
+    response = auth.post("/api/v1/sync/import", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+    assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
 
 
 def test_server_fault_is_a_json_500_without_internals(make_app):

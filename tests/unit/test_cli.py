@@ -1,22 +1,43 @@
 """flask seed-demo and create-user."""
 
+import re
+
 from sqlalchemy import func, select
 
 from server.auth.models import User
 from server.extensions import db
-from server.org.models import Community, Grid
+from server.org.models import Community, Department, Grid, Street
 
 
 def test_seed_demo_builds_nanpu_and_prints_logins(runner, app):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    names = db.session.scalars(select(Community.name).order_by(Community.code)).all()
+    street = db.session.scalars(select(Street)).one()
+    assert (street.name, street.code) == ("南浦街道", "360103-001")  # 西湖区 360103, street 001
+    communities = street.communities
+    names = [c.name for c in communities]
     assert len(names) == 18
     assert names[:4] == ["蓼洲街社区", "应天寺社区", "孺子路社区", "六眼井社区"]
     assert all(n.startswith("示例社区") for n in names[4:])
-    grids_per = db.session.execute(select(Grid.community_id, func.count()).group_by(Grid.community_id)).all()
-    assert all(3 <= count <= 5 for _, count in grids_per)
-    assert db.session.scalar(select(Grid.code).order_by(Grid.code)) == "360103-001-001-001"
+    # Codes nest: 360103-001 (street) -CCC (community) -GGG (grid), numbered from 001.
+    assert [c.code for c in communities] == [f"360103-001-{n:03d}" for n in range(1, 19)]
+    assert db.session.scalar(select(func.count()).select_from(Community)) == 18
+    for community in communities:
+        codes = sorted(
+            g.code for g in db.session.scalars(select(Grid).where(Grid.community_id == community.id))
+        )
+        assert 3 <= len(codes) <= 5, community.name
+        assert codes == [f"{community.code}-{g:03d}" for g in range(1, len(codes) + 1)]
+        assert all(re.fullmatch(r"360103-001-\d{3}-\d{3}", code) for code in codes)
+    departments = db.session.scalars(select(Department)).all()
+    assert {d.name for d in departments} == {
+        "城管执法中队",
+        "社区居委会",
+        "物业服务中心",
+        "消防救援站",
+        "市场监管所",
+    }
+    assert {d.street_id for d in departments} == {street.id}
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"worker", "supervisor", "handler", "admin"}
     workers = db.session.scalar(select(func.count()).where(User.role == "worker"))
