@@ -380,14 +380,14 @@ def seed_cases() -> int:
     grid_id = worker.grids[0].id
     now = utcnow()
     samples = [
-        ("street_order.unlicensed_vendor", "（演示）路口流动摊点占道经营", "reported"),
-        ("city_appearance.exposed_garbage", "（演示）小区门口暴露垃圾未清运", "dispatched"),
-        ("street_order.bike_parking", "（演示）人行道非机动车乱停放", "closed"),
+        ("street_order.unlicensed_vendor", "（演示）路口流动摊点占道经营", "general", "reported"),
+        ("city_appearance.exposed_garbage", "（演示）小区门口暴露垃圾未清运", "serious", "dispatched"),
+        ("street_order.bike_parking", "（演示）人行道非机动车乱停放", "general", "closed"),
     ]
     rows = [
         case_row(
             kind="city_case",
-            answers={"subcategory": sub, "description": text},
+            answers={"subcategory": sub, "description": text, "severity": severity},
             submission_id=None,
             grid_id=grid_id,
             building_id=None,
@@ -399,7 +399,7 @@ def seed_cases() -> int:
             reported_at=now - timedelta(hours=3),
             now=now - timedelta(hours=3),
         )
-        for n, (sub, text, _) in enumerate(samples)
+        for n, (sub, text, severity, _) in enumerate(samples)
     ]
     open_cases(rows)
     from server.cases.models import Case
@@ -414,7 +414,7 @@ def seed_cases() -> int:
             (supervisor, "close"),
         ],
     }
-    for row, (_, _, target) in zip(rows, samples, strict=True):
+    for row, (_, _, _, target) in zip(rows, samples, strict=True):
         case = db.session.get(Case, row["id"])
         for actor, action in steps.get(target, []):
             clean = {

@@ -21,6 +21,8 @@ from flask import Flask  # noqa: E402
 from server.forms.answers import check_answers  # noqa: E402
 from server.forms.builtins import BUILTIN_TEMPLATES  # noqa: E402
 from server.forms.schemas import TemplateCreateSchema, clean_field_spec  # noqa: E402
+from tests.api.test_template_rules import TEMPLATES as FIELD_TEMPLATES  # noqa: E402
+from tests.api.test_template_rules import rule_cases, valid_bases  # noqa: E402
 
 OUT = ROOT / "pwa" / "tests" / "fixtures" / "answer_cases.json"
 SHA = ["a" * 64, "b" * 64, "c" * 64, "d" * 64, "e" * 64, "f" * 64, "0" * 64]
@@ -213,6 +215,15 @@ CASES: dict[str, list[tuple[str, object]]] = {
 }
 
 
+# The field templates' valid sets and one broken set per rule, generated from their specs
+# exactly as tests/api/test_template_rules.py pushes them to the server.
+for _key, _definition in FIELD_TEMPLATES.items():
+    CASES[_key] = [
+        *((f"valid: {name or 'plain'}", answers) for name, answers in valid_bases(_definition).items()),
+        *((case.name, case.answers) for case in rule_cases(_definition)),
+    ]
+
+
 def stored_fields(definition: dict) -> list[dict]:
     """The field list as the server stores it (validated like an admin's template)."""
     body = TemplateCreateSchema().load(definition)
@@ -220,7 +231,12 @@ def stored_fields(definition: dict) -> list[dict]:
 
 
 def main() -> None:
-    templates = {t["key"]: t for t in (EVERY_TYPE, CONDITIONS, *BUILTIN_TEMPLATES)}
+    # The newest built-in version of each key: the one the phone offers for new forms.
+    newest: dict[str, dict] = {}
+    for t in BUILTIN_TEMPLATES:
+        if t["key"] not in newest or t["version"] > newest[t["key"]]["version"]:
+            newest[t["key"]] = t
+    templates = {EVERY_TYPE["key"]: EVERY_TYPE, CONDITIONS["key"]: CONDITIONS, **newest}
     app = Flask(__name__)
     out = {"templates": {}, "cases": []}
     for key, cases in CASES.items():

@@ -20,8 +20,12 @@ const fixture = JSON.parse(readFileSync(resolve(__dirname, 'fixtures', 'answer_c
 
 describe('checkAnswers gives the server’s verdict', () => {
   it('covers every template and enough cases', () => {
-    expect(Object.keys(fixture.templates)).toEqual(expect.arrayContaining(['every_type', 'conditions', 'household_visit']))
-    expect(fixture.cases.length).toBeGreaterThan(100)
+    expect(Object.keys(fixture.templates)).toEqual(
+      expect.arrayContaining(['every_type', 'conditions', 'household_visit', 'welfare_visit', 'hazard_inspection', 'city_case']),
+    )
+    expect(fixture.cases.length).toBeGreaterThan(250)
+    // city_case is the version with a severity (v2), the one the phone offers.
+    expect(fixture.templates.city_case.map((f) => f.name)).toContain('severity')
   })
 
   for (const c of fixture.cases) {

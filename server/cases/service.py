@@ -39,8 +39,9 @@ def case_row(
         category, subcategory = answers["category"], None
         severity, urgent = answers.get("severity"), bool(answers.get("immediate_danger"))
     else:
+        # city_case v2 asks for a severity; reports queued under v1 have none.
         subcategory = answers["subcategory"]
-        category, severity, urgent = city_class_of(subcategory), None, False
+        category, severity, urgent = city_class_of(subcategory), answers.get("severity"), False
     return {
         "id": uuid.uuid4(),
         "kind": case_kind,

@@ -317,54 +317,83 @@ HAZARD_INSPECTION_V1 = {
 
 # ---- 城市管理问题 city case ----------------------------------------------------------------
 
+_CITY_SUBCATEGORY = {
+    "name": "subcategory",
+    "type": "select_one",
+    "label": _label("问题类别", "Category"),
+    "required": True,
+    # Labelled "大类 · 小类"; the top class is the code before the dot.
+    "choices": [
+        {
+            "value": sub["code"],
+            "label": _label(
+                f"{top['label']['zh']} · {sub['label']['zh']}",
+                f"{top['label']['en']} · {sub['label']['en']}",
+            ),
+        }
+        for top in CITY_CASE_CATEGORIES
+        for sub in top["subcategories"]
+    ],
+}
+_CITY_DETAILS = [
+    {
+        "name": "description",
+        "type": "textarea",
+        "label": _label("问题描述", "Description"),
+        "required": True,
+        "min": 4,
+        "max": 1000,
+    },
+    {
+        "name": "scene_photos",
+        "type": "photo",
+        "label": _label("现场照片", "Photos of the scene"),
+        "required": True,
+        "min": 1,
+        "max": 9,
+    },
+    {
+        "name": "address",
+        "type": "text",
+        "label": _label("地点", "Address"),
+        "hint": _label("路名门牌或位置描述", "street and number, or a description"),
+        "max": 200,
+    },
+]
+
+# Still installed: phones that pulled it before v2 may have reports queued under it.
 CITY_CASE_V1 = {
     "key": "city_case",
     "version": 1,
     "kind": "city_case",
     "title": _label("城市管理问题", "City-management problem"),
+    "fields": [_CITY_SUBCATEGORY, *_CITY_DETAILS],
+}
+
+# v2: a city report carries a severity like a hazard report (issue 4, build item 5).
+CITY_CASE_V2 = {
+    "key": "city_case",
+    "version": 2,
+    "kind": "city_case",
+    "title": _label("城市管理问题", "City-management problem"),
     "fields": [
+        _CITY_SUBCATEGORY,
         {
-            "name": "subcategory",
+            "name": "severity",
             "type": "select_one",
-            "label": _label("问题类别", "Category"),
+            "label": _label("问题等级", "Severity"),
             "required": True,
-            # Labelled "大类 · 小类"; the top class is the code before the dot.
-            "choices": [
-                {
-                    "value": sub["code"],
-                    "label": _label(
-                        f"{top['label']['zh']} · {sub['label']['zh']}",
-                        f"{top['label']['en']} · {sub['label']['en']}",
-                    ),
-                }
-                for top in CITY_CASE_CATEGORIES
-                for sub in top["subcategories"]
-            ],
+            "choices": _catalogue_choices(SEVERITIES),
         },
-        {
-            "name": "description",
-            "type": "textarea",
-            "label": _label("问题描述", "Description"),
-            "required": True,
-            "min": 4,
-            "max": 1000,
-        },
-        {
-            "name": "scene_photos",
-            "type": "photo",
-            "label": _label("现场照片", "Photos of the scene"),
-            "required": True,
-            "min": 1,
-            "max": 9,
-        },
-        {
-            "name": "address",
-            "type": "text",
-            "label": _label("地点", "Address"),
-            "hint": _label("路名门牌或位置描述", "street and number, or a description"),
-            "max": 200,
-        },
+        *_CITY_DETAILS,
     ],
 }
 
-BUILTIN_TEMPLATES: list[dict] = [HOUSEHOLD_VISIT_V1, WELFARE_VISIT_V1, HAZARD_INSPECTION_V1, CITY_CASE_V1]
+# In version order per key: install_builtins adds the missing ones oldest first.
+BUILTIN_TEMPLATES: list[dict] = [
+    HOUSEHOLD_VISIT_V1,
+    WELFARE_VISIT_V1,
+    HAZARD_INSPECTION_V1,
+    CITY_CASE_V1,
+    CITY_CASE_V2,
+]

@@ -88,12 +88,57 @@ def test_an_immediate_danger_needs_the_action_taken_and_marks_the_case_urgent(or
     assert case.urgent is True and case.severity == "major"
 
 
-def test_a_city_case_takes_its_class_from_the_subcategory(org, grid, worker, photos):
-    answers = city_answers(photos, subcategory="city_appearance.exposed_garbage")
-    result = push(worker, city_item(grid, photos, answers))[0]
+def city_v2_item(grid: int, photos: list[str], answers: dict | None = None) -> dict:
+    """A city report under 城市管理问题 v2, the version the phone offers for new reports."""
+    item = city_item(grid, photos, answers or city_answers(photos, severity="serious"))
+    item["template"] = {"key": "city_case", "version": 2}
+    return item
+
+
+def test_the_phone_is_offered_city_case_v2_with_the_hazard_severities(org, worker, client):
+    forms = client.get("/api/v1/forms").get_json()["forms"]
+    [city] = [f for f in forms if f["key"] == "city_case"]
+    assert city["version"] == 2
+    severity = next(f for f in city["fields"] if f["name"] == "severity")
+    hazard = client.get("/api/v1/forms/hazard_inspection/1").get_json()
+    assert severity["required"] is True
+    assert severity["choices"] == next(f for f in hazard["fields"] if f["name"] == "severity")["choices"]
+    assert [c["label"]["zh"] for c in severity["choices"]] == ["一般", "较大", "重大"]
+    # v1 stays readable for phones holding reports queued under it.
+    assert client.get("/api/v1/forms/city_case/1").get_json()["active"] is False
+
+
+def test_a_city_case_takes_its_class_from_the_subcategory_and_its_severity(org, grid, worker, photos):
+    answers = city_answers(photos, subcategory="city_appearance.exposed_garbage", severity="major")
+    result = push(worker, city_v2_item(grid, photos, answers))[0]
+    assert result["status"] == "accepted", result
     case = db.session.get(Case, uuid.UUID(result["case_id"]))
     assert case.kind == "city" and case.category == "city_appearance"
-    assert case.subcategory == "city_appearance.exposed_garbage" and case.severity is None
+    assert case.subcategory == "city_appearance.exposed_garbage" and case.severity == "major"
+    submission = db.session.get(Submission, uuid.UUID(result["id"]))
+    assert submission.template_version == 2
+
+
+def test_a_city_report_queued_under_v1_is_still_accepted_without_a_severity(org, grid, worker, photos):
+    result = push(worker, city_item(grid, photos))[0]
+    assert result["status"] == "accepted", result
+    case = db.session.get(Case, uuid.UUID(result["case_id"]))
+    assert case.kind == "city" and case.category == "street_order" and case.severity is None
+
+
+def test_a_v2_city_report_without_a_severity_is_refused_and_nothing_stored(org, grid, worker, photos):
+    item = city_v2_item(grid, photos, city_answers(photos))
+    result = push(worker, item)[0]
+    assert result["status"] == "rejected"
+    assert result["error"]["code"] == "validation_failed"
+    assert result["error"]["fields"] == {"severity": ["必填项"]}
+    english = worker.post(
+        PUSH, json={"device_id": "phone-1", "items": [item]}, headers={"Accept-Language": "en"}
+    ).get_json()["results"][0]
+    assert english["error"]["fields"] == {"severity": ["Required"]}
+    unknown = push(worker, city_v2_item(grid, photos, city_answers(photos, severity="tiny")))[0]
+    assert "“tiny”不在可选项中" in unknown["error"]["fields"]["severity"][0]
+    assert count(Case) == 0 and count(Submission) == 0
 
 
 def test_ten_photos_on_a_hazard_report_are_rejected(org, grid, worker):

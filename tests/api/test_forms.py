@@ -47,7 +47,7 @@ def test_logged_in_users_get_the_active_templates(org, auth, client):
     auth.login("worker1")
     forms = client.get("/api/v1/forms").get_json()["forms"]
     assert [(f["key"], f["version"]) for f in forms] == [
-        ("city_case", 1),
+        ("city_case", 2),
         ("hazard_inspection", 1),
         ("household_visit", 1),
         ("welfare_visit", 1),

@@ -70,7 +70,7 @@ def test_the_snapshot_holds_the_callers_scope(org, auth, client):
     assert seen["grid"] == [grid.id]
     assert len(seen["department"]) == 2
     assert sorted(seen["form_template"]) == [
-        "city_case:1",
+        "city_case:2",
         "hazard_inspection:1",
         "household_visit:1",
         "welfare_visit:1",
