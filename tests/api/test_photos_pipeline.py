@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import math
+import os
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -215,6 +220,50 @@ def test_a_png_decompression_bomb_is_422(app, worker, label, width, height):
     assert message == "图片像素过多（上限 5000 万像素），请缩小后再传"
 
 
+def test_pillows_bomb_warning_is_an_error_in_a_process_with_default_warning_filters(tmp_path):
+    """The app itself turns DecompressionBombWarning into an error, not pytest's filterwarnings.
+
+    Our cap is min(PHOTO_MAX_PIXELS, Image.MAX_IMAGE_PIXELS), so no image is over Pillow's limit
+    yet under our cap: what the app's filter decides is whether Pillow's warning is raised (and
+    the decode stops at the header) or only printed while the bomb is opened anyway. So: a fresh
+    interpreter with Python's default filters, as gunicorn runs, and a bomb just over Pillow's limit.
+    """
+    side = math.isqrt(Image.MAX_IMAGE_PIXELS) + 10  # ~89.5 MP: over Pillow's limit, under twice it
+    assert Image.MAX_IMAGE_PIXELS < side * side < 2 * Image.MAX_IMAGE_PIXELS
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_by_hand(side, side, 1, 0, (bytes((side + 7) // 8) for _ in range(side))))
+    script = (
+        "import json, sys\n"
+        "from PIL import Image\n"
+        "from server.photos import pipeline\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "try:\n"
+        "    Image.open(sys.argv[1])\n"
+        "    opened = 'opened'\n"
+        "except Image.DecompressionBombWarning:\n"
+        "    opened = 'raised'\n"
+        "try:\n"
+        "    pipeline.process(data, max_pixels=10**9)\n"
+        "    refused = None\n"
+        "except pipeline.PhotoRejected as exc:\n"
+        "    refused = exc.code\n"
+        "print(json.dumps({'open': opened, 'refused': refused}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script, str(bomb)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"open": "raised", "refused": "image_too_large"}
+    # Under the default filters a warning that stayed a warning would be printed here.
+    assert "DecompressionBombWarning" not in done.stderr
+
+
 def test_a_jpeg_whose_header_claims_65535_by_65535_is_422(app, worker):
     data = bytearray(jpeg_bytes(16, 16))
     sof = data.index(b"\xff\xc0")
@@ -335,6 +384,9 @@ def test_a_palette_png_with_a_transparent_index_is_flattened(app, worker):
         (6, (200, 400), (180, 20), (20, 20)),  # turned 90° clockwise: raw top-left → top-right
         (8, (200, 400), (20, 380), (180, 20)),  # 90° counter-clockwise: raw top-left → bottom-left
         (3, (400, 200), (380, 180), (20, 20)),  # 180°: raw top-left → bottom-right
+        # The mirrored ones: a plain turn would put the mark in another corner.
+        (5, (200, 400), (20, 20), (180, 20)),  # transposed: raw top-left stays top-left, 200 × 400
+        (7, (200, 400), (180, 380), (20, 20)),  # transversed: raw top-left → bottom-right
     ],
 )
 def test_exif_orientation_is_applied_so_the_photo_is_stored_upright(

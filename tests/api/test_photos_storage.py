@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,14 +17,25 @@ from pathlib import Path
 
 import boto3
 import pytest
+from PIL import Image
 from sqlalchemy import func, select, update
 
 from config import ConfigError
 from server.extensions import db
+from server.photos import service
 from server.photos.models import Photo
 from server.photos.store import LocalPhotoStore, S3PhotoStore, build_store, photo_store
+from server.submissions.models import submission_photo
 from tests.conftest import AuthActions
-from tests.factories import install_forms, jpeg_bytes, org_with_users, visit_answers, visit_item
+from tests.factories import (
+    city_item,
+    install_forms,
+    jpeg_bytes,
+    org_with_users,
+    upload_photos,
+    visit_answers,
+    visit_item,
+)
 
 S3_KEYS = {"S3_ACCESS_KEY_ID": "gridwalk-test", "S3_SECRET_ACCESS_KEY": "gridwalk-test-secret"}
 
@@ -231,6 +243,57 @@ def test_upload_serve_and_head_through_s3(org, make_app, s3_settings):
     assert not Path(s3_app.config["PHOTOS_DIR"], h[:2], h[2:4]).exists()
 
 
+# ---- two uploads of one photo at once, on both backends ------------------------------------
+
+
+def test_two_uploads_of_one_photo_at_once_both_succeed_with_one_row_and_one_file(
+    org, make_app, backend, monkeypatch
+):
+    race_app = make_app(**backend)
+    photo = jpeg_bytes(1600, 1200, (9, 99, 199))
+    h = sha(photo)
+    clients = []
+    for _ in range(2):
+        auth = AuthActions(race_app.test_client())
+        auth.login("worker1")
+        clients.append(auth)
+    # The race itself: both requests are past "is it stored already?" before either stores,
+    # because the real conversion (called between the two) waits here for the other request.
+    both_checked = threading.Barrier(2, timeout=30)
+    real_process = service.process
+
+    def process_once_both_have_checked(data: bytes):
+        both_checked.wait()
+        return real_process(data)
+
+    monkeypatch.setattr(service, "process", process_once_both_have_checked)
+    statuses: list[int] = []
+
+    def upload(auth):
+        with race_app.app_context():
+            statuses.append(
+                auth.put(f"/api/v1/photos/{h}", data=photo, content_type="image/jpeg").status_code
+            )
+
+    threads = [threading.Thread(target=upload, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not both_checked.broken, "the two uploads did not overlap"
+    # Both succeed: one made the row, the other found it made (the answer "already had it").
+    assert sorted(statuses) == [200, 201]
+    db.session.expire_all()
+    assert count_rows() == 1
+    with race_app.app_context():
+        stored = sorted((entry.sha256, entry.variant) for entry in photo_store(race_app).iter())
+    assert stored == [(h, "full"), (h, "thumb")]
+    if backend["PHOTO_STORAGE"] == "local":
+        assert not list(Path(backend["PHOTOS_DIR"]).rglob(".upload-*"))
+    with race_app.app_context(), photo_store(race_app).open(h, "full") as full:
+        assert Image.open(full).size == (1600, 1200)
+
+
 # ---- flask photos prune, on both backends -------------------------------------------------
 
 
@@ -296,3 +359,40 @@ def test_prune_default_age_comes_from_the_settings(org, make_app, tmp_path):
     prune_app = make_app(PHOTO_ORPHAN_HOURS=0.5, PHOTOS_DIR=tmp_path / "p")
     result = prune(prune_app)
     assert result.exit_code == 0 and "older than 0.5 h" in result.output
+
+
+def test_prune_keeps_a_photo_only_a_cases_after_photo_uses_and_removes_an_orphan(org, make_app, backend):
+    prune_app = make_app(**backend)
+    auth = AuthActions(prune_app.test_client())
+    auth.login("worker1")
+    [reported] = upload_photos(auth, 1, start=200)
+    pushed = auth.post(
+        "/api/v1/sync/push",
+        json={"device_id": "p", "items": [city_item(org["worker"].grids[0].id, [reported])]},
+    ).get_json()
+    [result] = pushed["results"]
+    assert result["status"] == "accepted", result
+    case_id = result["case_id"]
+    auth.login("super1")
+    assert auth.post(f"/api/v1/cases/{case_id}/actions", json={"action": "file"}).status_code == 200
+    dispatch = {"action": "dispatch", "department_id": org["departments"][0].id}
+    assert auth.post(f"/api/v1/cases/{case_id}/actions", json=dispatch).status_code == 200
+    auth.login("handler1")
+    [after, orphan] = upload_photos(auth, 2, start=210)
+    handle = {"action": "handle", "comment": "已整改", "photos": [after]}
+    assert auth.post(f"/api/v1/cases/{case_id}/actions", json=handle).status_code == 200
+    # The rectification photo belongs to the case alone: no submission names it.
+    assert not db.session.scalar(
+        select(func.count()).select_from(submission_photo).where(submission_photo.c.sha256 == after)
+    )
+
+    result = prune(prune_app, "--older-than", "0")
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 orphan photos older than 0 h (2 stored files)" in result.output
+    store = photo_store(prune_app)
+    assert {e.sha256 for e in store.iter()} == {reported, after}
+    assert not store.exists(orphan, "full") and not store.exists(orphan, "thumb")
+    db.session.expire_all()
+    assert {p.sha256 for p in db.session.scalars(select(Photo))} == {reported, after}
+    # The case still shows its after-photo to the handler who took it.
+    assert auth.client.get(f"/api/v1/photos/{after}?size=thumb").status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 from pathlib import Path
 
 import pillow_heif
@@ -242,34 +241,3 @@ def test_a_lost_file_is_stored_again_by_the_next_upload(app, worker, client):
     assert put(worker, photo).status_code == 200
     assert client.get(f"/api/v1/photos/{h}?size=thumb").status_code == 200
     assert rows() == 1
-
-
-def test_two_uploads_of_one_photo_at_once_both_succeed_with_one_row_and_one_file(org, app):
-    photo = jpeg_bytes(1600, 1200, (9, 99, 199))
-    h = sha(photo)
-    clients = []
-    for _ in range(2):
-        auth = AuthActions(app.test_client())
-        auth.login("worker1")
-        clients.append(auth)
-    start = threading.Barrier(2)
-    statuses: list[int] = []
-
-    def upload(auth):
-        with app.app_context():
-            start.wait()
-            statuses.append(put(auth, photo).status_code)
-
-    threads = [threading.Thread(target=upload, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(statuses) in ([200, 201], [201, 201]) and statuses.count(201) >= 1
-    db.session.expire_all()
-    assert rows() == 1
-    shard = Path(app.config["PHOTOS_DIR"]) / h[:2] / h[2:4]
-    assert sorted(p.name for p in shard.iterdir() if h in p.name or p.name.startswith(".upload-")) == [
-        f"{h}.jpg",
-        f"{h}.thumb.jpg",
-    ]
