@@ -1,4 +1,5 @@
-"""GET /submissions/mine: 我的上报; the supervisor's review queue and POST .../review."""
+"""GET /submissions/mine: 我的上报; GET /submissions/<id>: one with its answers; the supervisor's
+review queue and POST .../review."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from server.i18n import msg
 from server.org.models import Grid
 from server.submissions.models import Submission
 from server.submissions.schemas import MinePageSchema, MineQuerySchema
-from server.submissions.service import review, submissions_data
+from server.submissions.service import review, submission_detail, submissions_data
 
 bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", description="Submissions")
 
@@ -97,6 +98,30 @@ def queue():
         if row.resubmits_id:
             item["resubmits"] = str(row.resubmits_id)
     return {"submissions": data, "total": total, "page": page, "per_page": per_page}
+
+
+@bp.route("/<submission_id>", methods=["GET"])
+@login_required
+def get(submission_id):
+    """One submission with its answers, photos and place: the author's own (to fix a returned one
+    on a phone that no longer holds it), or a reviewer's in scope; anyone else 404."""
+    try:
+        wanted = uuid.UUID(submission_id)
+    except ValueError:
+        raise not_found() from None
+    submission = db.session.get(Submission, wanted)
+    if submission is None or not _may_read(submission):
+        raise not_found()
+    return submission_detail(submission)
+
+
+def _may_read(submission: Submission) -> bool:
+    """The author always; a supervisor or admin in scope (the review queue shows them the answers)."""
+    if submission.author_id == current_user.id:
+        return True
+    return current_user.role in ("supervisor", "admin") and Scope.of(current_user).allows_grid(
+        submission.grid_id
+    )
 
 
 @bp.route("/<submission_id>/review", methods=["POST"])

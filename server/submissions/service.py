@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from server.cases.models import Case
 from server.cases.service import REPORT_KINDS, case_row, cases_of_submissions, open_cases
 from server.extensions import db
 from server.forms.answers import answers_schema, photo_answers, validate_answers
@@ -67,6 +68,23 @@ def submission_data(submission: Submission, case: tuple[uuid.UUID, str] | None =
     if case is not None:
         data["case_id"], data["case_state"] = str(case[0]), case[1]
     return {key: value for key, value in data.items() if value is not None}
+
+
+def submission_detail(submission: Submission) -> dict[str, Any]:
+    """One submission as its author made it: review state plus answers, photos, location, and a
+    report's building and address (kept on its case), so a returned one can be refilled anywhere."""
+    data = submissions_data([submission])[0]
+    photos = db.session.scalars(
+        select(submission_photo.c.sha256)
+        .where(submission_photo.c.submission_id == submission.id)
+        .order_by(submission_photo.c.position)
+    ).all()
+    data |= {"answers": submission.answers, "photos": list(photos), "location": submission.location}
+    case = db.session.scalar(select(Case).where(Case.submission_id == submission.id))
+    if case is not None:
+        data["building_id"] = str(case.building_id) if case.building_id else None
+        data["address"] = case.address
+    return data
 
 
 class FormSubmissions:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
@@ -22,6 +25,8 @@ from tests.e2e.conftest import (
 )
 
 INTERVAL_DAYS = {"high": 7, "key": 30, "general": 90}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GPS = {"latitude": 28.6772, "longitude": 115.8921, "accuracy": 12}
 
 
 def db_uuid(server, value: str) -> str:
@@ -58,39 +63,107 @@ def pick(page, group: str, option: str) -> None:
     page.get_by_role("radiogroup", name=group).get_by_role("radio", name=option).click()
 
 
+def due_ids_in(page, section: str) -> list[str]:
+    """Resident ids listed under one of the home's lists: due-today (今日到期) or overdue (已逾期)."""
+    return page.eval_on_selector_all(
+        f"[data-testid={section}] [data-testid=due-resident]", "rows => rows.map(r => r.dataset.residentId)"
+    )
+
+
+def fill_welfare_visit(page) -> None:
+    """关爱巡访: at home, all five areas normal, nothing changed, no referral."""
+    pick(page, "巡访方式", "上门探访")
+    for area in ("身体健康", "经济状况", "家庭赡养/照料责任落实", "住房及水电气安全", "服务需求"):
+        pick(page, area, "正常")
+    pick(page, "是否有重大变化", "否")
+    pick(page, "是否需要转介", "否")
+
+
 def test_offline_welfare_visit_updates_the_due_list_and_the_server(server, phone):
     context = phone.open()
     page = context.new_page()
     login(page, server.url, "worker")
     wait_for_offline_ready(page)
     due_rows_ready(page)
-    before = due_resident_ids(page)
-    assert before, "the demo grid has residents due for a visit"
+    today_ids, overdue_ids = due_ids_in(page, "due-today"), due_ids_in(page, "overdue")
+    assert today_ids, "the demo grid has residents due for a visit today"
+    resident_id = today_ids[0]
+    assert resident_id not in overdue_ids
+    listed_today = int(page.get_by_test_id("due-today").get_attribute("data-count"))
 
     server.stop()
-    resident_id = before[0]
-    page.locator(f"[data-testid=due-resident][data-resident-id='{resident_id}']").click()
-    pick(page, "巡访方式", "上门探访")
-    for area in ("身体健康", "经济状况", "家庭赡养/照料责任落实", "住房及水电气安全", "服务需求"):
-        pick(page, area, "正常")
-    pick(page, "是否有重大变化", "否")
-    pick(page, "是否需要转介", "否")
+    # A marker that only a full page load would wipe: the list must update without one.
+    page.evaluate("() => { window.__sameDocument = true }")
+    page.locator(
+        f"[data-testid=due-today] [data-testid=due-resident][data-resident-id='{resident_id}']"
+    ).click()
+    fill_welfare_visit(page)
+    saved_on = datetime.now(SHANGHAI).date()
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存，联网后自动同步").first.wait_for()
 
-    # Still offline: the home's due lists drop the resident at once.
-    page.goto(server.url + "/")
-    due_rows_ready(page)
-    assert resident_id not in due_resident_ids(page)
+    # Still offline, back on the home it came from: the resident left 今日到期 at once.
+    page.wait_for_url(server.url + "/")
+    wait_until(
+        page,
+        "(id) => !Array.from(document.querySelectorAll('[data-testid=due-today] [data-testid=due-resident]'))"
+        ".some(e => e.dataset.residentId === id)",
+        arg=resident_id,
+    )
+    assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
+    assert int(page.get_by_test_id("due-today").get_attribute("data-count")) == listed_today - 1
+    assert resident_id not in due_ids_in(page, "overdue")
 
     server.start()
     wait_until_synced(page)
     tier = query(server, "SELECT care_tier FROM resident WHERE id = :id", id=db_uuid(server, resident_id))
     due = query(server, "SELECT next_visit_due FROM resident WHERE id = :id", id=db_uuid(server, resident_id))
     assert query(server, "SELECT count(*) FROM submission WHERE kind = 'welfare_visit'") == 1
-    today = date.today()
-    expected = today + timedelta(days=INTERVAL_DAYS[tier])
-    assert str(due)[:10] in {str(expected), str(expected + timedelta(days=1))}  # UTC vs Shanghai midnight
+    # Due dates are Shanghai calendar dates: the visit's day there plus the tier's interval.
+    assert str(due)[:10] == str(saved_on + timedelta(days=INTERVAL_DAYS[tier]))
+
+
+def test_a_household_visit_started_from_the_household_card_is_linked_to_it(server, phone):
+    household_id = str(
+        uuid.UUID(
+            str(
+                query(
+                    server,
+                    "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id "
+                    "WHERE g.code = '360103-001-001-001' ORDER BY h.id LIMIT 1",
+                )
+            )
+        )
+    )
+    head = query(server, "SELECT head_name FROM household WHERE id = :id", id=db_uuid(server, household_id))
+    page = phone.open().new_page()
+    login(page, server.url, "worker")
+    wait_for_offline_ready(page)
+    due_rows_ready(page)
+
+    server.stop()
+    page.goto(f"{server.url}/roster/households/{household_id}")
+    page.get_by_test_id("household-visit").click()
+    # The 入户走访 form, about this household, with its head's name on the field.
+    page.wait_for_url(f"**/visit/new?household={household_id}")
+    expect(page.locator(".van-nav-bar__title")).to_have_text("入户走访")
+    linked = page.get_by_test_id("field-household")
+    assert linked.get_attribute("data-household-id") == household_id
+    assert head in linked.locator("input").input_value()
+    page.get_by_label("走访日期").fill("2026-11-27")
+    pick(page, "家中是否有人", "是")
+    page.get_by_label("见到的人数").fill("2")
+    pick(page, "居住情况", "自住")
+    page.get_by_label("备注").fill("从住户卡片发起的走访")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存，联网后自动同步").first.wait_for()
+    page.wait_for_url(f"**/roster/households/{household_id}")
+
+    server.start()
+    wait_until_synced(page)
+    assert query(server, "SELECT count(*) FROM submission WHERE kind = 'household_visit'") == 1
+    stored = query(server, "SELECT household_id FROM submission WHERE kind = 'household_visit'")
+    assert str(uuid.UUID(str(stored))) == household_id
 
 
 def scene_photo(tmp_path, name: str, colour: tuple[int, int, int]) -> str:
@@ -99,18 +172,34 @@ def scene_photo(tmp_path, name: str, colour: tuple[int, int, int]) -> str:
     return str(path)
 
 
-def report_hazard(page, tmp_path, description: str = "楼道内电动车充电，飞线") -> None:
-    """Fill 上报隐患 with two photos and the phone's GPS, and save it to the phone."""
+RED, GREEN, BLUE = (200, 40, 40), (40, 180, 40), (40, 40, 200)
+
+
+def report_hazard(
+    page,
+    tmp_path,
+    description: str = "楼道内电动车充电，飞线",
+    colours: tuple[tuple[int, int, int], ...] = (RED, BLUE),
+    remove: int | None = None,
+) -> None:
+    """Fill 上报隐患 with a photo per colour (thumbnail `remove` deleted again before saving) and
+    the phone's GPS, and save it to the phone."""
     page.get_by_role("button", name="上报隐患").first.click()
     page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio").first.click()
     pick(page, "隐患等级", "一般")
     pick(page, "是否存在现实危险", "否")
     page.get_by_label("隐患描述").fill(description)
     uploader = page.locator("input[type=file]").first
-    uploader.set_input_files(scene_photo(tmp_path, "a.jpg", (200, 40, 40)))
-    page.locator("img[src^='blob:']").nth(0).wait_for()
-    uploader.set_input_files(scene_photo(tmp_path, "b.jpg", (40, 40, 200)))
-    page.locator("img[src^='blob:']").nth(1).wait_for()
+    for n, colour in enumerate(colours):
+        uploader.set_input_files(scene_photo(tmp_path, f"scene-{n}.jpg", colour))
+        page.locator("img[src^='blob:']").nth(n).wait_for()
+    if remove is not None:
+        page.locator(".van-uploader__preview-delete").nth(remove).click()
+        wait_until(
+            page,
+            "(n) => document.querySelectorAll(\".van-uploader__preview img[src^='blob:']\").length === n",
+            arg=len(colours) - 1,
+        )
     locate = page.get_by_role("button", name="获取当前位置")
     if locate.count():
         locate.first.click()
@@ -119,17 +208,38 @@ def report_hazard(page, tmp_path, description: str = "楼道内电动车充电�
     page.get_by_text("已保存").first.wait_for()
 
 
+def api_session(server, username: str) -> tuple[requests.Session, str]:
+    """A logged-in API session (and its CSRF token), as the supervisor's desk or a worker's phone."""
+    session = requests.Session()
+    answer = session.post(
+        server.url + "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
+    )
+    assert answer.status_code == 200, answer.text
+    return session, answer.json()["csrf_token"]
+
+
+def photo_colour(session: requests.Session, server, sha: str) -> tuple[int, int, int]:
+    """The middle pixel of a stored photo, as the server serves it."""
+    answer = session.get(f"{server.url}/api/v1/photos/{sha}", params={"size": "thumb"})
+    assert answer.status_code == 200
+    image = Image.open(io.BytesIO(answer.content)).convert("RGB")
+    return image.getpixel((image.width // 2, image.height // 2))
+
+
+def near(colour: tuple[int, int, int], wanted: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 30 for a, b in zip(colour, wanted, strict=True))
+
+
+def gps_phone(playwright_driver, profile):
+    from tests.e2e.conftest import Phone
+
+    return Phone(playwright_driver, profile, geolocation=GPS, permissions=["geolocation"])
+
+
 def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
     server, playwright_driver, tmp_path
 ):
-    from tests.e2e.conftest import Phone
-
-    phone = Phone(
-        playwright_driver,
-        tmp_path / "gps-profile",
-        geolocation={"latitude": 28.6772, "longitude": 115.8921, "accuracy": 12},
-        permissions=["geolocation"],
-    )
+    phone = gps_phone(playwright_driver, tmp_path / "gps-profile")
     try:
         context = phone.open()
         page = context.new_page()
@@ -138,7 +248,8 @@ def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
         due_rows_ready(page)
 
         server.stop()
-        report_hazard(page, tmp_path)
+        # Three photos taken, the middle one (green) removed again before saving.
+        report_hazard(page, tmp_path, colours=(RED, GREEN, BLUE), remove=1)
 
         server.start()
         page.goto(server.url + "/")
@@ -146,12 +257,92 @@ def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
         # The demo data has cases of its own: find ours by what the worker wrote.
         mine = "FROM \"case\" WHERE description = '楼道内电动车充电，飞线'"
         assert query(server, f"SELECT count(*) {mine} AND state = 'reported'") == 1
-        assert len(as_json(query(server, f"SELECT photos {mine}"))) == 2
+        photos = as_json(query(server, f"SELECT photos {mine}"))
+        assert len(photos) == 2
+        session, _ = api_session(server, "worker")
+        colours = [photo_colour(session, server, sha) for sha in photos]
+        assert near(colours[0], RED) and near(colours[1], BLUE), colours
         location = as_json(query(server, f"SELECT location {mine}"))
         assert abs(location["lat"] - 28.6772) < 1e-6 and abs(location["lng"] - 115.8921) < 1e-6
         assert location["accuracy"] == 12
     finally:
         phone.close()
+
+
+def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, playwright_driver, tmp_path):
+    """我的上报 on a phone that never held the report: the returned one opens with its answers."""
+    first = gps_phone(playwright_driver, tmp_path / "first-phone")
+    second = gps_phone(playwright_driver, tmp_path / "second-phone")
+    try:
+        page = first.open().new_page()
+        login(page, server.url, "worker")
+        wait_for_offline_ready(page)
+        due_rows_ready(page)
+        report_hazard(page, tmp_path, description="三楼楼道堆放杂物")
+        wait_until_synced(page)
+        first.close()
+
+        # The community's supervisor returns it through the review API, with a comment.
+        desk, csrf = api_session(server, "supervisor")
+        queue = desk.get(server.url + "/api/v1/submissions", params={"kind": "hazard_report"}).json()
+        original = next(s for s in queue["submissions"] if s["answers"]["description"] == "三楼楼道堆放杂物")
+        answer = desk.post(
+            f"{server.url}/api/v1/submissions/{original['id']}/review",
+            json={"action": "return", "comment": "请写明堆放的是什么物品"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert answer.status_code == 200, answer.text
+
+        # A fresh phone: nothing in its outbox, only what the pull brings.
+        page = second.open().new_page()
+        login(page, server.url, "worker")
+        page.get_by_test_id("my-reports-link").click()
+        row = page.locator(f"[data-testid=my-report][data-id='{original['id']}']")
+        row.wait_for()
+        assert row.get_attribute("data-state") == "returned"
+        assert row.get_by_test_id("my-report-state").inner_text() == "已退回"
+        assert "请写明堆放的是什么物品" in row.get_by_test_id("my-report-comment").inner_text()
+
+        row.get_by_test_id("my-report-resubmit").click()
+        page.get_by_test_id("resubmit-note").wait_for()
+        assert "请写明堆放的是什么物品" in page.get_by_test_id("resubmit-note").inner_text()
+        description = page.get_by_label("隐患描述")
+        expect(description).to_have_value("三楼楼道堆放杂物")
+        # The two photos came back from the server as thumbnails, and the place with them.
+        page.locator("img[src^='blob:']").nth(1).wait_for()
+        assert page.locator("img[src^='blob:']").count() == 2
+        page.get_by_text("精度约").first.wait_for()
+        description.fill("三楼楼道堆放纸箱和旧家具")
+        page.get_by_role("button", name="保存").click()
+        page.get_by_text("已保存").first.wait_for()
+
+        # Back on 我的上报 the returned one no longer asks for action.
+        page.wait_for_url("**/mine**")
+        row.wait_for()
+        wait_until(
+            page,
+            "(id) => document.querySelector(`[data-testid=my-report][data-id='${id}']`)?.dataset.state === 'resubmitted'",
+            arg=original["id"],
+        )
+        assert row.get_by_test_id("my-report-resubmit").count() == 0
+
+        # 我的上报 has a 待同步 tab of its own, which open_outbox would take for the app's.
+        page.goto(server.url + "/")
+        wait_until_synced(page)
+        original_db = db_uuid(server, original["id"])
+        assert (
+            query(server, "SELECT review_status FROM submission WHERE id = :id", id=original_db)
+            == "resubmitted"
+        )
+        fixed = query(server, "SELECT id FROM submission WHERE resubmits_id = :id", id=original_db)
+        assert fixed is not None
+        fixed_answers = as_json(query(server, "SELECT answers FROM submission WHERE id = :id", id=fixed))
+        assert fixed_answers["description"] == "三楼楼道堆放纸箱和旧家具"
+        assert query(server, "SELECT count(*) FROM submission_photo WHERE submission_id = :id", id=fixed) == 2
+
+    finally:
+        first.close()
+        second.close()
 
 
 def add_second_worker(server) -> str:

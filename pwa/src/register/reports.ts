@@ -114,3 +114,65 @@ export function isWaiting(row: ReportRow): boolean {
 export function needsWorker(row: ReportRow): boolean {
   return row.state === 'needs_fix' || row.state === 'forbidden' || (row.state === 'returned' && !row.resubmittedBy)
 }
+
+/**
+ * Where a returned submission's answers come from when the worker opens it to fix: the phone's
+ * outbox copy while it is there (works offline), else the server's copy (GET /submissions/:id),
+ * and offline with neither the form must say so rather than open empty as if nothing was lost.
+ */
+export type ResubmitSource = 'phone' | 'server' | 'offline'
+
+interface LocalCopy {
+  owner?: string
+  payload: Record<string, unknown>
+  location?: unknown
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function resubmitSource(local: LocalCopy | null | undefined, owner: string | undefined, online: boolean): ResubmitSource {
+  // Another worker's item on a shared phone is not this worker's to refill from.
+  if (local && local.owner === owner && isRecord(local.payload.answers)) return 'phone'
+  return online ? 'server' : 'offline'
+}
+
+/** What the resubmission form starts with, whichever copy it came from. */
+export interface ResubmitPrefill {
+  answers: Record<string, unknown>
+  gridId: number | null
+  householdId: string | null
+  residentId: string | null
+  buildingId: string | null
+  location: unknown
+  comment: string | null
+}
+
+export function prefillFromItem(item: LocalCopy): ResubmitPrefill | null {
+  const p = item.payload
+  if (!isRecord(p.answers)) return null
+  return {
+    answers: { ...p.answers },
+    gridId: typeof p.grid_id === 'number' ? p.grid_id : null,
+    householdId: text(p.household_id),
+    residentId: text(p.resident_id),
+    buildingId: text(p.building_id),
+    location: item.location ?? null,
+    comment: null,
+  }
+}
+
+/** The server's answer to GET /submissions/:id; null when it is not a submission with answers. */
+export function prefillFromServer(raw: unknown): ResubmitPrefill | null {
+  if (!isRecord(raw) || !isRecord(raw.answers)) return null
+  return {
+    answers: { ...raw.answers },
+    gridId: typeof raw.grid_id === 'number' ? raw.grid_id : null,
+    householdId: text(raw.household_id),
+    residentId: text(raw.resident_id),
+    buildingId: text(raw.building_id),
+    location: raw.location ?? null,
+    comment: text(raw.review_comment),
+  }
+}

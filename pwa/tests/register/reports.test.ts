@@ -1,6 +1,6 @@
 // 我的上报: outbox items and pulled review results merged, one row per submission.
 import { describe, expect, it } from 'vitest'
-import { myReports, needsWorker } from '../../src/register/reports'
+import { myReports, needsWorker, prefillFromItem, prefillFromServer, resubmitSource } from '../../src/register/reports'
 import type { QueuedItem, SubmissionState } from '../../src/register/types'
 
 function item(id: string, status: string, extra: Partial<QueuedItem> = {}): QueuedItem {
@@ -63,5 +63,49 @@ describe('my reports', () => {
     ])
     expect(rows.map((r) => r.state)).toEqual(['rejected', 'resubmitted'])
     expect(rows.every((r) => !needsWorker(r))).toBe(true)
+  })
+})
+
+describe('resubmitting a returned report', () => {
+  const answers = { category: 'ebike', description: '楼道充电', scene_photos: ['a1'] }
+  const local = { owner: 'worker', payload: { grid_id: 3, answers, household_id: 'h1' }, location: { lat: 28.6, lng: 115.8, accuracy: 9 } }
+
+  it("starts from the phone's copy whenever it is there, online or not", () => {
+    expect(resubmitSource(local, 'worker', false)).toBe('phone')
+    expect(resubmitSource(local, 'worker', true)).toBe('phone')
+    expect(prefillFromItem(local)).toMatchObject({ answers, gridId: 3, householdId: 'h1', residentId: null, location: local.location })
+  })
+
+  it("asks the server when the phone's copy is gone, and says offline when it cannot", () => {
+    expect(resubmitSource(undefined, 'worker', true)).toBe('server')
+    expect(resubmitSource(null, 'worker', false)).toBe('offline')
+    // Someone else's item on a shared phone, or one without answers, is no copy of this one.
+    expect(resubmitSource({ ...local, owner: 'other' }, 'worker', true)).toBe('server')
+    expect(resubmitSource({ owner: 'worker', payload: { grid_id: 3 } }, 'worker', false)).toBe('offline')
+  })
+
+  it("reads the server's copy with its comment, and refuses a body without answers", () => {
+    const server = {
+      id: 's1',
+      kind: 'hazard_report',
+      grid_id: 3,
+      answers,
+      photos: ['a1'],
+      location: { lat: 28.6, lng: 115.8, accuracy: 9 },
+      building_id: 'b1',
+      review_status: 'returned',
+      review_comment: '照片看不清',
+    }
+    expect(prefillFromServer(server)).toEqual({
+      answers,
+      gridId: 3,
+      householdId: null,
+      residentId: null,
+      buildingId: 'b1',
+      location: server.location,
+      comment: '照片看不清',
+    })
+    expect(prefillFromServer({ error: { code: 'not_found' } })).toBeNull()
+    expect(prefillFromServer(null)).toBeNull()
   })
 })
