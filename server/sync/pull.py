@@ -11,6 +11,7 @@ behind a cursor later. SQLite has one writer at a time and orders by seq.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -40,7 +41,9 @@ from server.timeutil import local_today, utcnow
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
 # 2: the snapshot gained the register and catalogues; 3: cases and tasks. Older cursors ask
-# for a new snapshot.
+# for a new snapshot. The care catalogues need no new version: a cursor carries the care
+# settings' fingerprint ("c"), and a phone whose cursor has other ones (or none: issued before
+# care_tier_rules existed) gets the two catalogues again on its next pull, not a whole snapshot.
 CURSOR_VERSION = 3
 # The snapshot carries this much of the caller's own submission history.
 RECENT_SUBMISSIONS = timedelta(days=90)
@@ -189,13 +192,7 @@ def catalogue_entries() -> list[dict]:
     from server.cases import catalogue as cases
     from server.cases.limits import HAZARD_DEFAULT, limits_in_force
     from server.register import catalogue as register
-    from server.visits.schedule import interval_days
 
-    intervals = interval_days()
-    tiers = [
-        dict(item, interval_days=intervals[item["code"]]) if item["code"] in intervals else item
-        for item in register.CARE_TIERS
-    ]
     in_force = limits_in_force()
     hazards = [_with_limit(item, in_force, HAZARD_DEFAULT) for item in cases.HAZARD_CATEGORIES]
     city = [
@@ -213,9 +210,43 @@ def catalogue_entries() -> list[dict]:
         "housing_types": register.HOUSING_TYPES,
         "resident_relations": register.RELATIONS,
         "resident_statuses": register.STATUSES,
-        "care_tiers": tiers,
+        **care_catalogues(),
     }
     return [{"id": key, "items": entries[key]} for key in sorted(entries)]
+
+
+def care_catalogues() -> dict[str, list]:
+    """The configured care settings the phone works the visit schedule out with, offline:
+    care_tiers with each tier's interval (WELFARE_VISIT_INTERVAL_DAYS) and care_tier_rules,
+    the tier rules in the order they are tried (CARE_TIER_RULES)."""
+    from server.register import catalogue as register
+    from server.register.care import care_tier_rules
+    from server.visits.schedule import interval_days
+
+    intervals = interval_days()
+    tiers = [
+        dict(item, interval_days=intervals[item["code"]]) if item["code"] in intervals else item
+        for item in register.CARE_TIERS
+    ]
+    rules = [
+        {key: rule[key] for key in ("tier", "min_age", "any_tags") if key in rule}
+        for rule in care_tier_rules()
+    ]
+    return {"care_tier_rules": rules, "care_tiers": tiers}
+
+
+def care_fingerprint() -> str:
+    """Changes when the care settings change (a restart with other config), so cursors can tell."""
+    encoded = json.dumps(care_catalogues(), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()[:12]
+
+
+def care_catalogue_changes() -> list[dict]:
+    """The care catalogues as feed changes, for a phone whose cursor holds other care settings."""
+    return [
+        change("catalogue", key, {"id": key, "items": items}, None)
+        for key, items in sorted(care_catalogues().items())
+    ]
 
 
 class SubmissionReader(EntityReader):
@@ -392,6 +423,7 @@ def encode_cursor(ctx: PullContext, t: int, s: int, entity: int | None = None, k
         "f": scope_fingerprint(ctx.scope),
         "t": t,
         "s": s,
+        "c": care_fingerprint(),
     }
     if entity is not None:
         body["e"], body["k"] = entity, key
@@ -500,11 +532,18 @@ def pull(user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> dict:
     else:
         position = decode_cursor(ctx, cursor)
     changes: list[dict] = []
+    if cursor is not None and position.get("c") != care_fingerprint():
+        # The street's care settings changed since this phone's last pull (no feed row records
+        # a config change): resend them; the new cursor carries the current fingerprint.
+        changes.extend(care_catalogue_changes())
     t, s = position["t"], position["s"]
     if "e" in position:
         entity, key = position["e"], position.get("k")
         while entity < len(READERS):
             room = limit - len(changes)
+            if room <= 0:
+                # Filled by resent care catalogues (a tiny limit): resume at the same place.
+                return {"changes": changes, "cursor": encode_cursor(ctx, t, s, entity, key), "has_more": True}
             page = READERS[entity].snapshot(ctx, key, room)
             changes.extend(c for _, c in page)
             if len(page) == room:

@@ -9,9 +9,16 @@ from server.auth.routes import roles_required
 from server.auth.scope import Scope
 from server.i18n import msg
 from server.register.service import resident_data
-from server.timeutil import local_today
+from server.timeutil import app_now, iso, local_date, local_today
 from server.visits import service
-from server.visits.schemas import FlagListSchema, FlagQuerySchema, VisitRateQuerySchema, VisitRateSchema
+from server.visits.schedule import follow_up_deadline
+from server.visits.schemas import (
+    DueListsSchema,
+    FlagListSchema,
+    FlagQuerySchema,
+    VisitRateQuerySchema,
+    VisitRateSchema,
+)
 
 bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Welfare visits")
 
@@ -21,12 +28,38 @@ bp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Welfare vi
 @bp.arguments(FlagQuerySchema, location="query")
 @bp.response(200, FlagListSchema)
 def flags(args):
-    """Residents not reached twice in a row, in the caller's scope."""
+    """Residents not reached twice in a row, in the caller's scope, with where to find them."""
     today = local_today()
     rows = service.flagged_residents(Scope.of(current_user), args.get("grid_id"))
+    context = service.flag_context(rows)
     return {
-        "residents": [dict(resident_data(r, today), not_reached_streak=r["not_reached_streak"]) for r in rows]
+        "residents": [
+            dict(resident_data(r, today), not_reached_streak=r["not_reached_streak"], **context[r["id"]])
+            for r in rows
+        ]
     }
+
+
+@bp.route("/visits/due", methods=["GET"])
+@roles_required("worker", "supervisor", "admin")
+@bp.arguments(FlagQuerySchema, location="query")
+@bp.response(200, DueListsSchema)
+def due(args):
+    """今日到期 and 已逾期 in the caller's scope now: the lists the worker's phone shows offline."""
+    now = app_now()
+    lists = service.due_residents(Scope.of(current_user), now, args.get("grid_id"))
+    today = local_date(now)
+    return {
+        "now": now,
+        "today": [_due_data(r, today) for r in lists["due"]],
+        "overdue": [_due_data(r, today) for r in lists["overdue"]],
+    }
+
+
+def _due_data(row, today) -> dict:
+    """A resident on a due list, with the follow-up deadline when a major change is pending."""
+    deadline = follow_up_deadline(row["last_visit_at"], row["major_change_at"])
+    return dict(resident_data(row, today), follow_up_due_at=iso(deadline))
 
 
 @bp.route("/reports/visit-rate", methods=["GET"])

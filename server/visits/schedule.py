@@ -1,6 +1,12 @@
 """The date maths of the visit schedule: pure functions, unit-tested (no database here).
 
 Due dates are Asia/Shanghai calendar dates: the worker's lists are 今日到期 and 已逾期.
+
+A major change is the one deadline kept to the minute. From the moment it is recorded (on a
+visit, or by a supervisor) until a later visit reaches the resident, a follow-up is pending:
+the due date is the change's own date, so the resident is in 今日到期 at once, and the
+resident turns overdue when the change is 24 h old, not at a midnight. No extra column: the
+deadline is major_change_at + 24 h, and phones get major_change_at while it is pending.
 """
 
 from __future__ import annotations
@@ -42,7 +48,8 @@ def next_due(
     """The date the next visit is due; None for a resident off the visit list.
 
     Never visited: due the day they were registered (so at once). Visited: the last visit's
-    date plus the tier's interval. A pending major change: at the latest the date 24 h after it.
+    date plus the tier's interval. A pending major change: due from its own date (at once);
+    when it turns overdue is follow_up_deadline's business, not this date's.
     """
     intervals = intervals if intervals is not None else interval_days()
     if tier not in intervals:
@@ -52,8 +59,39 @@ def next_due(
     else:
         due = local_date(last_visit_at) + timedelta(days=intervals[tier])
     if major_change_pending(last_visit_at, major_change_at):
-        due = min(due, local_date(_utc(major_change_at) + timedelta(hours=MAJOR_CHANGE_HOURS)))
+        due = min(due, local_date(major_change_at))
     return due
+
+
+def follow_up_deadline(last_visit_at: datetime | None, major_change_at: datetime | None) -> datetime | None:
+    """When a pending major change's follow-up turns overdue (24 h after it); None when none is pending."""
+    if not major_change_pending(last_visit_at, major_change_at):
+        return None
+    return _utc(major_change_at) + timedelta(hours=MAJOR_CHANGE_HOURS)
+
+
+def due_state(
+    next_visit_due: date | None,
+    last_visit_at: datetime | None,
+    major_change_at: datetime | None,
+    now: datetime,
+) -> str | None:
+    """ "overdue", "due" (the 今日到期 list), "later", or None off the visit list, at `now`.
+
+    By date (Shanghai): before today overdue, today due. A pending follow-up is due from the
+    change until its 24 h deadline, then overdue, whatever the dates say; a resident already
+    overdue by the tier's date before the change stays overdue.
+    """
+    if next_visit_due is None:
+        return None
+    deadline = follow_up_deadline(last_visit_at, major_change_at)
+    if deadline is not None:
+        already_late = next_visit_due < local_date(major_change_at)
+        return "overdue" if already_late or _utc(now) >= deadline else "due"
+    today = local_date(now)
+    if next_visit_due < today:
+        return "overdue"
+    return "due" if next_visit_due == today else "later"
 
 
 def visit_flag(not_reached_streak: int) -> str | None:

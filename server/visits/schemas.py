@@ -10,8 +10,39 @@ class FlagQuerySchema(Schema):
     grid_id = fields.Integer(validate=validate.Range(min=1))
 
 
+class FlagGridSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class FlaggedResidentSchema(ResidentSchema):
+    grid = fields.Nested(FlagGridSchema)
+    household_address = fields.String(
+        metadata={"description": "The household's address, else its building's with the door"}
+    )
+    household_phone_masked = fields.String(allow_none=True)
+    attempts = fields.List(
+        fields.String(),
+        metadata={"description": "When the last two not-reached attempts were made, newest first"},
+    )
+
+
 class FlagListSchema(Schema):
-    residents = fields.List(fields.Nested(ResidentSchema))
+    residents = fields.List(fields.Nested(FlaggedResidentSchema))
+
+
+class DueResidentSchema(ResidentSchema):
+    follow_up_due_at = fields.String(
+        allow_none=True,
+        metadata={"description": "A pending major change: overdue from this instant (24 h after it)"},
+    )
+
+
+class DueListsSchema(Schema):
+    now = fields.DateTime(metadata={"description": "The instant the lists hold for"})
+    today = fields.List(fields.Nested(DueResidentSchema), metadata={"description": "今日到期"})
+    overdue = fields.List(fields.Nested(DueResidentSchema), metadata={"description": "已逾期"})
 
 
 class VisitRateQuerySchema(Schema):

@@ -18,13 +18,23 @@ from server.extensions import db
 from server.org.models import Grid
 from server.register.care import effective_tier
 from server.register.catalogue import OFF_REGISTER_STATUSES
-from server.register.models import Resident
+from server.register.idcard import mask_phone
+from server.register.models import Building, Household, Resident
 from server.sync.changes import change_row, record_changes
-from server.timeutil import local_today
+from server.timeutil import iso, local_date, local_today
 from server.visits.models import REACHED_METHODS, MajorChange, WelfareVisit
-from server.visits.schedule import due_in_month, interval_days, month_bounds, next_due, visit_flag
+from server.visits.schedule import (
+    due_in_month,
+    due_state,
+    interval_days,
+    month_bounds,
+    next_due,
+    visit_flag,
+)
 
 RESIDENT_ENTITY = "resident"
+# The order the due lists show tiers in (high risk first), as on the phone.
+TIER_ORDER = {"high": 0, "key": 1, "general": 2}
 VISIT_STATE = ("last_visit_at", "last_contact_method", "not_reached_streak", "visit_flag", "major_change_at")
 
 
@@ -188,6 +198,86 @@ def flagged_residents(scope: Scope, grid_id: int | None = None) -> list:
     if grid_id is not None:
         stmt = stmt.where(Resident.grid_id == grid_id)
     return db.session.execute(stmt.order_by(Resident.grid_id, Resident.name)).mappings().all()
+
+
+def flag_context(rows: list) -> dict[uuid.UUID, dict[str, Any]]:
+    """What the supervisor needs to act on a flag, by resident id: the grid, where the household
+    lives (and its phone, for someone without their own), and the dates of the failed attempts."""
+    if not rows:
+        return {}
+    ids = [r["id"] for r in rows]
+    grids = {
+        g.id: {"id": g.id, "code": g.code, "name": g.name}
+        for g in db.session.execute(
+            select(Grid.id, Grid.code, Grid.name).where(Grid.id.in_({r["grid_id"] for r in rows}))
+        )
+    }
+    places = {
+        h.id: h
+        for h in db.session.execute(
+            select(
+                Household.id,
+                Household.address,
+                Household.unit,
+                Household.room,
+                Household.phone,
+                Building.name.label("building_name"),
+                Building.address.label("building_address"),
+            )
+            .outerjoin(Building, Building.id == Household.building_id)
+            .where(Household.id.in_({r["household_id"] for r in rows}))
+        )
+    }
+    attempts: dict[uuid.UUID, list[datetime]] = defaultdict(list)
+    for row in db.session.execute(
+        select(WelfareVisit.resident_id, WelfareVisit.visited_at)
+        .where(WelfareVisit.resident_id.in_(ids))
+        .order_by(WelfareVisit.resident_id, WelfareVisit.visited_at.desc())
+    ):
+        # Flagged means the newest visits did not reach them: the streak is the newest rows.
+        attempts[row.resident_id].append(row.visited_at)
+    answer = {}
+    for r in rows:
+        place = places.get(r["household_id"])
+        answer[r["id"]] = {
+            "grid": grids.get(r["grid_id"]),
+            "household_address": _address_line(place),
+            "household_phone_masked": mask_phone(place.phone) if place else None,
+            "attempts": [iso(at) for at in attempts[r["id"]][: min(r["not_reached_streak"], 2)]],
+        }
+    return answer
+
+
+def _address_line(place) -> str:
+    """The household's own address (written in full, door included), else its building's and the door."""
+    if place is None:
+        return ""
+    if place.address:
+        return place.address
+    unit = f"{place.unit}单元" if place.unit and place.unit.isdigit() else place.unit
+    door = "".join(part for part in (unit, place.room) if part)
+    return " ".join(part for part in (place.building_address or place.building_name, door) if part)
+
+
+def due_residents(scope: Scope, now: datetime, grid_id: int | None = None) -> dict[str, list]:
+    """The server's 今日到期 and 已逾期 at `now` (schedule.due_state), the most urgent tier first."""
+    stmt = select(Resident.__table__).where(
+        Resident.care_tier.in_(list(TIER_ORDER)),
+        Resident.status.not_in(list(OFF_REGISTER_STATUSES)),
+        # A pending follow-up's due date is the change's own date, so never after today.
+        Resident.next_visit_due <= local_date(now),
+    )
+    stmt = scope.filter_grid(stmt, Resident.grid_id)
+    if grid_id is not None:
+        stmt = stmt.where(Resident.grid_id == grid_id)
+    lists: dict[str, list] = {"due": [], "overdue": []}
+    for row in db.session.execute(stmt).mappings():
+        state = due_state(row["next_visit_due"], row["last_visit_at"], row["major_change_at"], now)
+        if state in lists:
+            lists[state].append(row)
+    for rows in lists.values():
+        rows.sort(key=lambda r: (TIER_ORDER[r["care_tier"]], r["next_visit_due"], r["name"]))
+    return lists
 
 
 def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str, Any]:

@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 
 from server.audit.models import AuditLog
 from server.extensions import db
+from server.org.models import Grid
 from server.register.models import Resident
 from server.submissions.models import Submission
 from server.timeutil import SHANGHAI, local_date, local_today
 from server.visits.models import MajorChange, WelfareVisit
+from tests.conftest import AuthActions, IsolatedClient
 from tests.factories import (
     install_forms,
     make_household,
@@ -118,7 +120,8 @@ def test_a_major_change_on_a_visit_makes_the_next_one_due_within_24_hours(org, g
     push(worker, visit(grid, person, answers))
     db.session.refresh(person)
     assert person.major_change_at is not None
-    assert person.next_visit_due == local_date(person.last_visit_at + timedelta(hours=24))
+    # Due at once (today's list); overdue 24 h after the change (see the FAKE_NOW test below).
+    assert person.next_visit_due == local_date(person.last_visit_at) == local_today()
     assert db.session.scalar(select(MajorChange.source)) == "visit"
     # The follow-up visit returns the resident to the quarterly interval.
     push(worker, visit(grid, person, when=datetime.now(SHANGHAI) + timedelta(seconds=1)))
@@ -138,12 +141,83 @@ def test_a_supervisor_records_a_major_change(org, grid, worker, auth, client):
     auth.login("super1")
     answer = auth.post(url, json={"note": "突发脑梗住院"})
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["next_visit_due"] <= (local_today() + timedelta(days=1)).isoformat()
+    assert answer.get_json()["next_visit_due"] == local_today().isoformat()
     assert "major_change_at" in answer.get_json()
     assert (
         db.session.scalar(select(AuditLog.action).where(AuditLog.target_id == str(person.id)))
         == "resident.major_change"
     )
+
+
+def due_lists(client, now: str) -> dict[str, list[str]]:
+    """The server's 今日到期 and 已逾期 at `now` (Shanghai wall clock), as resident names."""
+    client.application.config["FAKE_NOW"] = now + "+08:00"
+    answer = client.get("/api/v1/visits/due")
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    return {"today": [r["name"] for r in body["today"]], "overdue": [r["name"] for r in body["overdue"]]}
+
+
+def test_a_major_change_is_due_at_once_and_overdue_when_24_hours_have_passed(org, grid, worker, client):
+    long_ago = datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)
+    person = make_resident(
+        org["household"],
+        name="李四",
+        birth_date=date(1950, 1, 1),
+        tags=[],
+        gender="male",
+        created_at=long_ago,
+    )
+    org["resident"].status = "moved_out"  # only 李四 on the lists
+    db.session.commit()
+    answers = welfare_answers(major_change=True, major_change_note="老伴住院，独自在家")
+    client.application.config["FAKE_NOW"] = "2026-11-20T10:00:00+08:00"
+    push(worker, visit(grid, person, answers, when=datetime(2026, 11, 20, 10, tzinfo=SHANGHAI)))
+    db.session.refresh(person)
+    assert person.next_visit_due == date(2026, 11, 20)
+
+    assert due_lists(client, "2026-11-20T10:00:00") == {"today": ["李四"], "overdue": []}
+    follow_up = client.get("/api/v1/visits/due").get_json()["today"][0]["follow_up_due_at"]
+    assert datetime.fromisoformat(follow_up) == datetime(2026, 11, 21, 10, tzinfo=SHANGHAI)
+    assert due_lists(client, "2026-11-20T23:59:00") == {"today": ["李四"], "overdue": []}
+    # Past midnight the 24 h have not run out: still due, not overdue.
+    assert due_lists(client, "2026-11-21T09:59:00") == {"today": ["李四"], "overdue": []}
+    assert due_lists(client, "2026-11-21T10:01:00") == {"today": [], "overdue": ["李四"]}
+
+    # The follow-up visit (no new change) clears it: back to the quarterly interval.
+    client.application.config["FAKE_NOW"] = "2026-11-21T10:30:00+08:00"
+    push(worker, visit(grid, person, when=datetime(2026, 11, 21, 10, 30, tzinfo=SHANGHAI)))
+    db.session.refresh(person)
+    assert person.next_visit_due == date(2026, 11, 21) + timedelta(days=90)
+    assert due_lists(client, "2026-11-21T10:31:00") == {"today": [], "overdue": []}
+    assert "major_change_at" not in client.get(f"/api/v1/residents/{person.id}").get_json()
+
+
+def test_a_major_change_to_someone_already_overdue_keeps_them_overdue(org, grid, worker, auth, client):
+    person = org["resident"]  # high risk, never visited: due the day registered
+    person.created_at = datetime(2026, 11, 1, 9, tzinfo=SHANGHAI)
+    person.next_visit_due = date(2026, 11, 1)
+    db.session.commit()
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("super1")
+    client.application.config["FAKE_NOW"] = "2026-11-20T10:00:00+08:00"
+    assert due_lists(client, "2026-11-20T10:00:00")["overdue"] == [person.name]
+    assert auth.post(f"/api/v1/residents/{person.id}/major-change", json={"note": "摔倒"}).status_code == 200
+    # The desk records the change on the real clock; the lists are read just after it.
+    now = datetime.now(SHANGHAI).isoformat(timespec="seconds")[:19]
+    assert due_lists(client, now)["overdue"] == [person.name]
+
+
+def test_the_due_lists_are_scoped(org, grid, auth, client):
+    auth.login("worker2")
+    assert due_lists(client, datetime.now(SHANGHAI).isoformat(timespec="seconds")[:19]) == {
+        "today": [],
+        "overdue": [],
+    }
+    client.post("/api/v1/auth/logout", headers=auth.headers())
+    auth.login("worker1")
+    names = due_lists(client, datetime.now(SHANGHAI).isoformat(timespec="seconds")[:19])
+    assert names == {"today": [org["resident"].name], "overdue": []}
 
 
 def test_not_reached_twice_in_a_row_raises_a_flag_for_the_supervisor(org, grid, worker, auth, client):
@@ -162,6 +236,15 @@ def test_not_reached_twice_in_a_row_raises_a_flag_for_the_supervisor(org, grid, 
     assert [(f["id"], f["visit_flag"], f["not_reached_streak"]) for f in flags] == [
         (str(person.id), "not_reached_twice", 2)
     ]
+    # What the supervisor acts on: who, where, how to call, and when the worker tried.
+    [flag] = flags
+    its_grid = db.session.get(Grid, grid)
+    assert flag["name"] == person.name and flag["phone_masked"] == "139****4321"
+    assert flag["grid"] == {"id": grid, "code": its_grid.code, "name": its_grid.name}
+    assert flag["household_address"] == "示例路1号2单元301"
+    assert flag["household_phone_masked"] == "138****5678"
+    tried = [datetime.fromisoformat(at) for at in flag["attempts"]]
+    assert [round((now - at).total_seconds() / 3600) for at in tried] == [1, 2]
     assert client.get(f"/api/v1/residents/{person.id}").get_json()["visit_flag"] == "not_reached_twice"
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("worker2")
@@ -187,6 +270,80 @@ def test_a_visit_to_a_resident_created_in_the_same_batch(org, grid, worker):
     assert [r["status"] for r in results] == ["accepted", "accepted"], results
     person = db.session.get(Resident, uuid.UUID(resident["id"]))
     assert person.care_tier == "high" and person.next_visit_due == local_today() + timedelta(days=7)
+
+
+# ---- a street's own settings reach the phone ------------------------------------------------
+
+STREET_INTERVALS = {"high": 3, "key": 14, "general": 60}
+# 70+ living alone is already high risk here (80+ by default); everyone else 60+ is key.
+STREET_RULES = [
+    {"tier": "high", "min_age": 70, "any_tags": ["living_alone"]},
+    {"tier": "key", "min_age": 60},
+]
+
+
+def pull_all(client, cursor: str | None = None) -> tuple[list[dict], str]:
+    """Every page of the pull from `cursor` (a snapshot without one); the changes and the last cursor."""
+    changes: list[dict] = []
+    while True:
+        answer = client.get("/api/v1/sync/pull", query_string={"cursor": cursor} if cursor else {})
+        assert answer.status_code == 200, answer.get_json()
+        page = answer.get_json()
+        changes.extend(page["changes"])
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return changes, cursor
+
+
+def care_catalogues(changes: list[dict]) -> dict[str, list]:
+    return {
+        c["id"]: c["data"]["items"]
+        for c in changes
+        if c["entity"] == "catalogue" and c["id"] in ("care_tiers", "care_tier_rules")
+    }
+
+
+def test_a_streets_own_intervals_and_tier_rules_drive_the_schedule_and_travel_to_phones(
+    org, grid, worker, client, make_app
+):
+    # A phone that synced while the street ran on the defaults.
+    shipped, old_cursor = pull_all(client)
+    assert care_catalogues(shipped)["care_tier_rules"][0] == {
+        "tier": "high",
+        "min_age": 80,
+        "any_tags": ["living_alone", "empty_nest"],
+    }
+    assert care_catalogues(pull_all(client, old_cursor)[0]) == {}  # nothing changed: nothing resent
+
+    configured = make_app(WELFARE_VISIT_INTERVAL_DAYS=STREET_INTERVALS, CARE_TIER_RULES=STREET_RULES)
+    configured.test_client_class = IsolatedClient
+    with configured.app_context():
+        phone = AuthActions(configured.test_client())
+        assert phone.login("worker1").status_code == 200
+        # 76 and living alone: general by the default rules, high risk by this street's.
+        resident = {
+            "id": str(uuid.uuid4()),
+            "household_id": str(org["household"].id),
+            "name": "赵奶奶",
+            "gender": "female",
+            "birth_date": "1950-05-05",
+            "tags": ["living_alone"],
+        }
+        assert push(phone, resident_upsert(resident))[0]["status"] == "accepted"
+        push(phone, welfare_item(grid, resident["id"], created_at=stamp()))
+        person = db.session.get(Resident, uuid.UUID(resident["id"]))
+        assert person.care_tier == "high"
+        assert person.next_visit_due == local_date(person.last_visit_at) + timedelta(days=3)
+
+        # The old phone's next pull brings the street's settings without a new snapshot...
+        resent = care_catalogues(pull_all(phone.client, old_cursor)[0])
+        tiers = {t["code"]: t.get("interval_days") for t in resent["care_tiers"]}
+        assert tiers == {"high": 3, "key": 14, "general": 60, "none": None}
+        assert resent["care_tier_rules"] == STREET_RULES
+        # ... and a new phone's snapshot carries them too.
+        snapshot, cursor = pull_all(phone.client)
+        assert care_catalogues(snapshot) == resent
+        assert care_catalogues(pull_all(phone.client, cursor)[0]) == {}
 
 
 def test_a_welfare_visit_needs_a_resident_in_scope(org, grid, worker):

@@ -206,8 +206,11 @@ ALL_DONE = """() => {
 
 
 def open_outbox(page) -> None:
-    """The 待同步 tab (its name carries the badge count, e.g. "2 待同步"); sub-pages have no tab bar."""
-    tab = page.get_by_role("tab", name="待同步").or_(page.get_by_role("link", name="待同步")).first
+    """The tab bar's 待同步 (it carries the badge count); sub-pages have no tab bar.
+
+    By its test id: 我的上报 has a 待同步 tab of its own, which only filters that list.
+    """
+    tab = page.get_by_test_id("tab-outbox")
     if tab.is_visible():
         tab.click()
     else:

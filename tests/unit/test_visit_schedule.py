@@ -9,6 +9,8 @@ import pytest
 from server.register.care import age_on, derived_tier
 from server.visits.schedule import (
     due_in_month,
+    due_state,
+    follow_up_deadline,
     major_change_pending,
     month_bounds,
     next_due,
@@ -51,20 +53,57 @@ def test_nobody_off_the_list_is_due():
     assert due(tier="none") is None
 
 
-def test_a_major_change_makes_a_visit_due_within_24_hours():
+def test_a_major_change_makes_a_visit_due_at_once():
     last = at("2026-03-01T10:00")
     change = at("2026-03-10T15:00")
-    assert due(tier="general", last_visit_at=last, major_change_at=change) == date(2026, 3, 11)
+    assert due(tier="general", last_visit_at=last, major_change_at=change) == date(2026, 3, 10)
+    assert follow_up_deadline(last, change) == at("2026-03-11T15:00")
     # Already due sooner: the earlier date stands.
     assert due(
         tier="high", last_visit_at=at("2026-03-01T10:00"), major_change_at=at("2026-03-20T09:00")
     ) == date(2026, 3, 8)
 
 
-def test_a_major_change_recorded_on_a_visit_is_followed_up_the_next_day():
+def test_a_major_change_recorded_on_a_visit_is_followed_up_within_24_hours():
     visit = at("2026-03-10T15:00")
     assert major_change_pending(visit, visit)
-    assert due(tier="general", last_visit_at=visit, major_change_at=visit) == date(2026, 3, 11)
+    assert due(tier="general", last_visit_at=visit, major_change_at=visit) == date(2026, 3, 10)
+    assert follow_up_deadline(visit, visit) == at("2026-03-11T15:00")
+
+
+def state_at(now: str, last_visit_at: datetime | None, major_change_at: datetime | None) -> str | None:
+    next_visit_due = due(tier="general", last_visit_at=last_visit_at, major_change_at=major_change_at)
+    return due_state(next_visit_due, last_visit_at, major_change_at, at(now))
+
+
+def test_a_follow_up_is_due_from_the_change_and_overdue_24_hours_after_it():
+    visit = at("2026-03-10T10:00")  # a visit that recorded a major change
+    assert state_at("2026-03-10T10:00", visit, visit) == "due"
+    assert state_at("2026-03-10T23:59", visit, visit) == "due"
+    # The next morning the 24 hours have not run out: due, not yet overdue.
+    assert state_at("2026-03-11T09:59", visit, visit) == "due"
+    assert state_at("2026-03-11T10:01", visit, visit) == "overdue"
+    # A visit after it (recording no new change) clears it: quarterly again.
+    follow_up = at("2026-03-11T10:30")
+    assert follow_up_deadline(follow_up, visit) is None
+    assert state_at("2026-03-11T10:31", follow_up, visit) == "later"
+
+
+def test_a_major_change_does_not_forgive_a_visit_already_overdue():
+    created = at("2026-01-05T10:00")  # never visited: due since 5 January
+    change = at("2026-03-10T10:00")
+    next_visit_due = due(tier="general", created_at=created, major_change_at=change)
+    assert next_visit_due == date(2026, 1, 5)
+    assert due_state(next_visit_due, None, change, at("2026-03-10T11:00")) == "overdue"
+
+
+def test_without_a_follow_up_the_dates_decide():
+    last = at("2026-03-01T16:00")
+    next_visit_due = due(tier="high", last_visit_at=last)  # 8 March
+    assert due_state(next_visit_due, last, None, at("2026-03-07T23:59")) == "later"
+    assert due_state(next_visit_due, last, None, at("2026-03-08T00:00")) == "due"
+    assert due_state(next_visit_due, last, None, at("2026-03-09T00:00")) == "overdue"
+    assert due_state(None, last, None, at("2026-03-09T00:00")) is None
 
 
 def test_the_next_visit_after_a_major_change_returns_to_the_interval():

@@ -13,7 +13,7 @@ export interface TierRule {
   any_tags?: string[]
 }
 
-/** The server's default rules (config CARE_TIER_RULES may differ: the pulled tier wins when known). */
+/** The server's default rules, for a phone whose catalogue has no care_tier_rules (config CARE_TIER_RULES may differ). */
 export const DEFAULT_TIER_RULES: TierRule[] = [
   { tier: 'high', min_age: 80, any_tags: ['living_alone', 'empty_nest'] },
   { tier: 'high', any_tags: ['critical_illness'] },
@@ -42,6 +42,27 @@ export function intervalsFrom(catalogues: Catalogue[]): Intervals {
   return out
 }
 
+const TIERS = new Set(['high', 'key', 'general'])
+
+function isTierRule(value: unknown): value is TierRule {
+  if (typeof value !== 'object' || value === null) return false
+  const rule = value as Record<string, unknown>
+  if (typeof rule.tier !== 'string' || !TIERS.has(rule.tier)) return false
+  if (rule.min_age !== undefined && typeof rule.min_age !== 'number') return false
+  return rule.any_tags === undefined || (Array.isArray(rule.any_tags) && rule.any_tags.every((t) => typeof t === 'string'))
+}
+
+/**
+ * The tier rules the server stated in its care_tier_rules catalogue (the street's CARE_TIER_RULES,
+ * in the order they are tried); the defaults when the catalogue lacks them. All or nothing: a
+ * list with one rule the phone cannot read would derive other tiers than the server does.
+ */
+export function tierRulesFrom(catalogues: Catalogue[]): TierRule[] {
+  const items: unknown[] | undefined = catalogues.find((c) => c.id === 'care_tier_rules')?.items
+  if (!items || items.length === 0 || !items.every(isTierRule)) return DEFAULT_TIER_RULES
+  return items.map((rule) => ({ ...rule }))
+}
+
 export function derivedTier(age: number, tags: readonly string[], rules: TierRule[] = DEFAULT_TIER_RULES): CareTier {
   const have = new Set(tags)
   for (const rule of rules) {
@@ -60,24 +81,31 @@ export function effectiveTier(
   status: string | undefined,
   override: CareTier | null | undefined,
   today: string,
+  rules: TierRule[] = DEFAULT_TIER_RULES,
 ): CareTier {
   if (status && OFF_REGISTER.has(status)) return 'none'
   if (override) return override
-  return derivedTier(ageOn(birthDate, today), tags)
+  return derivedTier(ageOn(birthDate, today), tags, rules)
 }
 
 /**
  * The next due date after a visit recorded on the phone: the visit's Shanghai date plus the
- * tier's interval, or within 24 h when the visit recorded a major change. Null off the list.
+ * tier's interval; a visit that recorded a major change makes the next one due at once (its
+ * own date; followUpDeadline says when it turns overdue). Null off the list.
  */
 export function dueAfterVisit(tier: CareTier | undefined, visitedAt: string, majorChange: boolean, intervals: Intervals): string | null {
   const days = tier ? intervals[tier] : undefined
   const visitDate = shanghaiDateOf(visitedAt)
   if (!days || !visitDate) return null
-  let due = addDays(visitDate, days)
-  if (majorChange) {
-    const urgent = shanghaiDateOf(new Date(Date.parse(visitedAt) + MAJOR_CHANGE_HOURS * 3600_000).toISOString())
-    if (urgent && urgent < due) due = urgent
-  }
-  return due
+  return majorChange ? visitDate : addDays(visitDate, days)
+}
+
+/**
+ * When a pending major change's follow-up turns overdue: 24 h after it, to the minute, as on the
+ * server (server/visits/schedule.py). The pull sends major_change_at only while it is pending,
+ * and the overlay sets and clears it for visits saved on the phone. Epoch ms, or null.
+ */
+export function followUpDeadline(majorChangeAt: string | null | undefined): number | null {
+  const at = majorChangeAt ? Date.parse(majorChangeAt) : NaN
+  return Number.isNaN(at) ? null : at + MAJOR_CHANGE_HOURS * 3600_000
 }

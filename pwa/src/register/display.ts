@@ -1,6 +1,7 @@
 // How register records read on screen: a door's place, a resident's due date and tier.
 import type { MessageKey } from '../i18n'
 import { daysBetween } from './dates'
+import { visitDueState } from './overlay'
 import type { Building, CareTier, Household, Resident } from './types'
 import './messages'
 
@@ -42,11 +43,9 @@ export function tierTagType(tier: CareTier | undefined): 'danger' | 'warning' | 
 
 export type DueState = 'overdue' | 'today' | 'later' | 'none'
 
+/** The home's due lists' own rule (a major change's follow-up counts by the hour), for the roster and the household card. */
 export function dueState(resident: Resident, today: string): DueState {
-  const due = resident.next_visit_due
-  if (!due || !resident.care_tier || resident.care_tier === 'none') return 'none'
-  if (due < today) return 'overdue'
-  return due === today ? 'today' : 'later'
+  return visitDueState(resident, today)
 }
 
 /** 今日到期, 逾期 3 天, 12-04 到期, or '' off the visit list. */

@@ -8,7 +8,7 @@ import { effectScope, shallowRef, watch } from 'vue'
 import type { OutboxItem } from '../outbox'
 import { useAuthStore } from '../stores/auth'
 import { syncStatus, useOutbox } from '../sync'
-import { intervalsFrom } from './care'
+import { intervalsFrom, tierRulesFrom } from './care'
 import type { Intervals } from './care'
 import { shanghaiToday } from './dates'
 import { overlayRegister } from './overlay'
@@ -83,7 +83,8 @@ async function rebuild(withReplica: boolean): Promise<void> {
   const items = await outbox.store.list(who)
   const today = shanghaiToday()
   const intervals = intervalsFrom(replica.catalogues)
-  const data = overlayRegister(replica, items, { today, intervals, lastPullAt: replica.lastPullAt })
+  const rules = tierRulesFrom(replica.catalogues)
+  const data = overlayRegister(replica, items, { today, intervals, rules, lastPullAt: replica.lastPullAt })
   registerView.value = {
     data,
     index: buildIndex(data),

@@ -4,9 +4,9 @@
  * change shows the moment it is saved, and stays until the pull brings the server's version.
  * Pure: the caller reads IndexedDB and passes plain arrays.
  */
-import { dueAfterVisit, effectiveTier, REACHED_METHODS } from './care'
-import type { Intervals } from './care'
-import { ageOn } from './dates'
+import { dueAfterVisit, effectiveTier, followUpDeadline, REACHED_METHODS } from './care'
+import type { Intervals, TierRule } from './care'
+import { ageOn, shanghaiDateOf } from './dates'
 import { maskIdNumber, maskPhone } from './idcard'
 import type { Building, CareTier, Household, LocalMark, QueuedItem, Resident } from './types'
 
@@ -82,6 +82,8 @@ export interface OverlayOptions {
   /** Asia/Shanghai YYYY-MM-DD. */
   today: string
   intervals: Intervals
+  /** The street's tier rules (tierRulesFrom the pulled catalogues); the defaults when absent. */
+  rules?: TierRule[]
   /** When the last pull finished (store.getLastSyncAt): delivered items older than it are in the replica. */
   lastPullAt?: string | null
 }
@@ -193,7 +195,7 @@ export function applyResident(
   if (!current || TIER_INPUTS.some((key) => key in sent)) {
     const before = current?.care_tier ?? 'none'
     const tier: CareTier = resident.birth_date
-      ? effectiveTier(resident.birth_date, resident.tags ?? [], resident.status, resident.care_tier_override, options.today)
+      ? effectiveTier(resident.birth_date, resident.tags ?? [], resident.status, resident.care_tier_override, options.today, options.rules)
       : 'none'
     if (tier === 'none') {
       delete resident.care_tier
@@ -202,9 +204,13 @@ export function applyResident(
       resident.care_tier = tier
       if (!current || before !== tier || !resident.next_visit_due) {
         // Never visited: due the day they were registered (now); visited: last visit + the new interval.
-        resident.next_visit_due = resident.last_visit_at
+        let due = resident.last_visit_at
           ? (dueAfterVisit(tier, resident.last_visit_at, false, options.intervals) ?? options.today)
           : options.today
+        // A pending major change keeps them due from its own date, as the server's next_due does.
+        const changed = shanghaiDateOf(resident.major_change_at)
+        if (changed && changed < due) due = changed
+        resident.next_visit_due = due
       }
     }
   }
@@ -265,13 +271,20 @@ export function overlayRegister(replica: Replica, items: readonly QueuedItem[], 
     const reached = REACHED_METHODS.has(String(answers.how_contacted))
     const at = visitTime(item)
     visits.set(resident.id, { itemId: item.id, at, reached, status: item.status })
+    const majorChange = answers.major_change === true
     if (!reached) {
-      residents.set(resident.id, { ...resident, last_contact_method: 'not_reached' })
+      const next: Resident = { ...resident, last_contact_method: 'not_reached' }
+      // Not reached is no visit, but a major change it reports still needs a follow-up.
+      if (majorChange) withFollowUp(next, at)
+      residents.set(resident.id, next)
       continue
     }
-    const due = dueAfterVisit(resident.care_tier, at, answers.major_change === true, options.intervals)
+    const due = dueAfterVisit(resident.care_tier, at, majorChange, options.intervals)
     const next: Resident = { ...resident, last_visit_at: at, last_contact_method: String(answers.how_contacted) }
     if (due) next.next_visit_due = due
+    // A visit that reaches them settles an earlier major change, or records a new one.
+    if (majorChange) next.major_change_at = at
+    else delete next.major_change_at
     // A visit that reaches them ends a not-reached streak (the server clears the flag the same way).
     delete next.visit_flag
     residents.set(resident.id, next)
@@ -296,6 +309,15 @@ export function overlayRegister(replica: Replica, items: readonly QueuedItem[], 
   return { buildings, localBuildings, households, residents, residentsByHousehold, householdsByBuilding, marks, visits }
 }
 
+/** A major change reported at `at`: due from its date at the latest, overdue 24 h after it. */
+function withFollowUp(resident: Resident, at: string): void {
+  if (!resident.major_change_at || Date.parse(resident.major_change_at) < Date.parse(at)) resident.major_change_at = at
+  const changed = shanghaiDateOf(at)
+  if (changed && resident.care_tier && (!resident.next_visit_due || changed < resident.next_visit_due)) {
+    resident.next_visit_due = changed
+  }
+}
+
 /** Off the visit list: moved out, died, or no tier. */
 export function onVisitList(resident: Resident): boolean {
   return Boolean(resident.care_tier) && resident.care_tier !== 'none' && resident.status !== 'moved_out' && resident.status !== 'deceased'
@@ -308,13 +330,36 @@ export interface DueLists {
   overdue: Resident[]
 }
 
-/** 今日到期 (due today) and 已逾期 (due before today): the most urgent tier first, then the oldest due. */
-export function dueLists(residents: Iterable<Resident>, today: string): DueLists {
+export type VisitDueState = 'overdue' | 'today' | 'later' | 'none'
+
+/**
+ * Where a resident stands at `now`, as the server's schedule.due_state says: by date (before
+ * today overdue, today due), except while a major change awaits its follow-up, which is due
+ * from the change and overdue once 24 h have passed, whatever the dates say. Someone already
+ * overdue by date before the change stays overdue.
+ */
+export function visitDueState(resident: Resident, today: string, now: number = Date.now()): VisitDueState {
+  const due = resident.next_visit_due
+  if (!onVisitList(resident) || !due) return 'none'
+  const deadline = followUpDeadline(resident.major_change_at)
+  if (deadline !== null) {
+    const alreadyLate = due < (shanghaiDateOf(resident.major_change_at) ?? due)
+    return alreadyLate || now >= deadline ? 'overdue' : 'today'
+  }
+  if (due < today) return 'overdue'
+  return due === today ? 'today' : 'later'
+}
+
+/**
+ * 今日到期 (due today, and major changes within their 24 h) and 已逾期 (overdue): the most
+ * urgent tier first, then the oldest due. `now` decides when a follow-up's 24 h have run out.
+ */
+export function dueLists(residents: Iterable<Resident>, today: string, now: number = Date.now()): DueLists {
   const lists: DueLists = { today: [], overdue: [] }
   for (const r of residents) {
-    if (!onVisitList(r) || !r.next_visit_due) continue
-    if (r.next_visit_due === today) lists.today.push(r)
-    else if (r.next_visit_due < today) lists.overdue.push(r)
+    const state = visitDueState(r, today, now)
+    if (state === 'today') lists.today.push(r)
+    else if (state === 'overdue') lists.overdue.push(r)
   }
   const order = (a: Resident, b: Resident) =>
     (TIER_ORDER[a.care_tier ?? ''] ?? 9) - (TIER_ORDER[b.care_tier ?? ''] ?? 9) ||

@@ -117,6 +117,11 @@ export const caseZh = {
   'kpi.ratio': '{num} / {den}',
   'kpi.inNumerator': '计入分子',
   'kpi.onlyDenominator': '仅计入分母',
+  'flags.title': '连续两次未联系上',
+  'flags.hint': '网格员连续两次巡访都没有联系上以下居民，请尽快核实其安全。',
+  'flags.empty': '暂无连续两次未联系上的居民',
+  'flags.attempts': '未联系上：{dates}',
+  'flags.noPhone': '无联系电话',
 }
 
 type CaseKey = keyof typeof caseZh
@@ -236,6 +241,11 @@ export const caseEn: Record<CaseKey, string> = {
   'kpi.ratio': '{num} / {den}',
   'kpi.inNumerator': 'In the numerator',
   'kpi.onlyDenominator': 'Denominator only',
+  'flags.title': 'Not reached twice in a row',
+  'flags.hint': 'The grid worker could not reach these residents on two visits in a row: please check they are safe.',
+  'flags.empty': 'No resident has been missed twice in a row',
+  'flags.attempts': 'Not reached: {dates}',
+  'flags.noPhone': 'No phone number',
 }
 
 declare module '../i18n' {

@@ -1,10 +1,10 @@
 // The replica with the worker's own outbox laid over it: offline edits, new records, visits, conflicts.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_INTERVAL_DAYS, derivedTier, dueAfterVisit, effectiveTier, intervalsFrom } from '../../src/register/care'
+import { DEFAULT_INTERVAL_DAYS, DEFAULT_TIER_RULES, derivedTier, dueAfterVisit, effectiveTier, intervalsFrom, tierRulesFrom } from '../../src/register/care'
 import { addDays, ageOn, shanghaiDate, shanghaiDateOf } from '../../src/register/dates'
-import { dueLists, overlayRegister } from '../../src/register/overlay'
+import { dueLists, overlayRegister, visitDueState } from '../../src/register/overlay'
 import type { Replica } from '../../src/register/overlay'
-import type { Household, QueuedItem, Resident } from '../../src/register/types'
+import type { Catalogue, Household, QueuedItem, Resident } from '../../src/register/types'
 
 const TODAY = '2026-11-27'
 const options = { today: TODAY, intervals: { ...DEFAULT_INTERVAL_DAYS } }
@@ -61,11 +61,12 @@ describe('dates and tiers', () => {
     expect(effectiveTier('1990-01-01', [], 'present', 'key', TODAY)).toBe('key')
   })
 
-  it('moves the due date by the tier interval, or to within 24 h after a major change', () => {
+  it('moves the due date by the tier interval, or to at once after a major change', () => {
     expect(dueAfterVisit('high', '2026-11-27T09:30:00+08:00', false, options.intervals)).toBe('2026-12-04')
     expect(dueAfterVisit('key', '2026-11-27T09:30:00+08:00', false, options.intervals)).toBe('2026-12-27')
     expect(dueAfterVisit('general', '2026-11-27T09:30:00+08:00', false, options.intervals)).toBe('2027-02-25')
-    expect(dueAfterVisit('general', '2026-11-27T09:30:00+08:00', true, options.intervals)).toBe('2026-11-28')
+    // A major change: due at once (its own date); overdue 24 h later, by followUpDeadline.
+    expect(dueAfterVisit('general', '2026-11-27T09:30:00+08:00', true, options.intervals)).toBe('2026-11-27')
     expect(dueAfterVisit('none', '2026-11-27T09:30:00+08:00', false, options.intervals)).toBeNull()
   })
 
@@ -93,11 +94,12 @@ describe('due lists', () => {
     expect(data.visits.get('r1')).toMatchObject({ reached: true, status: 'pending' })
   })
 
-  it('keeps a resident not reached on the list, and one with a major change due tomorrow', () => {
+  it('keeps a resident not reached on the list, and one with a major change due today', () => {
     const data = overlayRegister(replica(), [visit('r1', 'not_reached'), visit('r2', 'home', {}, { major_change: true })], options)
     expect(data.residents.get('r1')!.next_visit_due).toBe(TODAY)
     expect(data.visits.get('r1')!.reached).toBe(false)
-    expect(data.residents.get('r2')!.next_visit_due).toBe('2026-11-28')
+    expect(data.residents.get('r2')!.next_visit_due).toBe(TODAY)
+    expect(data.residents.get('r2')!.major_change_at).toBe('2026-11-27T09:30:00.000+08:00')
   })
 
   it('counts a delivered visit until a pull has run after it, then trusts the pull', () => {
@@ -111,6 +113,89 @@ describe('due lists', () => {
   it('still counts a visit sent back for fixing: the worker did visit', () => {
     const data = overlayRegister(replica(), [visit('r1', 'home', { status: 'needs_fix' })], options)
     expect(data.residents.get('r1')!.next_visit_due).toBe('2026-12-04')
+  })
+})
+
+describe('major change follow-ups', () => {
+  const at = (shanghai: string) => Date.parse(`${shanghai}+08:00`)
+  // 王秀英 was visited last week: not due until 4 December.
+  const visited: Resident = { ...aged, last_visit_at: '2026-11-26T15:00:00+08:00', next_visit_due: '2026-12-03' }
+  const changeAt10 = visit('r1', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' }, { major_change: true })
+  const names = (lists: { today: Resident[]; overdue: Resident[] }) => ({
+    today: lists.today.map((r) => r.name),
+    overdue: lists.overdue.map((r) => r.name),
+  })
+
+  it('is due today at once, not overdue at 09:59 the next day, overdue at 10:01', () => {
+    const data = overlayRegister({ ...replica(), residents: [visited] }, [changeAt10], options)
+    const residents = [...data.residents.values()]
+    expect(names(dueLists(residents, TODAY, at('2026-11-27T10:00:00')))).toEqual({ today: ['王秀英'], overdue: [] })
+    expect(names(dueLists(residents, '2026-11-28', at('2026-11-28T09:59:00')))).toEqual({ today: ['王秀英'], overdue: [] })
+    expect(names(dueLists(residents, '2026-11-28', at('2026-11-28T10:01:00')))).toEqual({ today: [], overdue: ['王秀英'] })
+  })
+
+  it('is cleared by the next visit that reaches them, back to the tier interval', () => {
+    const followUp = visit('r1', 'phone', { created_at: '2026-11-28T10:30:00.000+08:00' })
+    const data = overlayRegister({ ...replica(), residents: [visited] }, [changeAt10, followUp], { ...options, today: '2026-11-28' })
+    const resident = data.residents.get('r1')!
+    expect(resident.major_change_at).toBeUndefined()
+    expect(resident.next_visit_due).toBe('2026-12-05')
+    expect(names(dueLists([resident], '2026-11-28', at('2026-11-28T10:31:00')))).toEqual({ today: [], overdue: [] })
+  })
+
+  it('reads a pending change the pull brought the same way, and keeps someone already overdue overdue', () => {
+    const pulled: Resident = { ...visited, major_change_at: '2026-11-27T02:00:00+00:00', next_visit_due: TODAY }
+    expect(visitDueState(pulled, '2026-11-28', at('2026-11-28T09:59:00'))).toBe('today')
+    expect(visitDueState(pulled, '2026-11-28', at('2026-11-28T10:00:00'))).toBe('overdue')
+    const late: Resident = { ...overdue, major_change_at: '2026-11-27T02:00:00+00:00' }
+    expect(visitDueState(late, TODAY, at('2026-11-27T10:05:00'))).toBe('overdue')
+  })
+
+  it('a change reported on a not-reached attempt still asks for a follow-up today', () => {
+    const data = overlayRegister({ ...replica(), residents: [visited] }, [visit('r1', 'not_reached', {}, { major_change: true })], options)
+    expect(data.residents.get('r1')).toMatchObject({ next_visit_due: TODAY, last_visit_at: visited.last_visit_at })
+    expect(visitDueState(data.residents.get('r1')!, TODAY, at('2026-11-27T12:00:00'))).toBe('today')
+  })
+})
+
+describe("the street's own care settings, from the pulled catalogue", () => {
+  // As server/sync/pull.py ships a street with WELFARE_VISIT_INTERVAL_DAYS and CARE_TIER_RULES set.
+  const catalogues = [
+    {
+      id: 'care_tiers',
+      items: [
+        { code: 'high', label: { zh: '重点高风险', en: 'high risk' }, interval_days: 3 },
+        { code: 'key', label: { zh: '重点', en: 'key' }, interval_days: 14 },
+        { code: 'general', label: { zh: '一般', en: 'general' }, interval_days: 60 },
+        { code: 'none', label: { zh: '无需巡访', en: 'not on the visit list' } },
+      ],
+    },
+    {
+      id: 'care_tier_rules',
+      items: [
+        { tier: 'high', min_age: 70, any_tags: ['living_alone'] },
+        { tier: 'key', min_age: 60 },
+      ],
+    },
+  ] as unknown as Catalogue[]
+  const newcomer = item('resident_upsert', {
+    resident: { id: 'r7', household_id: 'h1', name: '赵奶奶', gender: 'female', birth_date: '1950-05-05', tags: ['living_alone'] },
+    base_version: null,
+  })
+
+  it('derives the tier by the shipped rules and moves the due date by the shipped interval', () => {
+    const street = { today: TODAY, intervals: intervalsFrom(catalogues), rules: tierRulesFrom(catalogues) }
+    const data = overlayRegister(replica(), [newcomer, visit('r7', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' })], street)
+    // 76 and living alone: high risk here (general by the default rules), visited every 3 days.
+    expect(data.residents.get('r7')).toMatchObject({ care_tier: 'high', next_visit_due: '2026-11-30' })
+  })
+
+  it('falls back to the defaults only when the catalogue lacks the rules', () => {
+    expect(tierRulesFrom([])).toEqual(DEFAULT_TIER_RULES)
+    expect(tierRulesFrom([{ id: 'care_tier_rules', items: [] }])).toEqual(DEFAULT_TIER_RULES)
+    const defaults = { today: TODAY, intervals: intervalsFrom([]), rules: tierRulesFrom([]) }
+    const data = overlayRegister(replica(), [newcomer, visit('r7', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' })], defaults)
+    expect(data.residents.get('r7')).toMatchObject({ care_tier: 'general', next_visit_due: '2027-02-25' })
   })
 })
 
