@@ -1,6 +1,8 @@
 // The service worker: the precached app shell, SPA navigations offline, updates on the user's word.
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { CacheFirst } from 'workbox-strategies'
+import { ExpirationPlugin } from 'workbox-expiration'
 import { runSyncInWorker, SYNC_TAG } from '../src/outbox'
 import { openFromNotification, parsePush, showPush } from './push'
 
@@ -12,7 +14,10 @@ interface SyncEvent extends ExtendableEvent {
   readonly lastChance: boolean
 }
 
-// Every built file, revisioned by hash: a cold start works with no network.
+/** Desk screens (and the dashboard's charts) left out of the precache, kept once opened. */
+const DESK_ASSETS_CACHE = 'gridwalk-desk-assets'
+
+// Every file a worker's routes can reach, revisioned by hash: a cold start works with no network.
 precacheAndRoute(self.__WB_MANIFEST)
 // Drop the previous versions' precaches once this one activates.
 cleanupOutdatedCaches()
@@ -21,6 +26,17 @@ cleanupOutdatedCaches()
 // no route matches it, so API calls always reach the network (or fail, which the app handles).
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }),
+)
+
+// The precache route above answers first; what it lacks is a desk-only chunk (vite.config.ts).
+// Hashed file names never change content, so the first copy is good until the next release
+// stops asking for it, and the expiration drops old releases' files.
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith('/assets/'),
+  new CacheFirst({
+    cacheName: DESK_ASSETS_CACHE,
+    plugins: [new ExpirationPlugin({ maxEntries: 80, maxAgeSeconds: 60 * 24 * 3600, purgeOnQuotaError: true })],
+  }),
 )
 
 // A new version waits until the user taps 「立即更新」 (src/pwa.ts), never under a half-filled form.

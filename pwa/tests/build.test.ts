@@ -1,9 +1,13 @@
 // Checks the built PWA in dist/ (the Makefile builds first): precache, manifest, CSP-safe HTML.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 
-const DIST = resolve(__dirname, '..', 'dist')
+const PWA = resolve(__dirname, '..')
+const DIST = join(PWA, 'dist')
+/** The first screen's budget (issue 2), measured as bench/shell_size.py does. */
+const FIRST_SCREEN_GZIP_BYTES = 150_000
 
 interface ManifestChunk {
   file: string
@@ -50,6 +54,42 @@ function staticClosure(manifest: Record<string, ManifestChunk>): Set<string> {
   return files
 }
 
+/** Every file a chunk brings: its JS, its CSS, the assets it references. */
+function filesOf(chunk: ManifestChunk): string[] {
+  return [chunk.file, ...(chunk.css ?? []), ...(chunk.assets ?? [])]
+}
+
+/**
+ * Screens a worker can never open, read from the sources rather than the build config:
+ * routes whose roles leave the worker out, and the other roles' homes HomePage loads lazily.
+ */
+function deskRoots(): string[] {
+  const router = readFileSync(join(PWA, 'src', 'router.ts'), 'utf8')
+  const routes = [...router.matchAll(/import\('\.\/([^']+)'\)[^\n]*?roles: \[([^\]]*)\]/g)]
+    .filter((m) => !m[2].includes("'worker'"))
+    .map((m) => `src/${m[1]}`)
+  const home = readFileSync(join(PWA, 'src', 'pages', 'HomePage.vue'), 'utf8')
+  const homes = [...home.matchAll(/import\('\.\.\/components\/home\/(\w+Home)\.vue'\)/g)].map(
+    (m) => `src/components/home/${m[1]}.vue`,
+  )
+  return [...routes, ...homes]
+}
+
+/** Files reachable from the entry through static and lazy imports without opening a desk screen. */
+function workerFiles(manifest: Record<string, ManifestChunk>, desk: string[]): Set<string> {
+  const files = new Set<string>()
+  const seen = new Set(desk)
+  const stack = Object.keys(manifest).filter((key) => manifest[key].isEntry)
+  while (stack.length) {
+    const key = stack.pop()!
+    if (seen.has(key)) continue
+    seen.add(key)
+    filesOf(manifest[key]).forEach((file) => files.add(file))
+    stack.push(...(manifest[key].imports ?? []), ...(manifest[key].dynamicImports ?? []))
+  }
+  return files
+}
+
 beforeAll(() => {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`No build in ${DIST}: run \`npm run build\` in pwa/ first (make test does).`)
@@ -68,17 +108,34 @@ describe('built service worker', () => {
     }
   })
 
-  it('precaches every built asset, lazy chunks and the icon font included, but not the charts', () => {
-    const assets = readdirSync(join(DIST, 'assets')).map((name) => `assets/${name}`)
-    expect(assets.some((name) => name.endsWith('.woff2'))).toBe(true)
-    const charts = assets.filter((name) => /^assets\/charts-.*\.js$/.test(name))
-    expect(charts).toHaveLength(1)
-    for (const asset of assets) {
-      if (charts.includes(asset)) expect(precache, asset).not.toContain(asset)
-      else expect(precache, asset).toContain(asset)
+  it('precaches every chunk a worker route can reach, the icon font included', () => {
+    const worker = workerFiles(viteManifest, deskRoots())
+    for (const screen of ['MePage', 'OutboxPage', 'FormEntryPage', 'RosterPage', 'MyReportsPage', 'CasePage', 'TaskOpenPage']) {
+      expect([...worker].some((file) => file.startsWith(`assets/${screen}-`)), screen).toBe(true)
     }
+    expect([...worker].some((file) => file.endsWith('.woff2'))).toBe(true)
+    for (const file of worker) expect(precache, file).toContain(file)
     for (const url of precache) expect(existsSync(join(DIST, url)), url).toBe(true)
     expect(new Set(precache).size).toBe(precache.length)
+  })
+
+  it('leaves the desk screens (supervisor, handler, admin, dashboard, charts) out of the precache', () => {
+    const roots = deskRoots()
+    for (const screen of ['SupervisorHome', 'HandlerHome', 'AdminHome', 'ReviewQueuePage', 'CaseBoardPage', 'TaskNewPage', 'DashboardPage']) {
+      expect(roots.some((root) => root.endsWith(`/${screen}.vue`)), screen).toBe(true)
+    }
+    const worker = workerFiles(viteManifest, roots)
+    const assets = readdirSync(join(DIST, 'assets')).map((name) => `assets/${name}`)
+    const desk = assets.filter((file) => !worker.has(file))
+    for (const screen of ['SupervisorHome', 'AdminHome', 'DashboardPage', 'charts', 'DeskNav']) {
+      expect(desk.some((file) => file.startsWith(`assets/${screen}-`)), screen).toBe(true)
+    }
+    for (const file of desk) expect(precache, file).not.toContain(file)
+  })
+
+  it('caches a desk screen at runtime once a desk user opens it', () => {
+    expect(swSource).toContain('gridwalk-desk-assets')
+    expect(swSource).toContain('/assets/')
   })
 
   it('serves navigations from the shell but never /api, and waits to be told to update', () => {
@@ -97,13 +154,16 @@ describe('web app manifest', () => {
   it('has the fields an installable zh-CN app needs, and its icons exist', () => {
     const manifest = JSON.parse(read('manifest.webmanifest'))
     expect(manifest).toMatchObject({
-      name: '网格通 Gridwalk',
+      name: '网格通',
       short_name: '网格通',
       lang: 'zh-CN',
       display: 'standalone',
       start_url: '/',
       scope: '/',
     })
+    // Bilingual description: Chinese first, then English.
+    expect(manifest.description).toMatch(/^[\u4e00-\u9fff]/)
+    expect(manifest.description).toMatch(/[A-Za-z]+ [A-Za-z]+/)
     expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i)
     expect(manifest.background_color).toMatch(/^#[0-9a-f]{6}$/i)
     const icons = manifest.icons as { src: string; sizes: string; purpose?: string }[]
@@ -158,5 +218,13 @@ describe('first screen', () => {
     // index.html preloads exactly that closure.
     const loaded = referencedUrls(indexHtml).filter((url) => url.startsWith('assets/'))
     expect(new Set(loaded)).toEqual(new Set(firstScreen))
+  })
+
+  it('gzips its JS and CSS (entry, static imports, their CSS) to at most 150,000 bytes', () => {
+    const files = [...staticClosure(viteManifest)].filter((f) => f.endsWith('.js') || f.endsWith('.css'))
+    expect(files.some((f) => f.endsWith('.css'))).toBe(true)
+    const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0)
+    expect(bytes).toBeGreaterThan(0)
+    expect(bytes).toBeLessThanOrEqual(FIRST_SCREEN_GZIP_BYTES)
   })
 })
