@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -250,6 +251,28 @@ def query(server, sql: str, **params):
             return conn.execute(text(sql), params).scalar()
     finally:
         engine.dispose()
+
+
+def first_household_id(server, grid_code: str = "360103-001-001-001") -> str:
+    """The first seeded household of a grid (the demo worker's), as the phone spells its UUID."""
+    value = query(
+        server,
+        "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id WHERE g.code = :code ORDER BY h.id LIMIT 1",
+        code=grid_code,
+    )
+    return str(uuid.UUID(str(value)))
+
+
+def api_session(server, username: str):
+    """A logged-in API session (and its CSRF token), as the supervisor's desk or a worker's phone."""
+    import requests
+
+    session = requests.Session()
+    answer = session.post(
+        server.url + "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
+    )
+    assert answer.status_code == 200, answer.text
+    return session, answer.json()["csrf_token"]
 
 
 def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
+    api_session,
+    first_household_id,
     login,
     open_outbox,
     query,
@@ -124,17 +126,7 @@ def test_offline_welfare_visit_updates_the_due_list_and_the_server(server, phone
 
 
 def test_a_household_visit_started_from_the_household_card_is_linked_to_it(server, phone):
-    household_id = str(
-        uuid.UUID(
-            str(
-                query(
-                    server,
-                    "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id "
-                    "WHERE g.code = '360103-001-001-001' ORDER BY h.id LIMIT 1",
-                )
-            )
-        )
-    )
+    household_id = first_household_id(server)
     head = query(server, "SELECT head_name FROM household WHERE id = :id", id=db_uuid(server, household_id))
     page = phone.open().new_page()
     login(page, server.url, "worker")
@@ -200,22 +192,17 @@ def report_hazard(
             "(n) => document.querySelectorAll(\".van-uploader__preview img[src^='blob:']\").length === n",
             arg=len(colours) - 1,
         )
+    locate_and_save(page)
+
+
+def locate_and_save(page) -> None:
+    """Take the GPS fix (Playwright's geolocation) and save the report on the phone."""
     locate = page.get_by_role("button", name="获取当前位置")
     if locate.count():
         locate.first.click()
     page.get_by_text("精度约").first.wait_for()
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存").first.wait_for()
-
-
-def api_session(server, username: str) -> tuple[requests.Session, str]:
-    """A logged-in API session (and its CSRF token), as the supervisor's desk or a worker's phone."""
-    session = requests.Session()
-    answer = session.post(
-        server.url + "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
-    )
-    assert answer.status_code == 200, answer.text
-    return session, answer.json()["csrf_token"]
 
 
 def photo_colour(session: requests.Session, server, sha: str) -> tuple[int, int, int]:
@@ -379,12 +366,7 @@ def edit_head_of_household(page, base_url: str, household_id: str, head: str) ->
 
 def test_two_workers_edit_one_household_offline_one_conflict_nothing_lost(server, phone, second_phone):
     other = add_second_worker(server)
-    household_id = query(
-        server,
-        "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id "
-        "WHERE g.code = '360103-001-001-001' ORDER BY h.id LIMIT 1",
-    )
-    household_id = str(uuid.UUID(str(household_id)))
+    household_id = first_household_id(server)
 
     pages = []
     for device, username in ((phone, "worker"), (second_phone, other)):

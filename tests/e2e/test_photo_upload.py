@@ -11,7 +11,7 @@ from PIL import Image
 
 from bench.photos import make_photo
 from tests.e2e.conftest import Phone, login, query, wait_until_synced
-from tests.e2e.test_field_work import as_json, pick
+from tests.e2e.test_field_work import as_json, locate_and_save, pick
 
 DESCRIPTION = "配电箱门锈蚀脱落，线路外露"
 
@@ -63,12 +63,7 @@ def test_a_12_mp_photo_is_sized_in_the_form_and_stored_upright_1600_px_without_e
             page.get_by_test_id("photo-waiting").inner_text().strip() == f"待上传照片共 {shown}（含本表单）"
         )
 
-        locate = page.get_by_role("button", name="获取当前位置")
-        if locate.count():
-            locate.first.click()
-        page.get_by_text("精度约").first.wait_for()
-        page.get_by_role("button", name="保存").click()
-        page.get_by_text("已保存").first.wait_for()
+        locate_and_save(page)
         wait_until_synced(page)
     finally:
         phone.close()

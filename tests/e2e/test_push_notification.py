@@ -19,7 +19,15 @@ import requests
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from server.push.service import build_message
-from tests.e2e.conftest import DEMO_PASSWORD, login, open_outbox, query, wait_for_offline_ready, wait_until
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    first_household_id,
+    login,
+    open_outbox,
+    query,
+    wait_for_offline_ready,
+    wait_until,
+)
 
 NOTIFICATIONS = """() => navigator.serviceWorker.ready
     .then((registration) => registration.getNotifications())
@@ -35,17 +43,7 @@ def seed_households() -> int:
 def assign_household_visit(server) -> tuple[str, str, requests.Session]:
     """The supervisor assigns `worker` a visit to a household of their grid: (task id, household id,
     the supervisor's session)."""
-    household_id = str(
-        uuid.UUID(
-            str(
-                query(
-                    server,
-                    "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id "
-                    "WHERE g.code = '360103-001-001-001' ORDER BY h.id LIMIT 1",
-                )
-            )
-        )
-    )
+    household_id = first_household_id(server)
     worker_id = query(server, "SELECT id FROM \"user\" WHERE username = 'worker'")
     desk = requests.Session()
     login = desk.post(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import login, query, wait_for_offline_ready, wait_until_synced
+from tests.e2e.conftest import first_household_id, login, query, wait_for_offline_ready, wait_until_synced
 from tests.factories import id_number_for
 
 
@@ -26,17 +26,7 @@ def save_and_expect_error(page, field: str, message: str) -> None:
 
 
 def test_worker_adds_and_corrects_a_resident_offline_and_the_server_gets_both(server, phone):
-    household_id = str(
-        uuid.UUID(
-            str(
-                query(
-                    server,
-                    "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id "
-                    "WHERE g.code = '360103-001-001-001' ORDER BY h.id LIMIT 1",
-                )
-            )
-        )
-    )
+    household_id = first_household_id(server)
     born = date(1944, 3, 5)
     good_id = id_number_for(born, "female", sequence=36)
     wrong_check = good_id[:17] + ("0" if good_id[17] != "0" else "1")

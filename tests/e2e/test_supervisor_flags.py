@@ -8,22 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from tests.e2e.conftest import DEMO_PASSWORD, login, wait_until
+from tests.e2e.conftest import api_session, login, wait_until
 
 
 @pytest.fixture
 def seed_households() -> int:
     return 6
-
-
-def logged_in(server, username: str) -> tuple[requests.Session, str]:
-    """A session of `username` through the real login, and its CSRF token."""
-    session = requests.Session()
-    answer = session.post(
-        server.url + "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
-    )
-    assert answer.status_code == 200, answer.text
-    return session, answer.json()["csrf_token"]
 
 
 def pulled(session: requests.Session, server) -> list[dict]:
@@ -40,7 +30,7 @@ def pulled(session: requests.Session, server) -> list[dict]:
 
 
 def test_the_supervisor_sees_a_resident_not_reached_twice(server, phone):
-    worker, csrf = logged_in(server, "worker")
+    worker, csrf = api_session(server, "worker")
     changes = pulled(worker, server)
     resident = next(c["data"] for c in changes if c["entity"] == "resident" and c["data"].get("care_tier"))
     template = max(
