@@ -12,7 +12,7 @@ from server.i18n import msg
 from server.photos import service
 from server.photos.schemas import PhotoQuerySchema, PhotoSchema
 from server.photos.store import init_store
-from server.security import raw_body
+from server.security import raw_body, read_body
 
 bp = Blueprint("photos", __name__, url_prefix="/api/v1/photos", description="Photos by SHA-256")
 # A wrong PHOTO_STORAGE or a missing S3_BUCKET stops the app at startup, not at the first upload.
@@ -81,10 +81,7 @@ def put(sha256: str):
                 "Send the photo's raw bytes (Content-Type: image/jpeg)",
             ),
         )
-    if (request.content_length or 0) > service.max_bytes():
-        raise service.too_large()
-    # Chunked uploads have no length up front: werkzeug stops reading at the cap (413).
-    request.max_content_length = service.max_bytes()
-    photo, created = service.store_photo(sha256, request.get_data(cache=False), current_user)
+    data = read_body(service.max_bytes(), service.too_large())
+    photo, created = service.store_photo(sha256, data, current_user)
     db.session.commit()
     return photo, 201 if created else 200

@@ -15,6 +15,7 @@ from server.i18n import msg
 from server.push import service
 from server.push.schemas import PublicKeySchema, SubscriptionInSchema, SubscriptionSchema, UnsubscribeSchema
 from server.push.vapid import PushNotConfigured, vapid_keys
+from server.security import read_body
 
 bp = Blueprint("push", __name__, url_prefix="/api/v1/push", description="Web Push subscriptions")
 
@@ -36,16 +37,7 @@ def small_body(limit: int):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            too_large = ApiError(
-                413, "payload_too_large", msg("提交的内容太大", "The request body is too large")
-            )
-            if (request.content_length or 0) > limit:
-                raise too_large
-            # A chunked body has no length to check: read one byte past the limit (the schema
-            # then parses the cached bytes).
-            request.max_content_length = limit + 1
-            if len(request.get_data(cache=True)) > limit:
-                raise too_large
+            read_body(limit, cache=True)  # the schema then parses the cached bytes
             return view(*args, **kwargs)
 
         return wrapped

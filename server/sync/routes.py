@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.auth.routes import roles_required
 from server.cases.loop import send_pushes
 from server.extensions import db
-from server.security import raw_body
+from server.security import raw_body, read_body
 from server.sync import pull as pull_service
 from server.sync import service
 from server.sync.schemas import (
@@ -66,9 +66,9 @@ def pull(args):
 def import_backup():
     """Deliver a worker's outbox backup file as if their phone had pushed it (exactly once)."""
     # Photos travel inside the file as base64, so it may be far larger than a push.
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
+    data = read_body(current_app.config["IMPORT_MAX_BYTES"])
     pushes: list[dict] = []
-    answer = service.import_backup(current_user._get_current_object(), request.get_data(cache=False), pushes)
+    answer = service.import_backup(current_user._get_current_object(), data, pushes)
     db.session.commit()
     send_pushes(pushes)
     return dict(answer, server_time=utcnow())

@@ -208,6 +208,24 @@ def test_a_photo_over_the_size_cap_is_413(app, org, make_app):
     assert nothing_stored(app, data)
 
 
+def test_a_chunked_photo_over_the_size_cap_is_413_without_reading_it_all(app, org, make_app):
+    """No Content-Length up front (a chunked upload, as gunicorn passes it on): the cap still holds."""
+    other = make_app(PHOTO_MAX_BYTES=2000)
+    auth = AuthActions(other.test_client())
+    auth.login("worker1")
+    data = jpeg_bytes(400, 300, (1, 2, 3)) + b"\0" * 3000
+    response = auth.put(
+        f"/api/v1/photos/{sha(data)}",
+        input_stream=io.BytesIO(data),
+        content_type="image/jpeg",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "photo_too_large"
+    assert nothing_stored(app, data)
+
+
 def test_the_pixel_cap_is_configurable(app, org, make_app):
     other = make_app(PHOTO_MAX_PIXELS=1000)
     auth = AuthActions(other.test_client())

@@ -1,5 +1,6 @@
 """Serving the built PWA, security headers, and the JSON envelope for every /api error."""
 
+import io
 import json
 
 import pytest
@@ -144,6 +145,16 @@ def test_backup_bigger_than_import_max_bytes_is_a_json_413_and_nothing_is_stored
     response = auth.post("/api/v1/sync/import", data=body, content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+    # Chunked, with no length up front (as gunicorn passes it on): refused too, not cut short.
+    chunked = auth.post(
+        "/api/v1/sync/import",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert chunked.status_code == 413
+    assert chunked.get_json()["error"]["code"] == "payload_too_large"
     assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
 
 
