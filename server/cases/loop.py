@@ -9,6 +9,7 @@ after committing.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,8 @@ from server.i18n import msg
 from server.photos.service import existing_hashes
 from server.sync.changes import change_row, record_changes
 from server.timeutil import iso
+
+log = logging.getLogger(__name__)
 
 CASE_ENTITY = "case"
 SUPERVISORS = ("supervisor", "admin")
@@ -409,7 +412,9 @@ def send_pushes(pushes: list[dict]) -> None:
     from server.push.service import notify
 
     for push in pushes:
-        if push["user_ids"]:
+        if not push["user_ids"]:
+            continue
+        try:
             notify(
                 push["user_ids"],
                 kind=push["kind"],
@@ -418,6 +423,10 @@ def send_pushes(pushes: list[dict]) -> None:
                 tag=push["tag"],
                 data=push["data"],
             )
+        except ValueError:
+            # The record is committed and reaches the phones by pull; a message that cannot be
+            # built (too long once encrypted) must not turn the saved action into a 500.
+            log.exception("push %s not sent", push["kind"])
 
 
 # ---- clocks and the shape the PWA gets ------------------------------------------------------

@@ -201,3 +201,24 @@ def test_an_offline_dispatch_runs_on_the_case_clock_like_the_desks(org, auth, su
     # Dispatched at the fake Monday 09:00 (Shanghai), so no working time has gone by yet.
     assert case["dispatched_at"].startswith("2026-11-30T01:00:00")
     assert case["clocks"]["handle"]["elapsed_minutes"] == 0
+
+
+def test_a_push_that_cannot_be_built_does_not_stop_the_others(org, auth, subscribed, caplog):
+    """After the commit the record is saved: one bad message is logged, the next still goes out."""
+    from server.cases.loop import send_pushes
+
+    worker = org["worker"].id
+    good = {
+        "user_ids": [worker],
+        "kind": "case_returned",
+        "title": "案件被退回",
+        "url": "/cases/x",
+        "tag": "case-x",
+    }
+    # Ids enough to push the encrypted payload past Web Push's 4 KB: notify() refuses to build it.
+    too_big = dict(good, data={"ids": list(range(3000))})
+    send_pushes([too_big, dict(good, data={"case_id": "x"})])
+    assert "push case_returned not sent" in caplog.text
+    assert [(p["kind"], p["url"]) for p in subscribed.received()["worker1"]] == [
+        ("case_returned", "/cases/x")
+    ]
