@@ -184,9 +184,9 @@ def reassign(task: Task, body: dict, user: User) -> Task:
         raise validation_failed(errors)
     if not scope.allows_grid(task.grid_id):
         raise not_found()
-    if old != task.assignee_id or "due_at" in body:
-        # A new worker or due time gets its own "deadline near" push; always written, so a
-        # sweep's claim committed while this transaction ran cannot survive it.
+    if old != task.assignee_id or "due_at" in body or body.get("status") == "open":
+        # A new worker, due time or a reopened task gets its own "deadline near" push; always
+        # written, so a sweep's claim committed while this transaction ran cannot survive it.
         task.reminded_at = None
         flag_modified(task, "reminded_at")
     task.version += 1

@@ -272,6 +272,20 @@ def test_a_new_due_time_gets_a_new_reminder(org, auth, subscribed, delivering_ap
     assert db.session.get(Task, uuid.UUID(task_id)).reminded_at is not None
 
 
+def test_a_reopened_task_is_reminded_again(org, auth, subscribed, delivering_app):
+    task_id = assign(auth, org)
+    at(delivering_app, "2026-12-02T06:00:00+08:00")
+    assert remind(delivering_app) == "Reminded cases: 0, tasks: 1."
+    auth.login("super1")
+    for status in ("cancelled", "open"):
+        response = auth.patch(f"/api/v1/tasks/{task_id}", json={"status": status})
+        assert response.status_code == 200, response.get_json()
+    # Open again and still past 80 % of its time: the worker hears of it again, once.
+    assert remind(delivering_app) == "Reminded cases: 0, tasks: 1."
+    assert remind(delivering_app) == "Reminded cases: 0, tasks: 0."
+    assert len(reminders(subscribed)["worker1"]) == 2
+
+
 # ---- the command ---------------------------------------------------------------------------
 
 
