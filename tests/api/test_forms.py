@@ -201,7 +201,11 @@ def test_template_errors_speak_english_when_asked(org, auth):
 
 def check(answers: dict) -> dict:
     v1 = HOUSEHOLD_VISIT_V1
-    fields = db.session.scalar(select(FormTemplate.fields).where(FormTemplate.version == 1))
+    fields = db.session.scalar(
+        select(FormTemplate.fields).where(
+            FormTemplate.key == v1["key"], FormTemplate.version == v1["version"]
+        )
+    )
     return check_answers(v1["key"], v1["version"], fields, answers)
 
 
