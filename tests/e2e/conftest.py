@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_DB, _postgres_database
+from tests.conftest import TEST_DB
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "pwa" / "dist"
@@ -118,12 +118,99 @@ class LiveServer:
             assert sock.connect_ex(("127.0.0.1", self.port)) != 0
 
 
-@pytest.fixture
-def database_for_server(tmp_path) -> Iterator[str]:
-    if TEST_DB == "sqlite":
-        yield f"sqlite:///{tmp_path / 'e2e.db'}"
-    else:
-        yield from _postgres_database(TEST_DB)
+class SeededDatabases:
+    """A migrated, seeded database per register size, made once a run; each test gets a copy.
+
+    Migrating and seeding through the CLI (three fresh interpreters) takes ~10 s; copying the
+    result takes well under one: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on
+    PostgreSQL. Each test still owns its database, so nothing one test writes reaches another.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.templates: dict[tuple[int, str], str] = {}
+        self.admin = None
+        if TEST_DB != "sqlite":
+            from sqlalchemy import create_engine
+            from sqlalchemy.engine import make_url
+
+            self.base = make_url(TEST_DB).set(drivername="postgresql+psycopg")
+            self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT")
+
+    def _sql(self, *statements: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+
+    def _url(self, name: str) -> str:
+        if self.admin is None:
+            return f"sqlite:///{name}"
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def template(self, households: int) -> str:
+        """The template's name (a file on SQLite): the CLI's `db upgrade`, built-in forms, demo data.
+
+        Demo data is dated from today in Shanghai (visits due, cases reported): a run that
+        crosses midnight there seeds again rather than hand a test yesterday's register.
+        """
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        key = (households, datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat())
+        if key not in self.templates:
+            if self.admin is None:
+                name = str(self.root / f"seeded-{households}-{key[1]}.db")
+            else:
+                name = f"gridwalk_seed_{uuid.uuid4().hex[:10]}_{households}"
+                self._sql(f'CREATE DATABASE "{name}"')
+            builder = LiveServer(self.root / f"instance-{households}-{key[1]}", DIST, self._url(name))
+            builder.instance.mkdir()
+            builder.flask("db", "upgrade")
+            builder.flask("forms", "install-builtins")
+            builder.flask("seed-demo", "--households", str(households))
+            if self.admin is None:
+                import sqlite3
+
+                # Fold the WAL into the file, so a plain copy holds every row.
+                with sqlite3.connect(name) as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.templates[key] = name
+        return self.templates[key]
+
+    def copy(self, households: int, tmp_path: Path) -> Iterator[str]:
+        template = self.template(households)
+        if self.admin is None:
+            target = tmp_path / "e2e.db"
+            shutil.copyfile(template, target)
+            yield self._url(str(target))
+            return
+        name = f"gridwalk_test_{uuid.uuid4().hex[:10]}"
+        self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        try:
+            yield self._url(name)
+        finally:
+            self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        self._sql(
+            f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+            f'DROP DATABASE IF EXISTS "{name}"',
+        )
+
+    def close(self) -> None:
+        if self.admin is not None:
+            for name in self.templates.values():
+                self._drop(name)
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_databases(tmp_path_factory) -> Iterator[SeededDatabases]:
+    seeded = SeededDatabases(tmp_path_factory.mktemp("seeded"))
+    yield seeded
+    seeded.close()
 
 
 @pytest.fixture
@@ -133,7 +220,13 @@ def seed_households() -> int:
 
 
 @pytest.fixture
-def server(tmp_path, database_for_server, seed_households) -> Iterator[LiveServer]:
+def database_for_server(tmp_path, seeded_databases, seed_households) -> Iterator[str]:
+    """This test's own migrated, seeded database (a copy of the run's template)."""
+    yield from seeded_databases.copy(seed_households, tmp_path)
+
+
+@pytest.fixture
+def server(tmp_path, database_for_server) -> Iterator[LiveServer]:
     """A migrated, seeded server on its own copy of the built PWA (tests may 'deploy' into it)."""
     if not (DIST / "index.html").exists():
         pytest.fail("pwa/dist is missing: run `make build` (make test builds it first)")
@@ -141,9 +234,6 @@ def server(tmp_path, database_for_server, seed_households) -> Iterator[LiveServe
     shutil.copytree(DIST, dist)
     live = LiveServer(tmp_path / "instance", dist, database_for_server)
     live.instance.mkdir()
-    live.flask("db", "upgrade")
-    live.flask("forms", "install-builtins")
-    live.flask("seed-demo", "--households", str(seed_households))
     live.start()
     yield live
     live.stop()
