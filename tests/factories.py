@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+
 from server.auth import service as auth_service
 from server.auth.models import User
 from server.extensions import db
@@ -321,3 +327,43 @@ def upload_photos(auth, count: int, start: int = 0) -> list[str]:
         assert response.status_code in (200, 201), response.get_json()
         hashes.append(sha)
     return hashes
+
+
+@contextmanager
+def exploding_insert(table: str, column: str) -> Iterator[str]:
+    """A database trigger that fails the insert of the row whose `column` is the yielded UUID.
+
+    A fault the validator cannot see: what the push does when the database itself refuses.
+    """
+    item_id = uuid.uuid4()
+    name = f"explode_{table}"
+    postgres = db.engine.dialect.name == "postgresql"
+    with db.engine.begin() as conn:
+        if postgres:
+            conn.execute(
+                text(
+                    f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+                    f"IF NEW.{column} = '{item_id}' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ "
+                    "LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(
+                text(
+                    f'CREATE TRIGGER {name} BEFORE INSERT ON "{table}" FOR EACH ROW EXECUTE FUNCTION {name}()'
+                )
+            )
+        else:
+            conn.execute(
+                text(
+                    f'CREATE TRIGGER {name} BEFORE INSERT ON "{table}" '
+                    f"WHEN NEW.{column} = '{item_id.hex}' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+                )
+            )
+    try:
+        yield str(item_id)
+    finally:
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            conn.execute(text(f'DROP TRIGGER {name} ON "{table}"' if postgres else f"DROP TRIGGER {name}"))
+            if postgres:
+                conn.execute(text(f"DROP FUNCTION {name}()"))

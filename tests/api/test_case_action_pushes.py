@@ -4,13 +4,19 @@ after the commit, once: through the real API to a local push service."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
-from sqlalchemy import text
 
 from server.extensions import db
-from tests.factories import city_item, install_forms, make_user, org_with_users, push_item, upload_photos
+from tests.factories import (
+    city_item,
+    exploding_insert,
+    install_forms,
+    make_user,
+    org_with_users,
+    push_item,
+    upload_photos,
+)
 
 PUSH = "/api/v1/sync/push"
 
@@ -120,39 +126,9 @@ def test_rejected_conflicting_and_forbidden_actions_send_nothing(org, auth, subs
 
 @pytest.fixture
 def exploding_item(delivering_app):
-    """A database trigger that fails the case event of one chosen outbox item id."""
-    item_id = uuid.uuid4()
-    postgres = db.engine.dialect.name == "postgresql"
-    with db.engine.begin() as conn:
-        if postgres:
-            conn.execute(
-                text(
-                    "CREATE FUNCTION explode_event() RETURNS trigger AS $$ BEGIN "
-                    f"IF NEW.item_id = '{item_id}' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ "
-                    "LANGUAGE plpgsql"
-                )
-            )
-            conn.execute(
-                text(
-                    "CREATE TRIGGER explode_event BEFORE INSERT ON case_event "
-                    "FOR EACH ROW EXECUTE FUNCTION explode_event()"
-                )
-            )
-        else:
-            conn.execute(
-                text(
-                    "CREATE TRIGGER explode_event BEFORE INSERT ON case_event "
-                    f"WHEN NEW.item_id = '{item_id.hex}' BEGIN SELECT RAISE(ABORT, 'boom'); END"
-                )
-            )
-    yield str(item_id)
-    db.session.rollback()
-    with db.engine.begin() as conn:
-        conn.execute(
-            text("DROP TRIGGER explode_event ON case_event" if postgres else "DROP TRIGGER explode_event")
-        )
-        if postgres:
-            conn.execute(text("DROP FUNCTION explode_event()"))
+    """Fails the case event of one chosen outbox item id."""
+    with exploding_insert("case_event", "item_id") as item_id:
+        yield item_id
 
 
 def test_an_item_rolled_back_to_its_savepoint_wakes_nobody(org, auth, subscribed, exploding_item):

@@ -7,12 +7,12 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from server.extensions import db
 from server.submissions.models import Submission, submission_photo
 from server.sync.models import Device, SyncChange, SyncConflict
-from tests.factories import jpeg_bytes, visit_answers, visit_item
+from tests.factories import exploding_insert, jpeg_bytes, visit_answers, visit_item
 
 PUSH = "/api/v1/sync/push"
 
@@ -274,36 +274,9 @@ def test_a_session_expired_mid_sync_is_401_and_changes_nothing(org, grid, worker
 
 @pytest.fixture
 def exploding_item(app):
-    """A database trigger that fails the insert of one chosen id: a fault the validator cannot see."""
-    item_id = uuid.uuid4()
-    postgres = db.engine.dialect.name == "postgresql"
-    with db.engine.begin() as conn:
-        if postgres:
-            conn.execute(
-                text(
-                    "CREATE FUNCTION explode() RETURNS trigger AS $$ BEGIN "
-                    f"IF NEW.id = '{item_id}' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ "
-                    "LANGUAGE plpgsql"
-                )
-            )
-            conn.execute(
-                text(
-                    "CREATE TRIGGER explode BEFORE INSERT ON submission FOR EACH ROW EXECUTE FUNCTION explode()"
-                )
-            )
-        else:
-            conn.execute(
-                text(
-                    "CREATE TRIGGER explode BEFORE INSERT ON submission "
-                    f"WHEN NEW.id = '{item_id.hex}' BEGIN SELECT RAISE(ABORT, 'boom'); END"
-                )
-            )
-    yield str(item_id)
-    db.session.rollback()
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER explode ON submission" if postgres else "DROP TRIGGER explode"))
-        if postgres:
-            conn.execute(text("DROP FUNCTION explode()"))
+    """Fails the insert of one chosen submission id: a fault the validator cannot see."""
+    with exploding_insert("submission", "id") as item_id:
+        yield item_id
 
 
 def test_one_item_failing_in_the_database_does_not_block_the_others(grid, worker, exploding_item):
