@@ -1,8 +1,67 @@
-"""Marshmallow fields shared by every feature's schemas."""
+"""Marshmallow fields shared by every feature's schemas: the one place an input becomes a value.
+
+Every id, count and string a route takes goes through one of these, so a value the database
+cannot hold (an integer past its column, a NUL inside a string, a digit int() refuses) is a 422
+naming the field, never a 500 from the driver.
+"""
 
 from datetime import UTC, datetime
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields, validate
+
+# PostgreSQL `integer` (every serial id and version column); SQLite would take more, so the
+# limit is ours, not the engine's.
+INT_MAX = 2**31 - 1
+# Pages past this hold nothing for any list we serve; the cap keeps OFFSET arithmetic in range.
+PAGE_MAX = 1_000_000
+
+
+def _no_nul(value: str) -> None:
+    # PostgreSQL text cannot hold U+0000 (psycopg refuses it); SQLite would store it silently.
+    if "\x00" in value:
+        raise ValidationError("May not contain the NUL character.")
+
+
+class Text(fields.String):
+    """A string without NUL characters (every free-text input)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, _no_nul)
+
+
+class Int(fields.Integer):
+    """A whole number that fits a PostgreSQL integer column (defaults to 0..2^31-1).
+
+    Strings are read as decimal ASCII digits only: '²' passes str.isdigit() but not int().
+    """
+
+    def __init__(self, *, min: int = 0, max: int = INT_MAX, **kwargs):  # noqa: A002
+        kwargs.setdefault("strict", False)
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Range(min=min, max=max))
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, str) and not (value.isascii() and value.lstrip("-").isdigit()):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Id(Int):
+    """A database id: 1..2^31-1."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min=1, **kwargs)
+
+
+class Page(Int):
+    """A page number, 1-based, capped at PAGE_MAX."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("load_default", 1)
+        super().__init__(min=1, max=PAGE_MAX, **kwargs)
 
 
 class UtcDateTime(fields.DateTime):
