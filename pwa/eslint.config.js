@@ -1,0 +1,30 @@
+// ESLint for the PWA: JS, TypeScript and Vue rules; formatting is Prettier's (eslint-config-prettier turns off the rules that would fight it).
+import js from '@eslint/js'
+import { defineConfig, globalIgnores } from 'eslint/config'
+import prettier from 'eslint-config-prettier/flat'
+import vue from 'eslint-plugin-vue'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default defineConfig(
+  globalIgnores(['dist/', 'dev-dist/', 'src/components.d.ts', 'src/api/schema.d.ts']),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    files: ['**/*.ts', '**/*.vue'],
+    // vue-tsc and tsc already report undefined names, with the real lib and global types.
+    rules: { 'no-undef': 'off' },
+  },
+  { languageOptions: { globals: globals.browser } },
+  { files: ['sw/**/*.ts'], languageOptions: { globals: globals.serviceworker } },
+  {
+    files: ['*.config.{js,ts}', 'vite/**/*.ts', 'scripts/**/*.{js,mjs}', 'tests/**/*.ts'],
+    languageOptions: { globals: globals.node },
+  },
+  prettier,
+)
