@@ -1,0 +1,362 @@
+"""Fuzz the live API with schemathesis, as a worker and as an admin; exit non-zero on any failure.
+
+    .venv/bin/python tests/fuzz/run.py [--seconds 180] [--database sqlite|postgresql://...]
+
+Not a pytest module (no test_ prefix): `make test` runs it as its own step, so a plain `pytest`
+stays fast and a fuzz failure reads as one, with schemathesis's own report and reproductions.
+
+It builds a throwaway database (a SQLite file; a fresh PostgreSQL database when
+TEST_DATABASE_URL is set, dropped afterwards), migrates it, installs the built-in forms and seeds
+a small demo register through the same `flask` commands as `make seed`, serves it with the same
+gunicorn app as `make run` (Redis from TEST_REDIS_URL when set), logs in as the demo worker and
+the demo admin and runs `st run` against /api/v1/openapi.json for each, with the session cookie
+and CSRF token as headers. Login and logout are left out of the fuzzed operations, so the run
+never locks an account out or ends its own session; hooks.py keeps it from editing its own account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+HOOKS = Path(__file__).resolve().parent / "hooks.py"
+DEMO_PASSWORD = "demo-gridwalk"
+ROLES = ("worker", "admin")  # demo usernames (server/demo.py); the worker goes first, see main()
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# Operations that would end the fuzzing session or spend the login rate limit. Nothing else is left out.
+EXCLUDED = ("POST /api/v1/auth/login", "POST /api/v1/auth/logout")
+DEMO_HOUSEHOLDS = "2"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Database:
+    """A throwaway database: a SQLite file in the run's folder, or a fresh PostgreSQL database."""
+
+    def __init__(self, spec: str, folder: Path):
+        self.admin = None
+        self.name = ""
+        if spec == "sqlite":
+            self.url = f"sqlite:///{folder / 'fuzz.db'}"
+            return
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        server = make_url(spec).set(drivername="postgresql+psycopg")
+        self.name = f"gridwalk_fuzz_{uuid.uuid4().hex[:10]}"
+        self.admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        self.url = server.set(database=self.name).render_as_string(hide_password=False)
+
+    def drop(self) -> None:
+        """Drop the PostgreSQL database (the SQLite file goes with the run's folder)."""
+        if self.admin is None:
+            return
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": self.name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}"'))
+        self.admin.dispose()
+
+
+class Server:
+    """gunicorn serving server.wsgi:app on a free loopback port, as tests/e2e's LiveServer does."""
+
+    def __init__(self, folder: Path, database_url: str, redis_url: str | None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = folder / "server.log"
+        self.env = dict(
+            os.environ,
+            GRIDWALK_CONFIG="default",
+            GRIDWALK_INSTANCE=str(folder / "instance"),
+            PWA_DIST=str(ROOT / "pwa" / "dist"),
+            DATABASE_URL=database_url,
+            PYTHONUNBUFFERED="1",
+        )
+        self.env.pop("REDIS_URL", None)
+        self.redis_url = redis_url
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+            # Pushes the fuzzed tasks and cases enqueue go to a queue of this run's own.
+            self.env["PUSH_QUEUE_NAME"] = f"fuzz-{uuid.uuid4().hex[:10]}"
+        self.process: subprocess.Popen | None = None
+
+    def flask(self, *args: str) -> None:
+        """Run a flask command against this server's database."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "server", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> None:
+        """Start gunicorn and wait for /health."""
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                ]
+                + ["server.wsgi:app"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        """Stop gunicorn and every worker it forked."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def drop_push_queue(self) -> None:
+        """Delete this run's push queue and its jobs: no push worker ever serves it."""
+        if not self.redis_url:
+            return
+        from redis import Redis
+        from rq import Queue
+
+        connection = Redis.from_url(self.redis_url)
+        Queue(self.env["PUSH_QUEUE_NAME"], connection=connection).delete(delete_jobs=True)
+        connection.close()
+
+    def login(self, username: str) -> tuple[int, str, str]:
+        """Log in; return the user's id, the Cookie header to send and the CSRF token."""
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        request = urllib.request.Request(
+            self.url + "/api/v1/auth/login",
+            data=json.dumps({"username": username, "password": DEMO_PASSWORD}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with opener.open(request, timeout=30) as response:
+            answer = json.load(response)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+        return answer["user"]["id"], cookie, answer["csrf_token"]
+
+
+def fuzz(
+    server: Server,
+    role: str,
+    seconds: int,
+    session: tuple[int, str, str],
+    spare_id: int,
+    folder: Path,
+    extra: list[str],
+) -> tuple[int, int, int]:
+    """Run `st run` as one logged-in user; return (exit code, cases generated, failures found)."""
+    own_id, cookie, csrf = session
+    command = [
+        str(BIN / "st"),
+        "run",
+        server.url + "/api/v1/openapi.json",
+        "--checks",
+        CHECKS,
+        "--max-time",
+        str(seconds),
+        # One worker: two threads in one interpreter race in ast.parse (hypothesis describing its
+        # filters) and CPython 3.11 raises "AST constructor recursion depth mismatch" as a run error.
+        "--workers",
+        "1",
+        # Found examples are not replayed from a database in the checkout: every run starts clean.
+        "--generation-database",
+        "none",
+        "--header",
+        f"Cookie: {cookie}",
+        "--header",
+        f"X-CSRF-Token: {csrf}",
+        "--report",
+        "junit",
+        "--report-dir",
+        str(folder / "reports" / role),
+        "--no-color",
+        *extra,
+    ]
+    for name in EXCLUDED:
+        command += ["--exclude-name", name]
+    env = dict(
+        os.environ,
+        SCHEMATHESIS_HOOKS=str(HOOKS),
+        FUZZ_OWN_USER_ID=str(own_id),
+        FUZZ_SPARE_USER_ID=str(spare_id),
+        PYTHONUNBUFFERED="1",
+    )
+    print(f"== schemathesis as {role} ({seconds} s) ==", flush=True)
+    output: list[str] = []
+    with subprocess.Popen(
+        # Run in the run's own folder: hypothesis and schemathesis write caches into the cwd.
+        command,
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(line)
+            output.append(line)
+    text = "".join(output)
+    generated = _count(r"Test cases:\s*([\d,]+) generated", text)
+    failures = _count(r"([\d,]+) unique failures?", text)
+    return process.returncode, generated, failures
+
+
+def unhandled_errors(log: Path) -> list[str]:
+    """Each distinct 500 in the server log: the route and the exception it raised."""
+    found: dict[str, int] = {}
+    route = None
+    for line in log.read_text(errors="replace").splitlines():
+        if "Unhandled error on " in line:
+            route = line.split("Unhandled error on ", 1)[1].strip()
+        elif route and line and not line[0].isspace() and not line.startswith("Traceback"):
+            key = f"{route}: {line.strip()}"
+            found[key] = found.get(key, 0) + 1
+            route = None
+    return [f"{key} (x{count})" for key, count in found.items()]
+
+
+def _count(pattern: str, text: str) -> int:
+    """The last number matching pattern in schemathesis's summary, 0 when absent."""
+    found = re.findall(pattern, text)
+    return int(found[-1].replace(",", "")) if found else 0
+
+
+def main() -> int:
+    """Build, seed and serve a throwaway Gridwalk, fuzz it per role, clean up; the exit code says it all."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=int(os.environ.get("FUZZ_SECONDS", "180")),
+        help="fuzzing time for all roles together (default 180)",
+    )
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("TEST_DATABASE_URL") or "sqlite",
+        help="sqlite, or a postgresql:// server URL (default: TEST_DATABASE_URL, else sqlite)",
+    )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("TEST_REDIS_URL") or None,
+        help="redis:// URL for the rate limiter and push queue (default: TEST_REDIS_URL)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the run's folder (server log, JUnit reports) and print where it is",
+    )
+    parser.add_argument(
+        "st_args", nargs="*", help="more `st run` options after --, e.g. -- --continue-on-failure"
+    )
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix="gridwalk-fuzz-"))
+    database = server = None
+    results: dict[str, tuple[int, int, int]] = {}
+    try:
+        database = Database(args.database, folder)
+        server = Server(folder, database.url, args.redis)
+        (folder / "instance").mkdir()
+        print(
+            f"fuzz: database {database.name or 'sqlite'}, redis {args.redis or 'none'}; "
+            "migrating and seeding",
+            flush=True,
+        )
+        server.flask("db", "upgrade")
+        server.flask("forms", "install-builtins")
+        server.flask("seed-demo", "--households", DEMO_HOUSEHOLDS)
+        server.start()
+        # Both log in before either is fuzzed: the admin run may edit or deactivate the worker.
+        sessions = {role: server.login(role) for role in ROLES}
+        share = max(1, args.seconds // len(ROLES))
+        for role in ROLES:
+            spare_id = next(session[0] for other, session in sessions.items() if other != role)
+            results[role] = fuzz(server, role, share, sessions[role], spare_id, folder, args.st_args)
+    except Exception as error:  # setup failed: still report and clean up below
+        print(f"fuzz: {error}", file=sys.stderr)
+        results["setup"] = (1, 0, 0)
+    finally:
+        cleanup = [server.stop, server.drop_push_queue] if server else []
+        cleanup += [database.drop] if database else []
+        for step in cleanup:
+            try:
+                step()
+            except Exception as error:  # one failed step must not skip the others
+                print(f"fuzz: cleanup {step.__name__} failed: {error}", file=sys.stderr)
+                results["cleanup"] = (1, 0, 0)
+        if server is not None and server.log.exists():
+            for line in unhandled_errors(server.log):
+                print(f"fuzz: server: {line}")
+        if args.keep:
+            print(f"fuzz: kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    total = sum(generated for _, generated, _ in results.values())
+    failures = sum(found for _, _, found in results.values())
+    print("== fuzz summary ==")
+    for role, (code, generated, found) in results.items():
+        print(f"  {role:7} {generated:6} cases generated, {found} failures, exit {code}")
+    print(f"  total   {total:6} cases generated, {failures} failures, {time.monotonic() - started:.0f} s")
+    return 1 if any(code != 0 for code, _, _ in results.values()) or failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
