@@ -106,7 +106,8 @@ def _figure(key: str, numerator: set, denominator: set) -> dict[str, Any]:
         "rate": round(num / den, 4) if den else None,
         "definition": {"zh": zh, "en": en},
         "numerator_case_ids": sorted(numerator),
-        "denominator_case_ids": sorted(denominator),
+        # The drill-down lists the cases that count first, then those only due (stable within each).
+        "denominator_case_ids": sorted(denominator, key=lambda case_id: (case_id not in numerator, case_id)),
     }
 
 
