@@ -1,6 +1,7 @@
 """GET /api/v1/health: is the app up and can it reach its database."""
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from server.extensions import db
@@ -10,7 +11,16 @@ VERSION = "0.1.0"
 bp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health")
 
 
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok", "degraded"]})
+    db = fields.String(required=True, metadata={"enum": ["ok", "unreachable"]})
+    version = fields.String(required=True)
+
+
 @bp.route("/health", methods=["GET"])
+@bp.response(200, HealthSchema)
+@bp.alt_response(503, schema=HealthSchema, description="The database is unreachable")
+@bp.doc(security=[])
 def health():
     """Report the service and database state (no login needed: load balancers call it)."""
     try:

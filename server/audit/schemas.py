@@ -3,18 +3,18 @@
 from marshmallow import Schema, fields, validate
 
 from server.audit.service import ACTIONS
-from server.fields import UtcDateTime
+from server.fields import Id, Int, Page, Text, UtcDateTime
 
 
 class AuditQuerySchema(Schema):
-    action = fields.String(validate=validate.OneOf(ACTIONS))
-    actor_id = fields.Integer(validate=validate.Range(min=1))
-    target_type = fields.String(validate=validate.Length(max=30))
-    target_id = fields.String(validate=validate.Length(max=64))
+    action = Text(validate=validate.OneOf(ACTIONS))
+    actor_id = Id()
+    target_type = Text(validate=validate.Length(max=30))
+    target_id = Text(validate=validate.Length(max=64))
     since = fields.AwareDateTime(metadata={"description": "From this time on (ISO 8601 with offset)"})
     until = fields.AwareDateTime(metadata={"description": "Before this time"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Page()
+    per_page = Int(min=1, max=200, load_default=50)
 
 
 class AuditEntrySchema(Schema):

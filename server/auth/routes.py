@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from http import HTTPStatus
 
 from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
@@ -41,13 +42,17 @@ def roles_required(*roles: str):
                 raise not_found()
             return view(*args, **kwargs)
 
-        return wrapped
+        # x-roles tells integrators who may call; the OpenAPI's 404 for other roles follows from it.
+        return Blueprint.doc(**{"x-roles": list(roles)})(wrapped)
 
     return decorator
 
 
 def _login_key() -> str:
-    """Failed logins are counted per client address and username together."""
+    """Failed logins are counted per client address and username together.
+
+    The limiter needs the name before the view parses the body, so this peeks at it (never trusted).
+    """
     body = request.get_json(silent=True)
     name = str(body.get("username", "") if isinstance(body, dict) else "")[:64].strip().lower()
     return f"{get_remote_address()}|{name}"
@@ -62,6 +67,9 @@ def _login_key() -> str:
 )
 @bp.arguments(LoginSchema)
 @bp.response(200, SessionSchema)
+@bp.alt_response(401, response=HTTPStatus.UNAUTHORIZED.name)
+@bp.alt_response(429, response=HTTPStatus.TOO_MANY_REQUESTS.name)
+@bp.doc(security=[])
 def login(body):
     """Log in with username and password; answers the user and the CSRF token."""
     user = service.authenticate(body["username"], body["password"])
@@ -129,6 +137,7 @@ def get_user(user_id: int):
 @roles_required("admin")
 @bp.arguments(UserUpdateSchema)
 @bp.response(200, UserSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def update_user(body, user_id: int):
     """Edit, deactivate or reassign a user account."""
     user = db.session.get(User, user_id)

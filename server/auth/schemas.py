@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from server.auth.models import ROLES
-from server.fields import UtcDateTime
+from server.fields import Id, Text, UtcDateTime
 from server.i18n import msg
 
 USERNAME_RULE = validate.Regexp(
@@ -16,8 +16,8 @@ PHONE_RULE = validate.Regexp(
 
 
 class LoginSchema(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True)
+    username = Text(required=True)
+    password = Text(required=True)
     remember = fields.Boolean(load_default=True)
 
 
@@ -54,15 +54,15 @@ class SessionSchema(Schema):
 
 
 class UserCreateSchema(Schema):
-    username = fields.String(required=True, validate=USERNAME_RULE)
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
-    phone = fields.String(allow_none=True, validate=PHONE_RULE)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    community_id = fields.Integer(allow_none=True)
+    username = Text(required=True, validate=USERNAME_RULE)
+    display_name = Text(required=True, validate=validate.Length(min=1, max=100))
+    password = Text(required=True, load_only=True, validate=validate.Length(min=8, max=128))
+    phone = Text(allow_none=True, validate=PHONE_RULE)
+    role = Text(required=True, validate=validate.OneOf(ROLES))
+    community_id = Id(allow_none=True)
     street_wide = fields.Boolean(load_default=False)
-    department_id = fields.Integer(allow_none=True)
-    grid_ids = fields.List(fields.Integer(), load_default=list)
+    department_id = Id(allow_none=True)
+    grid_ids = fields.List(Id(), load_default=list)
 
     @validates("password")
     def _not_trivial(self, value: str, **_kwargs) -> None:
@@ -71,14 +71,14 @@ class UserCreateSchema(Schema):
 
 
 class UserUpdateSchema(Schema):
-    display_name = fields.String(validate=validate.Length(min=1, max=100))
-    password = fields.String(load_only=True, validate=validate.Length(min=8, max=128))
-    phone = fields.String(allow_none=True, validate=PHONE_RULE)
-    role = fields.String(validate=validate.OneOf(ROLES))
-    community_id = fields.Integer(allow_none=True)
+    display_name = Text(validate=validate.Length(min=1, max=100))
+    password = Text(load_only=True, validate=validate.Length(min=8, max=128))
+    phone = Text(allow_none=True, validate=PHONE_RULE)
+    role = Text(validate=validate.OneOf(ROLES))
+    community_id = Id(allow_none=True)
     street_wide = fields.Boolean()
-    department_id = fields.Integer(allow_none=True)
-    grid_ids = fields.List(fields.Integer())
+    department_id = Id(allow_none=True)
+    grid_ids = fields.List(Id())
     active = fields.Boolean()
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from http import HTTPStatus
 
-from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
@@ -14,6 +14,15 @@ from server.auth.routes import roles_required
 from server.auth.scope import Scope
 from server.cases import calendar, limits, loop
 from server.cases.models import Case
+from server.cases.schemas import (
+    CaseActionSchema,
+    CaseDetailSchema,
+    CasePageSchema,
+    CaseQuerySchema,
+    SimilarListSchema,
+    TimeLimitsBodySchema,
+    TimeLimitsSchema,
+)
 from server.errors import validation_failed
 from server.extensions import db
 from server.i18n import msg
@@ -24,47 +33,31 @@ ALL_ROLES = ("worker", "supervisor", "handler", "admin")
 SIMILAR_METRES = 50
 SIMILAR_DAYS = 30
 
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise validation_failed({"body": [msg("内容应为对象", "The body must be a JSON object")]})
-    return body
-
-
-def _page() -> tuple[int, int]:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(200, max(1, int(request.args.get("per_page", 50))))
-    except ValueError:
-        raise validation_failed({"page": [msg("页码无效", "page and per_page are numbers")]}) from None
-    return page, per_page
+# The answers are loop.case_data's dicts, sent as built: documented (success=True), never re-dumped.
 
 
 @bp.route("", methods=["GET"])
 @roles_required(*ALL_ROLES)
-def all_cases():
+@bp.arguments(CaseQuerySchema, location="query")
+@bp.alt_response(200, schema=CasePageSchema, success=True)
+def all_cases(args):
     """Cases in scope, newest first; filters state (comma list), category, community_id, grid_id, overdue=1."""
     scope = Scope.of(current_user)
     stmt = loop.visible(select(Case), current_user, scope)
-    if request.args.get("state"):
-        stmt = stmt.where(Case.state.in_(request.args["state"].split(",")))
-    if request.args.get("category"):
-        stmt = stmt.where(Case.category == request.args["category"])
-    if request.args.get("community_id"):
+    if args.get("state"):
+        stmt = stmt.where(Case.state.in_(args["state"].split(",")))
+    if args.get("category"):
+        stmt = stmt.where(Case.category == args["category"])
+    if "community_id" in args:
         from server.org.models import Grid
 
-        if not request.args["community_id"].isdigit():
-            raise validation_failed({"community_id": [msg("社区编号无效", "community_id is a number")]})
-        in_community = select(Grid.id).where(Grid.community_id == int(request.args["community_id"]))
+        in_community = select(Grid.id).where(Grid.community_id == args["community_id"])
         stmt = stmt.where(Case.grid_id.in_(in_community))
-    if request.args.get("grid_id"):
-        if not request.args["grid_id"].isdigit():
-            raise validation_failed({"grid_id": [msg("网格编号无效", "grid_id is a number")]})
-        stmt = stmt.where(Case.grid_id == int(request.args["grid_id"]))
-    page, per_page = _page()
+    if "grid_id" in args:
+        stmt = stmt.where(Case.grid_id == args["grid_id"])
+    page, per_page = args["page"], args["per_page"]
     stmt = stmt.order_by(Case.created_at.desc(), Case.id)
-    if request.args.get("overdue") in ("1", "true"):
+    if args.get("overdue"):
         now = calendar.now()
         rows = [
             c
@@ -86,6 +79,7 @@ def all_cases():
 
 @bp.route("/<case_id>", methods=["GET"])
 @roles_required(*ALL_ROLES)
+@bp.alt_response(200, schema=CaseDetailSchema, success=True)
 def get(case_id):
     """One case with its events, before/after photos, clocks and the caller's allowed actions."""
     case = loop.case_or_404(current_user, case_id)
@@ -94,10 +88,16 @@ def get(case_id):
 
 @bp.route("/<case_id>/actions", methods=["POST"])
 @roles_required(*ALL_ROLES)
-def act(case_id):
-    """Take one step of the loop: file, return, void, merge, dispatch, handle, check, rework, close."""
+@bp.arguments(CaseActionSchema)
+@bp.alt_response(200, schema=CaseDetailSchema, success=True)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+def act(body, case_id):
+    """Take one step of the loop: file, return, void, merge, dispatch, handle, check, rework, close.
+
+    An action the case's state does not allow answers 409 illegal_transition with `allowed`.
+    """
     case = loop.case_or_404(current_user, case_id)
-    outcome = loop.take_action(case, _body(), current_user)
+    outcome = loop.take_action(case, body, current_user)
     db.session.commit()
     loop.send_pushes(outcome.pushes)
     return loop.case_data(outcome.case, current_user, events=True)
@@ -111,6 +111,7 @@ def _haversine(a: dict, b: dict) -> float:
 
 @bp.route("/<case_id>/similar", methods=["GET"])
 @roles_required("supervisor", "admin")
+@bp.alt_response(200, schema=SimilarListSchema, success=True)
 def similar(case_id):
     """Open cases of the same category within 50 m or in the same building, reported in the last 30 days."""
     case = loop.case_or_404(current_user, case_id)
@@ -145,6 +146,7 @@ def _located(location) -> bool:
 
 @bp.route("/time-limits", methods=["GET"])
 @roles_required("supervisor", "admin")
+@bp.alt_response(200, schema=TimeLimitsSchema, success=True)
 def time_limits():
     """Each category code's handling limit (working hours or days), its default, and whether edited."""
     return {"time_limits": limits.all_limits(), "case_limit_factor": limits.CASE_LIMIT_FACTOR}
@@ -152,12 +154,13 @@ def time_limits():
 
 @bp.route("/time-limits", methods=["PUT"])
 @roles_required("admin")
-def put_time_limits():
+@bp.arguments(TimeLimitsBodySchema)
+@bp.alt_response(200, schema=TimeLimitsSchema, success=True)
+def put_time_limits(body):
     """Set limits: {"time_limits": [{"code", "value", "unit"}]}; value null restores the default."""
-    body = _body()
-    entries = body.get("time_limits")
+    entries = body["time_limits"]
     known = limits.default_limits()
-    if not isinstance(entries, list) or not entries:
+    if not entries:
         raise validation_failed({"time_limits": [msg("应为非空列表", "A non-empty list")]})
     errors = {}
     for n, entry in enumerate(entries):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask_login import login_required
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +38,7 @@ def get(key: str, version: int):
 @roles_required("admin")
 @bp.arguments(TemplateCreateSchema)
 @bp.response(201, FormTemplateSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def new(body):
     """Add a template version; older versions stay valid for items queued under them."""
     try:

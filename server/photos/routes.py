@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -23,9 +25,25 @@ CACHE_CONTROL = "private, max-age=31536000, immutable"
 # Phones send photos with whatever type they guess (HEIC often has none): the bytes decide,
 # but a JSON or form body sent here by mistake gets a plain answer instead of a hash mismatch.
 ACCEPTED_BODY_TYPES = ("", "application/octet-stream")
+# Photos are named by the SHA-256 of their bytes as the phone took them (service.check_hash).
+SHA256_PARAMETER = {
+    "in": "path",
+    "name": "sha256",
+    "required": True,
+    "description": "SHA-256 of the photo's bytes, 64 lowercase hex digits",
+    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$", "minLength": 64, "maxLength": 64},
+}
+RAW_PHOTO_BODY = {
+    "required": True,
+    "description": "The photo's raw bytes (JPEG, PNG, WebP or HEIC; the content decides)",
+    "content": {
+        media: {"schema": {"type": "string", "format": "binary"}}
+        for media in ("image/jpeg", "image/png", "image/webp", "image/heic", "application/octet-stream")
+    },
+}
 
 
-@bp.route("/<sha256>", methods=["GET"])
+@bp.route("/<sha256>", methods=["GET"], parameters=[SHA256_PARAMETER])
 @login_required
 @bp.arguments(PhotoQuerySchema, location="query", as_kwargs=True)
 @bp.doc(
@@ -60,11 +78,14 @@ def get(sha256: str, size: str = "full"):
     return current_app.response_class(data, status=200, mimetype=service.STORED_TYPE, headers=headers)
 
 
-@bp.route("/<sha256>", methods=["PUT"])
+@bp.route("/<sha256>", methods=["PUT"], parameters=[SHA256_PARAMETER])
 @raw_body
 @login_required
 @bp.response(201, PhotoSchema)
 @bp.alt_response(200, schema=PhotoSchema, description="The server already had this photo")
+@bp.alt_response(400, response=HTTPStatus.BAD_REQUEST.name)
+@bp.alt_response(422, response=HTTPStatus.UNPROCESSABLE_ENTITY.name)
+@bp.doc(requestBody=RAW_PHOTO_BODY)
 def put(sha256: str):
     """Upload a photo's raw bytes (JPEG, PNG, WebP or HEIC, told apart by content); a retry is harmless.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from http import HTTPStatus
 
 from flask import request
 from flask_login import current_user, login_required
@@ -47,6 +48,8 @@ def small_body(limit: int):
 
 @bp.route("/key", methods=["GET"])
 @bp.response(200, PublicKeySchema)
+@bp.alt_response(503, response=HTTPStatus.SERVICE_UNAVAILABLE.name)
+@bp.doc(security=[])
 def key():
     """The VAPID public key browsers subscribe with (applicationServerKey)."""
     try:
@@ -88,6 +91,7 @@ def subscribe(body):
 @small_body(SUBSCRIPTION_MAX_BYTES)
 @bp.arguments(UnsubscribeSchema)
 @bp.response(204)
+@bp.alt_response(404, response=HTTPStatus.NOT_FOUND.name)
 def unsubscribe(body):
     """Delete this browser's subscription (only the caller's own; anyone else's answers 404)."""
     try:

@@ -13,11 +13,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema
 from sqlalchemy import select
 
 from server.auth.scope import Scope
 from server.extensions import db
+from server.fields import Id
 from server.i18n import msg, wants_english
 from server.org.models import Grid
 from server.register import catalogue
@@ -33,9 +34,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class RegisterExportQuerySchema(Schema):
-    grid_id = fields.Integer(
-        validate=validate.Range(min=1), metadata={"description": "Only this grid (in the caller's scope)"}
-    )
+    grid_id = Id(metadata={"description": "Only this grid (in the caller's scope)"})
 
 
 @dataclass

@@ -7,6 +7,7 @@ show masked numbers; the full ones are separate, audited requests.
 from __future__ import annotations
 
 import uuid
+from http import HTTPStatus
 
 from flask import current_app
 from flask_login import current_user
@@ -186,6 +187,7 @@ def get_household(household_id: str):
 @roles_required(*EDITORS)
 @bp.arguments(EditBodySchema)
 @bp.response(201, HouseholdDetailSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def new_household(body):
     """Register a household (id optional; a `building` object adds a new building with it)."""
     body = dict(body)
@@ -199,6 +201,7 @@ def new_household(body):
 @roles_required(*EDITORS)
 @bp.arguments(EditBodySchema)
 @bp.response(200, HouseholdDetailSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def update_household(body, household_id: str):
     """Edit a household; `version` is the version edited (stale: 409 with the server's side)."""
     entity_id = _uuid_or_404(household_id)
@@ -292,6 +295,7 @@ def resident_identity(resident_id: str):
 @roles_required(*EDITORS)
 @bp.arguments(EditBodySchema)
 @bp.response(201, ResidentSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def new_resident(body):
     """Register a resident in a household (id optional)."""
     body = dict(body)
@@ -305,6 +309,7 @@ def new_resident(body):
 @roles_required(*EDITORS)
 @bp.arguments(EditBodySchema)
 @bp.response(200, ResidentSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def update_resident(body, resident_id: str):
     """Edit a resident; `version` is the version edited (stale: 409 with the server's side)."""
     entity_id = _uuid_or_404(resident_id)

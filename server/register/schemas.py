@@ -2,15 +2,15 @@
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from server.fields import Id, Int, Page, Text
+
 
 class HouseholdQuerySchema(Schema):
-    grid_id = fields.Integer(validate=validate.Range(min=1))
+    grid_id = Id()
     building_id = fields.UUID()
-    q = fields.String(
-        validate=validate.Length(min=1, max=50), metadata={"description": "Name, address or room"}
-    )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    q = Text(validate=validate.Length(min=1, max=50), metadata={"description": "Name, address or room"})
+    page = Page()
+    per_page = Int(min=1, max=200, load_default=50)
 
 
 class EditBodySchema(Schema):
@@ -85,7 +85,7 @@ class BuildingListSchema(Schema):
 
 
 class BuildingQuerySchema(Schema):
-    grid_id = fields.Integer(validate=validate.Range(min=1))
+    grid_id = Id()
 
 
 class IdentitySchema(Schema):
@@ -100,4 +100,4 @@ class HouseholdPhoneSchema(Schema):
 
 
 class MajorChangeSchema(Schema):
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))

@@ -4,20 +4,28 @@ review queue and POST .../review."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
+from http import HTTPStatus
 
-from flask import request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
-from server.errors import not_found, validation_failed
+from server.errors import not_found
 from server.extensions import db
-from server.i18n import msg
 from server.org.models import Grid
 from server.submissions.models import Submission
-from server.submissions.schemas import MinePageSchema, MineQuerySchema
+from server.submissions.schemas import (
+    MinePageSchema,
+    MineQuerySchema,
+    QueuePageSchema,
+    QueueQuerySchema,
+    ReviewSchema,
+    SubmissionDetailSchema,
+    SubmissionStateSchema,
+)
 from server.submissions.service import review, submission_detail, submissions_data
 
 bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", description="Submissions")
@@ -44,49 +52,29 @@ def mine(args):
     return {"submissions": submissions_data(list(rows)), "total": total, "page": page, "per_page": per_page}
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise validation_failed({name: [msg("编号无效", f"{name} is a number")]})
-    return int(value)
-
-
-def _time_arg(name: str):
-    from server.sync.service import parse_time
-
-    value = request.args.get(name)
-    if value in (None, ""):
-        return None
-    parsed = parse_time(value)
-    if parsed is None:
-        raise validation_failed({name: [msg("时间格式无效", f"{name} is ISO 8601 with an offset")]})
-    return parsed
-
-
 @bp.route("", methods=["GET"])
 @roles_required("supervisor", "admin")
-def queue():
+@bp.arguments(QueueQuerySchema, location="query")
+@bp.alt_response(200, schema=QueuePageSchema, success=True)
+def queue(args):
     """The review queue in scope, oldest first: filters community_id, grid_id, kind, review_status
     (default received), from, to (created_at); page, per_page."""
     scope = Scope.of(current_user)
     stmt = scope.filter_grid(select(Submission), Submission.grid_id)
-    community_id, grid_id = _int_arg("community_id"), _int_arg("grid_id")
-    if community_id is not None:
-        stmt = stmt.where(Submission.grid_id.in_(select(Grid.id).where(Grid.community_id == community_id)))
-    if grid_id is not None:
-        stmt = stmt.where(Submission.grid_id == grid_id)
-    if request.args.get("kind"):
-        stmt = stmt.where(Submission.kind == request.args["kind"])
-    stmt = stmt.where(Submission.review_status == request.args.get("review_status", "received"))
-    since, until = _time_arg("from"), _time_arg("to")
-    if since is not None:
-        stmt = stmt.where(Submission.created_at >= since)
-    if until is not None:
-        stmt = stmt.where(Submission.created_at < until)
-    page = _int_arg("page") or 1
-    per_page = min(_int_arg("per_page") or 50, 200)
+    if "community_id" in args:
+        in_community = select(Grid.id).where(Grid.community_id == args["community_id"])
+        stmt = stmt.where(Submission.grid_id.in_(in_community))
+    if "grid_id" in args:
+        stmt = stmt.where(Submission.grid_id == args["grid_id"])
+    if "kind" in args:
+        stmt = stmt.where(Submission.kind == args["kind"])
+    stmt = stmt.where(Submission.review_status == args["review_status"])
+    # Stored as UTC (SQLite drops the offset), so the bounds are compared in UTC too.
+    if "from_" in args:
+        stmt = stmt.where(Submission.created_at >= args["from_"].astimezone(UTC))
+    if "to" in args:
+        stmt = stmt.where(Submission.created_at < args["to"].astimezone(UTC))
+    page, per_page = args["page"], args["per_page"]
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(
         stmt.order_by(Submission.created_at, Submission.id).offset((page - 1) * per_page).limit(per_page)
@@ -102,6 +90,7 @@ def queue():
 
 @bp.route("/<submission_id>", methods=["GET"])
 @login_required
+@bp.alt_response(200, schema=SubmissionDetailSchema, success=True)
 def get(submission_id):
     """One submission with its answers, photos and place: the author's own (to fix a returned one
     on a phone that no longer holds it), or a reviewer's in scope; anyone else 404."""
@@ -126,7 +115,10 @@ def _may_read(submission: Submission) -> bool:
 
 @bp.route("/<submission_id>/review", methods=["POST"])
 @roles_required("supervisor", "admin")
-def review_submission(submission_id):
+@bp.arguments(ReviewSchema)
+@bp.alt_response(200, schema=SubmissionStateSchema, success=True)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+def review_submission(body, submission_id):
     """Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject, with a comment."""
     from server.cases.calendar import now
     from server.cases.loop import send_pushes
@@ -138,9 +130,6 @@ def review_submission(submission_id):
     submission = db.session.get(Submission, wanted)
     if submission is None or not Scope.of(current_user).allows_grid(submission.grid_id):
         raise not_found()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise validation_failed({"body": [msg("内容应为对象", "The body must be a JSON object")]})
     pushes = review(submission, body, current_user, now())
     db.session.commit()
     send_pushes(pushes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask import current_app
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -63,6 +65,17 @@ def pull(args):
 @raw_body
 @roles_required("supervisor", "admin")
 @bp.response(200, ImportAnswerSchema)
+@bp.alt_response(422, response=HTTPStatus.UNPROCESSABLE_ENTITY.name)
+@bp.doc(
+    requestBody={
+        "required": True,
+        "description": "The backup file the PWA's 导出备份 wrote (JSON, photos as base64), sent as is",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+)
 def import_backup():
     """Deliver a worker's outbox backup file as if their phone had pushed it (exactly once)."""
     # Photos travel inside the file as base64, so it may be far larger than a push.

@@ -68,7 +68,8 @@ def _due_data(row, today) -> dict:
 @bp.response(200, VisitRateSchema)
 def visit_rate(args):
     """Per grid in scope: residents due in the month, how many were visited, and the rate."""
-    answer = service.visit_rate(Scope.of(current_user), args["month"], args.get("grid_id"))
+    month = args.get("month") or local_today().strftime("%Y-%m")
+    answer = service.visit_rate(Scope.of(current_user), month, args.get("grid_id"))
     answer["definition"] = msg(
         "巡访率 = 当月已巡访人数 / 当月应巡访人数。应巡访：当月至少到期一次（含逾期、重大变化后 24 小时内到期）的"
         "重点高风险、重点、一般等级居民，每人计一次；已巡访：当月至少一次上门、电话或视频联系上，未联系上不计。",

@@ -1,13 +1,32 @@
 """Shapes of the visit flags and the monthly visit rate."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+import re
 
+from marshmallow import Schema, ValidationError, fields
+
+from server.apidoc import QuerySchema
+from server.fields import Id, Text
 from server.i18n import msg
 from server.register.schemas import ResidentSchema
 
+MONTH_RE = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
+
+
+def _month_shape(value: str) -> None:
+    if not MONTH_RE.match(value):
+        raise ValidationError(msg("月份格式应为 YYYY-MM（2000–2099 年）", "The month is YYYY-MM (2000–2099)"))
+
+
+class Month(Text):
+    """A calendar month YYYY-MM (Asia/Shanghai); left out or empty: the current month."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"description": "YYYY-MM (Asia/Shanghai); empty or absent: this month"})
+        super().__init__(validate=_month_shape, **kwargs)
+
 
 class FlagQuerySchema(Schema):
-    grid_id = fields.Integer(validate=validate.Range(min=1))
+    grid_id = Id()
 
 
 class FlagGridSchema(Schema):
@@ -45,22 +64,9 @@ class DueListsSchema(Schema):
     overdue = fields.List(fields.Nested(DueResidentSchema), metadata={"description": "已逾期"})
 
 
-class VisitRateQuerySchema(Schema):
-    month = fields.String(required=True, metadata={"description": "YYYY-MM (Asia/Shanghai)"})
-    grid_id = fields.Integer(validate=validate.Range(min=1))
-
-    @validates("month")
-    def _month_shape(self, value: str, **_kwargs) -> None:
-        parts = value.split("-")
-        if (
-            len(value) != 7
-            or len(parts) != 2
-            or not all(p.isdigit() for p in parts)
-            or not 1 <= int(parts[1]) <= 12
-        ):
-            raise ValidationError(msg("月份格式应为 YYYY-MM", "The month is YYYY-MM"))
-        if int(parts[0]) < 2000:
-            raise ValidationError(msg("月份过早", "The month is too early"))
+class VisitRateQuerySchema(QuerySchema):
+    month = Month()
+    grid_id = Id()
 
 
 class GridRateSchema(Schema):

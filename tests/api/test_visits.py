@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,8 +13,9 @@ from server.extensions import db
 from server.org.models import Grid
 from server.register.models import Resident
 from server.submissions.models import Submission
-from server.timeutil import SHANGHAI, local_date, local_today
+from server.timeutil import SHANGHAI, local_date
 from server.visits.models import MajorChange, WelfareVisit
+from tests import clock
 from tests.conftest import AuthActions, IsolatedClient
 from tests.factories import (
     install_forms,
@@ -61,7 +62,7 @@ def push(auth, *items):
 
 def stamp(when: datetime | None = None) -> str:
     """A phone's created_at: now (or `when`) in Shanghai time with its offset."""
-    return (when or datetime.now(SHANGHAI)).isoformat(timespec="milliseconds")
+    return (when or clock.shanghai_now()).isoformat(timespec="milliseconds")
 
 
 def visit(grid, resident, answers=None, when=None):
@@ -70,13 +71,13 @@ def visit(grid, resident, answers=None, when=None):
 
 def test_a_welfare_visit_moves_the_next_due_date_by_the_tiers_interval(org, grid, worker):
     person = org["resident"]
-    assert person.care_tier == "high" and person.next_visit_due == local_today()
+    assert person.care_tier == "high" and person.next_visit_due == clock.today()
     item = visit(grid, person)
     result = push(worker, item)[0]
     assert result["status"] == "accepted", result
     db.session.refresh(person)
     visited = local_date(person.last_visit_at)
-    assert visited == local_today()
+    assert visited == clock.today()
     assert person.next_visit_due == visited + timedelta(days=7)
     assert person.last_contact_method == "home" and person.visit_flag is None
     assert person.version == 1  # the visit state is not an edit: a pending edit does not conflict
@@ -99,7 +100,7 @@ def test_key_and_general_tiers_are_monthly_and_quarterly(org, grid, worker, tags
 
 def test_a_visit_synced_late_and_out_of_order_does_not_move_the_schedule_back(org, grid, worker):
     person = org["resident"]
-    now = datetime.now(SHANGHAI)
+    now = clock.shanghai_now()
     push(worker, visit(grid, person, when=now))
     push(worker, visit(grid, person, when=now - timedelta(days=10)))
     db.session.refresh(person)
@@ -108,9 +109,9 @@ def test_a_visit_synced_late_and_out_of_order_does_not_move_the_schedule_back(or
 
 def test_a_phone_clock_in_the_future_does_not_push_the_schedule_ahead(org, grid, worker):
     person = org["resident"]
-    push(worker, visit(grid, person, when=datetime.now(SHANGHAI) + timedelta(days=30)))
+    push(worker, visit(grid, person, when=clock.shanghai_now() + timedelta(days=30)))
     db.session.refresh(person)
-    assert person.next_visit_due == local_today() + timedelta(days=7)
+    assert person.next_visit_due == clock.today() + timedelta(days=7)
 
 
 def test_a_major_change_on_a_visit_makes_the_next_one_due_within_24_hours(org, grid, worker):
@@ -121,10 +122,10 @@ def test_a_major_change_on_a_visit_makes_the_next_one_due_within_24_hours(org, g
     db.session.refresh(person)
     assert person.major_change_at is not None
     # Due at once (today's list); overdue 24 h after the change (see the FAKE_NOW test below).
-    assert person.next_visit_due == local_date(person.last_visit_at) == local_today()
+    assert person.next_visit_due == local_date(person.last_visit_at) == clock.today()
     assert db.session.scalar(select(MajorChange.source)) == "visit"
     # The follow-up visit returns the resident to the quarterly interval.
-    push(worker, visit(grid, person, when=datetime.now(SHANGHAI) + timedelta(seconds=1)))
+    push(worker, visit(grid, person, when=clock.shanghai_now() + timedelta(seconds=1)))
     db.session.refresh(person)
     assert person.next_visit_due == local_date(person.last_visit_at) + timedelta(days=90)
 
@@ -134,19 +135,24 @@ def test_a_supervisor_records_a_major_change(org, grid, worker, auth, client):
     db.session.commit()
     push(worker, visit(grid, person))
     db.session.refresh(person)
-    assert person.next_visit_due > local_today() + timedelta(days=80)
+    assert person.next_visit_due > clock.today() + timedelta(days=80)
     url = f"/api/v1/residents/{person.id}/major-change"
     assert worker.post(url, json={"note": "住院"}).status_code == 404  # workers record it on a visit
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("super1")
     answer = auth.post(url, json={"note": "突发脑梗住院"})
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["next_visit_due"] == local_today().isoformat()
+    assert answer.get_json()["next_visit_due"] == clock.today().isoformat()
     assert "major_change_at" in answer.get_json()
     assert (
         db.session.scalar(select(AuditLog.action).where(AuditLog.target_id == str(person.id)))
         == "resident.major_change"
     )
+
+
+def on(day: date, hhmm: str) -> str:
+    """A Shanghai wall-clock time on `day`, as due_lists and FAKE_NOW take it."""
+    return f"{day.isoformat()}T{hhmm}:00"
 
 
 def due_lists(client, now: str) -> dict[str, list[str]]:
@@ -159,7 +165,9 @@ def due_lists(client, now: str) -> dict[str, list[str]]:
 
 
 def test_a_major_change_is_due_at_once_and_overdue_when_24_hours_have_passed(org, grid, worker, client):
-    long_ago = datetime(2026, 10, 1, 9, tzinfo=SHANGHAI)
+    day = clock.days_ago(10)  # the desk's clock is pinned to this day and the next
+    next_day = day + timedelta(days=1)
+    long_ago = datetime.combine(day - timedelta(days=50), time(9), SHANGHAI)
     person = make_resident(
         org["household"],
         name="李四",
@@ -171,62 +179,62 @@ def test_a_major_change_is_due_at_once_and_overdue_when_24_hours_have_passed(org
     org["resident"].status = "moved_out"  # only 李四 on the lists
     db.session.commit()
     answers = welfare_answers(major_change=True, major_change_note="老伴住院，独自在家")
-    client.application.config["FAKE_NOW"] = "2026-11-20T10:00:00+08:00"
-    push(worker, visit(grid, person, answers, when=datetime(2026, 11, 20, 10, tzinfo=SHANGHAI)))
+    client.application.config["FAKE_NOW"] = on(day, "10:00") + "+08:00"
+    push(worker, visit(grid, person, answers, when=datetime.combine(day, time(10), SHANGHAI)))
     db.session.refresh(person)
-    assert person.next_visit_due == date(2026, 11, 20)
+    assert person.next_visit_due == day
 
-    assert due_lists(client, "2026-11-20T10:00:00") == {"today": ["李四"], "overdue": []}
+    assert due_lists(client, on(day, "10:00")) == {"today": ["李四"], "overdue": []}
     follow_up = client.get("/api/v1/visits/due").get_json()["today"][0]["follow_up_due_at"]
-    assert datetime.fromisoformat(follow_up) == datetime(2026, 11, 21, 10, tzinfo=SHANGHAI)
-    assert due_lists(client, "2026-11-20T23:59:00") == {"today": ["李四"], "overdue": []}
+    assert datetime.fromisoformat(follow_up) == datetime.combine(next_day, time(10), SHANGHAI)
+    assert due_lists(client, on(day, "23:59")) == {"today": ["李四"], "overdue": []}
     # Past midnight the 24 h have not run out: still due, not overdue.
-    assert due_lists(client, "2026-11-21T09:59:00") == {"today": ["李四"], "overdue": []}
-    assert due_lists(client, "2026-11-21T10:01:00") == {"today": [], "overdue": ["李四"]}
+    assert due_lists(client, on(next_day, "09:59")) == {"today": ["李四"], "overdue": []}
+    assert due_lists(client, on(next_day, "10:01")) == {"today": [], "overdue": ["李四"]}
 
     # The follow-up visit (no new change) clears it: back to the quarterly interval.
-    client.application.config["FAKE_NOW"] = "2026-11-21T10:30:00+08:00"
-    push(worker, visit(grid, person, when=datetime(2026, 11, 21, 10, 30, tzinfo=SHANGHAI)))
+    client.application.config["FAKE_NOW"] = on(next_day, "10:30") + "+08:00"
+    push(worker, visit(grid, person, when=datetime.combine(next_day, time(10, 30), SHANGHAI)))
     db.session.refresh(person)
-    assert person.next_visit_due == date(2026, 11, 21) + timedelta(days=90)
-    assert due_lists(client, "2026-11-21T10:31:00") == {"today": [], "overdue": []}
+    assert person.next_visit_due == next_day + timedelta(days=90)
+    assert due_lists(client, on(next_day, "10:31")) == {"today": [], "overdue": []}
     assert "major_change_at" not in client.get(f"/api/v1/residents/{person.id}").get_json()
 
 
 def test_a_major_change_to_someone_already_overdue_keeps_them_overdue(org, grid, worker, auth, client):
     person = org["resident"]  # high risk, never visited: due the day registered
-    person.created_at = datetime(2026, 11, 1, 9, tzinfo=SHANGHAI)
-    person.next_visit_due = date(2026, 11, 1)
+    registered = clock.days_ago(30)
+    person.created_at = datetime.combine(registered, time(9), SHANGHAI)
+    person.next_visit_due = registered
     db.session.commit()
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("super1")
-    client.application.config["FAKE_NOW"] = "2026-11-20T10:00:00+08:00"
-    assert due_lists(client, "2026-11-20T10:00:00")["overdue"] == [person.name]
+    assert due_lists(client, on(clock.days_ago(11), "10:00"))["overdue"] == [person.name]
     assert auth.post(f"/api/v1/residents/{person.id}/major-change", json={"note": "摔倒"}).status_code == 200
     # The desk records the change on the real clock; the lists are read just after it.
-    now = datetime.now(SHANGHAI).isoformat(timespec="seconds")[:19]
+    now = clock.shanghai_now().isoformat(timespec="seconds")[:19]
     assert due_lists(client, now)["overdue"] == [person.name]
 
 
 def test_the_due_lists_are_scoped(org, grid, auth, client):
     auth.login("worker2")
-    assert due_lists(client, datetime.now(SHANGHAI).isoformat(timespec="seconds")[:19]) == {
+    assert due_lists(client, clock.shanghai_now().isoformat(timespec="seconds")[:19]) == {
         "today": [],
         "overdue": [],
     }
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("worker1")
-    names = due_lists(client, datetime.now(SHANGHAI).isoformat(timespec="seconds")[:19])
+    names = due_lists(client, clock.shanghai_now().isoformat(timespec="seconds")[:19])
     assert names == {"today": [org["resident"].name], "overdue": []}
 
 
 def test_not_reached_twice_in_a_row_raises_a_flag_for_the_supervisor(org, grid, worker, auth, client):
     person = org["resident"]
-    now = datetime.now(SHANGHAI)
+    now = clock.shanghai_now()
     push(worker, visit(grid, person, not_reached_answers(), when=now - timedelta(hours=2)))
     db.session.refresh(person)
     assert person.not_reached_streak == 1 and person.visit_flag is None
-    assert person.last_visit_at is None and person.next_visit_due == local_today()  # not reached is no visit
+    assert person.last_visit_at is None and person.next_visit_due == clock.today()  # not reached is no visit
     push(worker, visit(grid, person, not_reached_answers(), when=now - timedelta(hours=1)))
     db.session.refresh(person)
     assert person.visit_flag == "not_reached_twice" and person.last_contact_method == "not_reached"
@@ -269,7 +277,7 @@ def test_a_visit_to_a_resident_created_in_the_same_batch(org, grid, worker):
     results = push(worker, resident_upsert(resident), item)
     assert [r["status"] for r in results] == ["accepted", "accepted"], results
     person = db.session.get(Resident, uuid.UUID(resident["id"]))
-    assert person.care_tier == "high" and person.next_visit_due == local_today() + timedelta(days=7)
+    assert person.care_tier == "high" and person.next_visit_due == clock.today() + timedelta(days=7)
 
 
 # ---- a street's own settings reach the phone ------------------------------------------------
@@ -392,11 +400,11 @@ def test_a_referral_with_its_target_is_accepted(org, grid, worker):
 
 
 def this_month() -> str:
-    return local_today().strftime("%Y-%m")
+    return clock.today().strftime("%Y-%m")
 
 
 def test_the_visit_rate_counts_residents_due_in_the_month_once(org, grid, worker, auth, client):
-    long_ago = datetime.now(SHANGHAI) - timedelta(days=200)
+    long_ago = clock.shanghai_now() - timedelta(days=200)
     household = org["household"]
     high = org["resident"]  # weekly: due; visited twice: counts once
     due_general = make_resident(
@@ -409,7 +417,7 @@ def test_the_visit_rate_counts_residents_due_in_the_month_once(org, grid, worker
     gone = make_resident(household, name="丁", birth_date=date(1930, 1, 1), status="deceased")
     young = make_resident(household, name="戊", birth_date=date(1990, 1, 1), tags=[])
     db.session.commit()
-    now = datetime.now(SHANGHAI)
+    now = clock.shanghai_now()
     push(
         worker,
         visit(grid, high, when=now - timedelta(minutes=5)),
@@ -428,13 +436,13 @@ def test_the_visit_rate_counts_residents_due_in_the_month_once(org, grid, worker
 def test_a_resident_visited_last_month_on_a_quarterly_interval_is_not_due_this_month(
     org, grid, worker, client
 ):
-    long_ago = datetime.now(SHANGHAI) - timedelta(days=200)
+    long_ago = clock.shanghai_now() - timedelta(days=200)
     person = make_resident(
         org["household"], name="甲", birth_date=date(1955, 1, 1), tags=[], created_at=long_ago
     )
     org["resident"].status = "moved_out"
     db.session.commit()
-    first_of_month = local_today().replace(day=1)
+    first_of_month = clock.today().replace(day=1)
     last_month = datetime(first_of_month.year, first_of_month.month, 1, 10, tzinfo=SHANGHAI) - timedelta(
         days=3
     )
@@ -456,7 +464,14 @@ def test_the_visit_rate_is_scoped(org, auth, client):
     assert [g["grid_id"] for g in grids] == [org["worker_other"].grids[0].id] and grids[0]["due"] == 0
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026-1", "november", "1999-01", ""])
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "november", "1999-01", "2026-01\x00"])
 def test_a_bad_month_is_422(org, worker, client, month):
     response = client.get("/api/v1/reports/visit-rate", query_string={"month": month})
     assert response.status_code == 422 and "month" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("query", [{"month": ""}, {}])
+def test_an_empty_or_absent_month_is_this_month(org, worker, client, query):
+    response = client.get("/api/v1/reports/visit-rate", query_string=query)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["month"] == this_month()
