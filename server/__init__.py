@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from server.auth import routes as auth
     from server.cases import routes as cases
     from server.extensions import api
+    from server.fields import IdConverter
     from server.forms import routes as forms
     from server.org import routes as org
     from server.photos import routes as photos
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from server.visits import routes as visits
     from server.web import routes as web
 
+    app.url_map.converters["int"] = IdConverter  # before any rule: ids past 2^31-1 are a 404
     modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
     for module in (*modules, cases, tasks, reports):
         api.register_blueprint(module.bp)

@@ -8,18 +8,21 @@ naming the field, never a 500 from the driver.
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError, fields, validate
+from werkzeug.routing import IntegerConverter, Map
 
 # PostgreSQL `integer` (every serial id and version column); SQLite would take more, so the
 # limit is ours, not the engine's.
 INT_MAX = 2**31 - 1
 # Pages past this hold nothing for any list we serve; the cap keeps OFFSET arithmetic in range.
 PAGE_MAX = 1_000_000
+# server.i18n translates it; the JSON body guard (server.security) says the same.
+NUL_MESSAGE = "May not contain the NUL character."
 
 
 def _no_nul(value: str) -> None:
     # PostgreSQL text cannot hold U+0000 (psycopg refuses it); SQLite would store it silently.
     if "\x00" in value:
-        raise ValidationError("May not contain the NUL character.")
+        raise ValidationError(NUL_MESSAGE)
 
 
 class Text(fields.String):
@@ -62,6 +65,21 @@ class Page(Int):
     def __init__(self, **kwargs):
         kwargs.setdefault("load_default", 1)
         super().__init__(min=1, max=PAGE_MAX, **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every URL rule: digits past INT_MAX do not match, so the route answers 404
+    as for any missing object instead of handing the database a number it cannot compare."""
+
+    def __init__(
+        self,
+        map: Map,  # noqa: A002
+        fixed_digits: int = 0,
+        min: int = -INT_MAX - 1,  # noqa: A002
+        max: int = INT_MAX,  # noqa: A002
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class UtcDateTime(fields.DateTime):

@@ -33,6 +33,8 @@ _FIELD_MESSAGES_ZH = {
     "Invalid input type.": "格式不正确",
     "Invalid value.": "取值无效",
     "Must be one of: {choices}.": "取值不在允许范围内",
+    # U+0000 arrives from a paste or a broken client; the worker sees nothing there to delete.
+    "May not contain the NUL character.": "含有无法保存的隐藏字符（NUL），请删除后重新输入",
 }
 
 

@@ -1,13 +1,19 @@
-"""Request guards and response headers shared by every route: CSRF, JSON only, sizes, CSP."""
+"""Request guards and response headers shared by every route: CSRF, JSON only, sizes, input
+that no database can hold (NUL, nesting), CSP."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 
+from server import jsonbody
 from server.auth.service import csrf_valid
-from server.errors import ApiError, is_api_path
-from server.i18n import msg
+from server.errors import ApiError, is_api_path, not_found, validation_failed
+from server.fields import NUL_MESSAGE
+from server.i18n import field_message, msg
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -92,6 +98,68 @@ def guard_api_request() -> None:
         )
 
 
+# Bodies whose list under this key is judged item by item (a bad item is one `rejected`
+# result, the rest of the batch goes on): the NUL rule skips that list, the view applies it.
+ITEMISED_BODIES = {"sync.push": "items"}
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """app.json: request.get_json refuses a body nested past jsonbody.MAX_DEPTH (a ValueError,
+    which Flask answers 400) instead of recursing into RecursionError."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return jsonbody.loads(s)
+
+
+def malformed_json() -> ApiError:
+    return ApiError(400, "malformed_json", msg("JSON 格式不正确", "Malformed JSON body"))
+
+
+def too_deep() -> ApiError:
+    return ApiError(
+        400,
+        "too_deep",
+        msg(
+            f"提交的内容嵌套超过 {jsonbody.MAX_DEPTH} 层",
+            f"The JSON body nests deeper than {jsonbody.MAX_DEPTH} levels",
+        ),
+    )
+
+
+def parse_json_body(data: bytes) -> Any:
+    """A JSON body as values, or 400 malformed_json / too_deep; never a RecursionError."""
+    try:
+        return jsonbody.loads(data)
+    except jsonbody.TooDeep:
+        raise too_deep() from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, a number past int()'s digit limit
+        raise malformed_json() from None
+
+
+def refuse_nul(paths: list[str]) -> None:
+    """422 naming every field that holds U+0000 (no PostgreSQL text can store it)."""
+    if paths:
+        raise validation_failed({path: [field_message(NUL_MESSAGE)] for path in paths})
+
+
+def guard_api_input() -> None:
+    """Refuse, for every /api request, what no view can store: NUL in the query, a path or a JSON
+    body, and JSON nested past jsonbody.MAX_DEPTH (before webargs or a view parses it)."""
+    if not is_api_path(request.path) or request.endpoint is None:
+        return
+    if any(isinstance(v, str) and "\x00" in v for v in (request.view_args or {}).values()):
+        raise not_found()  # no record is named with a NUL
+    refuse_nul([key for key, value in request.args.items(multi=True) if "\x00" in key + value])
+    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
+    if not has_body or not request.is_json or _view_flag("raw_body"):
+        return
+    body = parse_json_body(request.get_data(cache=True))
+    itemised = ITEMISED_BODIES.get(request.endpoint)
+    if itemised and isinstance(body, dict):
+        body = {key: value for key, value in body.items() if key != itemised}
+    refuse_nul(jsonbody.nul_paths(body))
+
+
 def security_headers(response):
     """Headers every response carries; caching is left to the routes that know their content."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -105,5 +173,7 @@ def security_headers(response):
 
 def register_security(app: Flask) -> None:
     """Install the guards and headers on the app."""
+    app.json = BoundedJSONProvider(app)
     app.before_request(guard_api_request)
+    app.before_request(guard_api_input)
     app.after_request(security_headers)

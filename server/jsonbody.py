@@ -1,0 +1,79 @@
+"""JSON bodies as input: one nesting limit and one NUL rule for every body, checked without recursion.
+
+json.loads recurses once per nesting level, and so do marshmallow, our canonical hashing and
+the database drivers; a body 1,000 levels deep would end in RecursionError (a 500). The depth
+is therefore measured on the text before anything parses it. PostgreSQL text and jsonb cannot
+hold U+0000, so every string (and key) is searched for it before anything is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# The deepest legitimate body is a sync push: {items: [{payload: {answers: {field: [..]}}}]},
+# 6 levels, and a location's extras one more; 32 leaves room for any form we may add.
+MAX_DEPTH = 32
+
+# A JSON string (escapes included) or one bracket; everything else is skipped by the regex engine.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_OPENERS = frozenset("[{")
+
+
+class TooDeep(ValueError):
+    """The text nests arrays/objects deeper than MAX_DEPTH."""
+
+
+def depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest (0 for a scalar); text is not parsed."""
+    level = deepest = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in _OPENERS:
+            level += 1
+            deepest = max(deepest, level)
+        elif token in "]}":
+            level -= 1
+    return deepest
+
+
+def loads(data: str | bytes | bytearray, max_depth: int = MAX_DEPTH) -> Any:
+    """json.loads, refusing (TooDeep) a text nested deeper than max_depth before parsing it.
+
+    Raises ValueError (json.JSONDecodeError, UnicodeDecodeError, TooDeep) for any bad text.
+    """
+    text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    if depth(text) > max_depth:
+        raise TooDeep(f"JSON nested deeper than {max_depth} levels")
+    return json.loads(text)
+
+
+def nul_paths(value: Any, prefix: str = "", limit: int = 20) -> list[str]:
+    """Dotted paths (items.0.payload.notes) of the strings and keys holding U+0000; at most `limit`.
+
+    Iterative, so it is safe on any parsed value; a key with a NUL is named with it escaped.
+    """
+    found: list[str] = []
+    stack: list[tuple[str, Any]] = [(prefix, value)]
+    while stack and len(found) < limit:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                found.append(path or "body")
+        elif isinstance(node, dict):
+            children = []
+            for key, child in node.items():
+                name = str(key)
+                if "\x00" in name:
+                    found.append(_join(path, name.replace("\x00", "\\u0000")))
+                    continue
+                children.append((_join(path, name), child))
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend((_join(path, str(i)), child) for i, child in reversed(list(enumerate(node))))
+    return found
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
