@@ -43,9 +43,18 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
+# No phone sends a whole number JavaScript cannot hold exactly; past it, math.isfinite and
+# float() would raise OverflowError on Python's unbounded ints.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def is_number(value: Any) -> bool:
     """A JSON number that is finite (bool is an int in Python, not here)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -128,7 +137,7 @@ class NumberAnswer(AnswerField):
     def problem(self, value):
         if not is_number(value):
             return msg("应为数字", "Must be a number")
-        if self.spec.get("integer") and not float(value).is_integer():
+        if self.spec.get("integer") and isinstance(value, float) and not value.is_integer():
             return msg("应为整数", "Must be a whole number")
         if self.low is not None and value < self.low:
             return msg(f"不能小于 {self.low}", f"Must be at least {self.low}")
@@ -401,5 +410,6 @@ def photo_answers(field_specs: list[dict], answers: dict) -> list[str]:
     shas: list[str] = []
     for spec in field_specs:
         if spec["type"] == "photo" and isinstance(answers.get(spec["name"]), list):
-            shas.extend(answers[spec["name"]])
+            # Only strings: the caller dedupes them in a dict, and a wrong entry is the field's error.
+            shas.extend(sha for sha in answers[spec["name"]] if isinstance(sha, str))
     return shas

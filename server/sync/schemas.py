@@ -2,7 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from server.fields import UtcDateTime
+from server.fields import Int, Text, UtcDateTime
 from server.sync.pull import DEFAULT_LIMIT
 from server.sync.service import DEVICE_ID_RE
 
@@ -17,6 +17,29 @@ class PushSchema(Schema):
     )
     app_version = fields.String(allow_none=True, validate=validate.Length(max=40))
     items = fields.List(fields.Raw(), required=True)
+
+
+class TemplateRefSchema(Schema):
+    """An item's {key, version}: types only; whether that version exists is the handler's question."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    key = Text(allow_none=True, validate=validate.Length(min=1, max=100))
+    version = Int(min=1, allow_none=True, strict=True)
+
+
+class PushItemSchema(Schema):
+    """The types of an item's shared parts that no hand check covers (service.parse_item checks
+    id, created_at, photos and location with its own messages); a value here that a handler
+    could not hash, compare or store makes the item `rejected`, never the batch a 500."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = Text(validate=validate.Length(min=1, max=40))
+    template = fields.Nested(TemplateRefSchema, allow_none=True)
+    payload = fields.Dict(allow_none=True)
 
 
 class ItemErrorSchema(Schema):

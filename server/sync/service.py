@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from server import jsonbody
 from server.auth.models import User
 from server.auth.scope import Scope
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.fields import NUL_MESSAGE
 from server.forms.answers import SHA256_RE, geopoint_errors
-from server.i18n import msg
+from server.i18n import field_message, msg
 from server.photos import service as photos
 from server.sync.models import Device, SyncConflict
 from server.timeutil import app_now, iso, utcnow
@@ -56,6 +59,9 @@ class PushItem:
     photos: list[str] = field(default_factory=list)
     content_hash: str | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # A value no handler may be given (NUL, a list for a string, a number past a column):
+    # rejected before the duplicate check, so it is never compared, hashed as a key or stored.
+    malformed: bool = False
 
     @property
     def payload(self) -> Any:
@@ -157,15 +163,43 @@ def parse_time(value: Any) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def parse_item(index: int, raw: Any) -> PushItem:
+def _flat_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {"template.key": [text]} in the caller's language."""
+    if not isinstance(messages, dict):
+        texts = messages if isinstance(messages, list) else [messages]
+        return {prefix or "item": [field_message(str(t)) for t in texts]}
+    flat: dict[str, list[str]] = {}
+    for name, inner in messages.items():
+        # A whole-value error (not a mapping) is the value's own, not a "_schema" field's.
+        path = prefix if name == "_schema" and prefix else f"{prefix}.{name}" if prefix else str(name)
+        for key, texts in _flat_messages(inner, path).items():
+            flat.setdefault(key, []).extend(texts)
+    return flat
+
+
+def _shape_errors(raw: dict, schema: Schema) -> dict[str, list[str]]:
+    """NUL anywhere in the item, and the shared parts' types (PushItemSchema)."""
+    errors = {path: [field_message(NUL_MESSAGE)] for path in jsonbody.nul_paths(raw)}
+    for path, texts in _flat_messages(schema.validate(raw)).items():
+        errors.setdefault(path, texts)
+    return errors
+
+
+def parse_item(index: int, raw: Any, schema: Schema | None = None) -> PushItem:
     """Check the parts every kind shares; the kind's handler checks the payload."""
     if not isinstance(raw, dict):
         item = PushItem(index, None, {})
         item.errors["item"] = [msg("条目格式不正确", "An item must be an object")]
         return item
+    if schema is None:
+        from server.sync.schemas import PushItemSchema  # schemas imports this module
+
+        schema = PushItemSchema()
     wire = {key: raw[key] for key in WIRE_KEYS if key in raw}
     item = PushItem(index, raw.get("id"), wire)
     errors = item.errors
+    errors.update(_shape_errors(wire, schema))
+    item.malformed = bool(errors)
     try:
         item.id = (
             uuid.UUID(item.sent_id) if isinstance(item.sent_id, str) and len(item.sent_id) <= 40 else None
@@ -178,7 +212,7 @@ def parse_item(index: int, raw: Any) -> PushItem:
     if isinstance(kind, str) and kind:
         item.kind = kind
     else:
-        errors["kind"] = [msg("缺少类别", "The kind is missing")]
+        errors.setdefault("kind", [msg("缺少类别", "The kind is missing")])
     item.created_at = parse_time(raw.get("created_at"))
     if item.created_at is None:
         errors["created_at"] = [
@@ -197,7 +231,7 @@ def parse_item(index: int, raw: Any) -> PushItem:
         ]
     else:
         item.photos = list(dict.fromkeys(photo_list))
-    if raw.get("location") is not None:
+    if raw.get("location") is not None and "location" not in errors:
         problems = geopoint_errors(raw["location"])
         if problems:
             errors["location"] = problems
@@ -292,12 +326,15 @@ def push(
     if pushes is not None:
         ctx.pushes = pushes
     handlers = _handlers()
-    items = [parse_item(index, raw) for index, raw in enumerate(raw_items)]
+    from server.sync.schemas import PushItemSchema  # schemas imports this module
+
+    schema = PushItemSchema()
+    items = [parse_item(index, raw, schema) for index, raw in enumerate(raw_items)]
     results: list[dict | None] = [None] * len(items)
 
     by_handler: dict[int, tuple[KindHandler, list[PushItem]]] = {}
     for item in items:
-        if item.id is None:
+        if item.id is None or item.malformed:
             results[item.index] = rejected(item, "validation_failed", item.errors)
         elif item.kind not in handlers:
             fields = dict(item.errors)
@@ -482,8 +519,17 @@ def _backup_error(fields: dict[str, list[str]]) -> ApiError:
 def parse_backup(body: bytes) -> dict:
     """The backup file's JSON, its envelope checked (items and photos are checked one by one)."""
     try:
-        backup = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        backup = jsonbody.loads(body)
+    except jsonbody.TooDeep:
+        raise ApiError(
+            400,
+            "too_deep",
+            msg(
+                f"备份文件嵌套超过 {jsonbody.MAX_DEPTH} 层",
+                f"The backup nests deeper than {jsonbody.MAX_DEPTH} levels",
+            ),
+        ) from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, a number past int()'s digit limit
         raise ApiError(
             400, "malformed_json", msg("备份文件不是有效的 JSON", "The backup is not valid JSON")
         ) from None
@@ -492,7 +538,11 @@ def parse_backup(body: bytes) -> dict:
     version = backup.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= BACKUP_VERSION:
         raise _backup_error({"version": [msg("不支持的备份版本", "Unsupported backup version")]})
-    errors: dict[str, list[str]] = {}
+    # Items are judged one by one by push(); the rest of the file must be storable as it is.
+    envelope = {key: value for key, value in backup.items() if key != "items"}
+    errors = {path: [field_message(NUL_MESSAGE)] for path in jsonbody.nul_paths(envelope)}
+    if errors:
+        raise _backup_error(errors)
     if not isinstance(backup.get("device_id"), str) or not DEVICE_ID_RE.match(backup["device_id"]):
         errors["device_id"] = [msg("设备编号无效", "Invalid device id")]
     if not isinstance(backup.get("owner"), str) or not backup["owner"]:
