@@ -91,7 +91,8 @@ export default defineConfig({
         name: '网格通',
         short_name: '网格通',
         // Bilingual: installers show it as is, before the app's language setting applies.
-        description: '网格员入户走访、关爱巡访与隐患上报，离线可用 · Gridwalk: door-to-door visits, care rounds and hazard reports, offline',
+        description:
+          '网格员入户走访、关爱巡访与隐患上报，离线可用 · Gridwalk: door-to-door visits, care rounds and hazard reports, offline',
         lang: 'zh-CN',
         dir: 'ltr',
         display: 'standalone',

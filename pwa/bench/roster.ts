@@ -104,7 +104,10 @@ const bench = {
       if (first) requests.push(replica.clear())
       for (const ch of page.changes) {
         if (ch.op === 'delete') requests.push(replica.delete([ch.entity, ch.id]))
-        else requests.push(replica.put({ entity: ch.entity, id: ch.id, version: ch.version ?? null, data: ch.data ?? null }))
+        else
+          requests.push(
+            replica.put({ entity: ch.entity, id: ch.id, version: ch.version ?? null, data: ch.data ?? null }),
+          )
       }
       requests.push(tx.objectStore('meta').put(page.cursor, 'cursor:bench'))
       await Promise.all([...requests, tx.done])

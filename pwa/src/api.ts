@@ -18,7 +18,10 @@ export class ApiError extends Error {
 /** No answer at all: offline, DNS, server down, timeout. The caller should keep data and retry. */
 export class NetworkError extends Error {
   override name = 'NetworkError'
-  constructor(message = 'network error', override readonly cause?: unknown) {
+  constructor(
+    message = 'network error',
+    override readonly cause?: unknown,
+  ) {
     super(message)
   }
 }
@@ -66,8 +69,7 @@ export async function parseErrorResponse(response: Response): Promise<ApiError> 
   } catch {
     // A proxy's HTML error page or an empty body: fall through to the status alone.
   }
-  const envelope =
-    body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : null
+  const envelope = body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : null
   if (envelope && typeof envelope === 'object') {
     const { code, message, fields, ...details } = envelope as Record<string, unknown>
     return new ApiError(
@@ -78,11 +80,7 @@ export async function parseErrorResponse(response: Response): Promise<ApiError> 
       details,
     )
   }
-  return new ApiError(
-    response.status,
-    `http_${response.status}`,
-    response.statusText || `HTTP ${response.status}`,
-  )
+  return new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`)
 }
 
 export function createApiClient(options: ApiClientOptions) {
@@ -131,10 +129,7 @@ export function createApiClient(options: ApiClientOptions) {
       })
     } catch (cause) {
       if (opts.signal?.aborted) throw cause // the caller cancelled: not a connectivity fact
-      const error = new NetworkError(
-        controller.signal.aborted ? 'request timed out' : 'network error',
-        cause,
-      )
+      const error = new NetworkError(controller.signal.aborted ? 'request timed out' : 'network error', cause)
       hooks.onNetworkError?.(error)
       throw error
     } finally {
@@ -164,12 +159,9 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     request,
     get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
-    post: <T>(path: string, body?: unknown, opts?: RequestOptions) =>
-      request<T>('POST', path, { ...opts, body }),
-    put: <T>(path: string, body?: unknown, opts?: RequestOptions) =>
-      request<T>('PUT', path, { ...opts, body }),
-    patch: <T>(path: string, body?: unknown, opts?: RequestOptions) =>
-      request<T>('PATCH', path, { ...opts, body }),
+    post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
+    put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
+    patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
     delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
     /** Wire the client to the stores once they exist (main.ts); avoids an import cycle. */
     configure(next: ApiHooks): void {

@@ -157,8 +157,10 @@ const zhCN = {
   'outbox.statusDone': '已送达',
   'outbox.fix': '修改',
   'outbox.compare': '对照处理',
-  'outbox.caseMovedHelp': '案件已有新进展（现为“{state}”），您的这次操作没有执行。照片和说明仍保存在手机上：请打开案件查看，确认不再需要后可删除。',
-  'outbox.caseMovedHelpNoState': '案件已有新进展，您的这次操作没有执行。照片和说明仍保存在手机上：请打开案件查看，确认不再需要后可删除。',
+  'outbox.caseMovedHelp':
+    '案件已有新进展（现为“{state}”），您的这次操作没有执行。照片和说明仍保存在手机上：请打开案件查看，确认不再需要后可删除。',
+  'outbox.caseMovedHelpNoState':
+    '案件已有新进展，您的这次操作没有执行。照片和说明仍保存在手机上：请打开案件查看，确认不再需要后可删除。',
   'outbox.openCase': '查看案件',
   'caseState.reported': '待受理',
   'caseState.filed': '已立案',
@@ -175,8 +177,10 @@ const zhCN = {
   'outbox.discardConfirm': '删除后这条记录不会再发送到服务器，也无法恢复。',
   'outbox.discarded': '已删除',
   'outbox.needsFixHelp': '服务器退回了这条记录，请按提示修改后重新提交。',
-  'outbox.conflictHelp': '服务器上已有同一编号但内容不同的记录，两份都已保留。请联系上级核对，核对后可删除手机上的这一份。',
-  'outbox.forbiddenHelp': '这条记录的网格不在您的负责范围内（网格可能已调整），服务器没有保存。可改选网格后重新提交，或联系上级后删除。',
+  'outbox.conflictHelp':
+    '服务器上已有同一编号但内容不同的记录，两份都已保留。请联系上级核对，核对后可删除手机上的这一份。',
+  'outbox.forbiddenHelp':
+    '这条记录的网格不在您的负责范围内（网格可能已调整），服务器没有保存。可改选网格后重新提交，或联系上级后删除。',
   'outbox.created': '{time} 填写',
   'outbox.photoCount': '{n} 张照片',
   'outbox.storage': '手机存储',
@@ -328,7 +332,8 @@ const en: Messages = {
   'push.disable': 'Turn off notifications',
   'push.help': 'New tasks, returned reports and dispatched cases notify this device',
   'push.unsupported': 'This device cannot receive push notifications; tasks still arrive when the app syncs',
-  'push.denied': 'Notifications are not allowed: allow them for this app in the browser settings. Tasks still arrive when the app syncs',
+  'push.denied':
+    'Notifications are not allowed: allow them for this app in the browser settings. Tasks still arrive when the app syncs',
   'push.offline': 'Connect to the network to turn on notifications',
   'push.failed': 'Could not turn on notifications: {message}',
   'push.enabled': 'Notifications are on',
@@ -373,7 +378,8 @@ const en: Messages = {
   'fix.notEditable': 'This record is delivered or being sent and cannot be changed',
   'fix.busy': 'This record is being sent: try again in a moment',
   'fix.leave': 'Discard your changes?',
-  'fix.upgraded': 'The original form version is not on this phone; it opened in the newest version, check before saving',
+  'fix.upgraded':
+    'The original form version is not on this phone; it opened in the newest version, check before saving',
   'outbox.title': 'To sync',
   'outbox.syncNow': 'Sync now',
   'outbox.stateIdle': 'Up to date',
@@ -401,8 +407,10 @@ const en: Messages = {
   'outbox.statusDone': 'Delivered',
   'outbox.fix': 'Fix',
   'outbox.compare': 'Compare',
-  'outbox.caseMovedHelp': 'The case has moved on (it is now “{state}”), so this action was not applied. Your photos and note stay on this phone: open the case to see it, and delete this once you no longer need it.',
-  'outbox.caseMovedHelpNoState': 'The case has moved on, so this action was not applied. Your photos and note stay on this phone: open the case to see it, and delete this once you no longer need it.',
+  'outbox.caseMovedHelp':
+    'The case has moved on (it is now “{state}”), so this action was not applied. Your photos and note stay on this phone: open the case to see it, and delete this once you no longer need it.',
+  'outbox.caseMovedHelpNoState':
+    'The case has moved on, so this action was not applied. Your photos and note stay on this phone: open the case to see it, and delete this once you no longer need it.',
   'outbox.openCase': 'Open the case',
   'caseState.reported': 'Reported',
   'caseState.filed': 'Filed',
@@ -413,14 +421,17 @@ const en: Messages = {
   'caseState.handled': 'Handled',
   'caseState.checked': 'Checked',
   'caseState.closed': 'Closed',
-  'outbox.registerConflictHelp': 'Someone changed this record on the server while you were editing; both versions are kept. Compare them and choose which to keep.',
+  'outbox.registerConflictHelp':
+    'Someone changed this record on the server while you were editing; both versions are kept. Compare them and choose which to keep.',
   'outbox.discard': 'Delete',
   'outbox.discardTitle': 'Delete this record?',
   'outbox.discardConfirm': 'Once deleted, it is never sent to the server and cannot be restored.',
   'outbox.discarded': 'Deleted',
   'outbox.needsFixHelp': 'The server sent this record back: fix it as noted and it is sent again.',
-  'outbox.conflictHelp': 'The server holds different content under this record\'s id; both are kept. Ask your supervisor to check, then delete the copy on this phone.',
-  'outbox.forbiddenHelp': 'This record\'s grid is not in your area (it may have been reassigned), so the server did not keep it. Pick another grid and resend, or ask your supervisor and delete it.',
+  'outbox.conflictHelp':
+    "The server holds different content under this record's id; both are kept. Ask your supervisor to check, then delete the copy on this phone.",
+  'outbox.forbiddenHelp':
+    "This record's grid is not in your area (it may have been reassigned), so the server did not keep it. Pick another grid and resend, or ask your supervisor and delete it.",
   'outbox.created': 'Made {time}',
   'outbox.photoCount': '{n} photos',
   'outbox.storage': 'Phone storage',
@@ -530,9 +541,7 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     (dictionaries['zh-CN'] as Record<string, string>)[key] ??
     lazyDictionaries['zh-CN'][key] ??
     key
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  )
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 
 /** The value for the Accept-Language header, so server messages match the UI. */

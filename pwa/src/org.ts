@@ -39,21 +39,17 @@ function asList(value: unknown): Loose[] {
 export function summarizeOrg(raw: unknown): OrgSummary {
   const root: Loose = isObject(raw) ? raw : { communities: raw }
   const street = isObject(root.street) ? root.street : null
-  const communityList = asList(root.communities).length
-    ? asList(root.communities)
-    : asList(street?.communities)
+  const communityList = asList(root.communities).length ? asList(root.communities) : asList(street?.communities)
   const flatGrids = asList(root.grids).length ? asList(root.grids) : asList(street?.grids)
 
   const communities: OrgCommunity[] = communityList.map((community) => {
     const nested = asList(community.grids)
-    const grids = (nested.length ? nested : flatGrids.filter((g) => g.community_id === community.id)).map(
-      (grid) => ({
-        id: Number(grid.id),
-        code: String(grid.code ?? ''),
-        name: String(grid.name ?? ''),
-        community_id: Number(grid.community_id ?? community.id),
-      }),
-    )
+    const grids = (nested.length ? nested : flatGrids.filter((g) => g.community_id === community.id)).map((grid) => ({
+      id: Number(grid.id),
+      code: String(grid.code ?? ''),
+      name: String(grid.name ?? ''),
+      community_id: Number(grid.community_id ?? community.id),
+    }))
     return {
       id: Number(community.id),
       name: String(community.name ?? ''),
@@ -62,9 +58,9 @@ export function summarizeOrg(raw: unknown): OrgSummary {
     }
   })
 
-  const departments = (
-    asList(root.departments).length ? asList(root.departments) : asList(street?.departments)
-  ).map((dept) => ({ id: Number(dept.id), name: String(dept.name ?? '') }))
+  const departments = (asList(root.departments).length ? asList(root.departments) : asList(street?.departments)).map(
+    (dept) => ({ id: Number(dept.id), name: String(dept.name ?? '') }),
+  )
 
   const nestedGridCount = communities.reduce((sum, c) => sum + c.grids.length, 0)
   return {

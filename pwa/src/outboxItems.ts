@@ -83,7 +83,10 @@ export const REGISTER_KINDS: ReadonlySet<string> = new Set(['household_upsert', 
 
 /** A form item or register edit the worker may correct: sent back, out of scope (pick another grid), or not sent yet. */
 export function canFix(item: OutboxItem): boolean {
-  return (item.template !== null || REGISTER_KINDS.has(item.kind)) && ['needs_fix', 'forbidden', 'pending'].includes(item.status)
+  return (
+    (item.template !== null || REGISTER_KINDS.has(item.kind)) &&
+    ['needs_fix', 'forbidden', 'pending'].includes(item.status)
+  )
 }
 
 /** Where 修改 opens: the form the item was made with. */

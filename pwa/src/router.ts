@@ -88,7 +88,12 @@ export const router = createRouter({
       component: () => import('./pages/HouseholdEditPage.vue'),
       props: (route) => ({ buildingId: one(route.query.building) }),
     },
-    { path: '/roster/households/:id', name: 'household', component: () => import('./pages/HouseholdPage.vue'), props: true },
+    {
+      path: '/roster/households/:id',
+      name: 'household',
+      component: () => import('./pages/HouseholdPage.vue'),
+      props: true,
+    },
     {
       path: '/roster/households/:id/edit',
       name: 'household-edit',
@@ -110,14 +115,37 @@ export const router = createRouter({
     // 我的上报: every submission of the worker with its review and case state.
     { path: '/mine', name: 'mine', component: () => import('./pages/MyReportsPage.vue') },
     // The case loop: desk screens (review, board, tasks, KPIs) and the case page every role opens; all lazy.
-    { path: '/review', name: 'review', component: () => import('./supervisor/ReviewQueuePage.vue'), meta: { roles: ['supervisor', 'admin'] } },
-    { path: '/cases', name: 'cases', component: () => import('./supervisor/CaseBoardPage.vue'), meta: { tabbar: true, roles: ['supervisor', 'admin'] } },
+    {
+      path: '/review',
+      name: 'review',
+      component: () => import('./supervisor/ReviewQueuePage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
+    {
+      path: '/cases',
+      name: 'cases',
+      component: () => import('./supervisor/CaseBoardPage.vue'),
+      meta: { tabbar: true, roles: ['supervisor', 'admin'] },
+    },
     { path: '/cases/:id', name: 'case', component: () => import('./supervisor/CasePage.vue'), props: true },
-    { path: '/tasks/new', name: 'task-new', component: () => import('./tasks/TaskNewPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+    {
+      path: '/tasks/new',
+      name: 'task-new',
+      component: () => import('./tasks/TaskNewPage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     // Where push notifications lead: a task opens its work; a returned submission, 我的上报's returned list.
     { path: '/tasks/:id', name: 'task', component: () => import('./tasks/TaskOpenPage.vue'), props: true },
-    { path: '/submissions/:id', redirect: (to) => ({ name: 'mine', query: { tab: 'returned', focus: String(to.params.id) } }) },
-    { path: '/dashboard', name: 'dashboard', component: () => import('./reports/DashboardPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+    {
+      path: '/submissions/:id',
+      redirect: (to) => ({ name: 'mine', query: { tab: 'returned', focus: String(to.params.id) } }),
+    },
+    {
+      path: '/dashboard',
+      name: 'dashboard',
+      component: () => import('./reports/DashboardPage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })

@@ -87,8 +87,7 @@ export async function openFromNotification(clients: ClientsLike, url: unknown, o
   const windows = (await clients.matchAll({ type: 'window', includeUncontrolled: true })).filter(
     (w) => new URL(w.url).origin === origin,
   )
-  const chosen =
-    windows.find((w) => w.focused) ?? windows.find((w) => w.visibilityState === 'visible') ?? windows[0]
+  const chosen = windows.find((w) => w.focused) ?? windows.find((w) => w.visibilityState === 'visible') ?? windows[0]
   if (!chosen) {
     await clients.openWindow(target)
     return

@@ -24,9 +24,7 @@ cleanupOutdatedCaches()
 
 // Client routes (/me, later /tasks/…) get the shell. /api is never answered from a cache:
 // no route matches it, so API calls always reach the network (or fail, which the app handles).
-registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }),
-)
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }))
 
 // The precache route above answers first; what it lacks is a desk-only chunk (vite.config.ts).
 // Hashed file names never change content, so the first copy is good until the next release

@@ -138,8 +138,7 @@ describe('api client', () => {
 
   it('calls onUnauthorized on a 401, except where a 401 is an expected answer', async () => {
     const expired: number[] = []
-    const unauthorized = () =>
-      json(401, { error: { code: 'unauthorized', message: '请先登录' } })
+    const unauthorized = () => json(401, { error: { code: 'unauthorized', message: '请先登录' } })
     const { fetch } = scriptedFetch(unauthorized, unauthorized)
     const api = createApiClient({ fetch, hooks: { onUnauthorized: (e) => expired.push(e.status) } })
 

@@ -44,7 +44,9 @@ function json(body: unknown): Response {
 describe('newestActive', () => {
   it('picks the highest active version of the key', () => {
     const other = { ...template(9), key: 'welfare_visit' }
-    expect(newestActive([template(1, false), template(3, false), template(2), other, 'junk'], 'household_visit')?.version).toBe(2)
+    expect(
+      newestActive([template(1, false), template(3, false), template(2), other, 'junk'], 'household_visit')?.version,
+    ).toBe(2)
     expect(newestActive([template(1, false)], 'household_visit')).toBeNull()
   })
 })
@@ -76,7 +78,11 @@ describe('latestTemplate without a pulled copy', () => {
 })
 
 describe('drafts', () => {
-  const draft = { template: { key: 'household_visit', version: 1 }, grid_id: 3, answers: { visit_date: '2026-11-26', notes: '未完' } }
+  const draft = {
+    template: { key: 'household_visit', version: 1 },
+    grid_id: 3,
+    answers: { visit_date: '2026-11-26', notes: '未完' },
+  }
 
   it('come back for the same worker and template', () => {
     writeDraft(7, 'household_visit', draft)

@@ -42,7 +42,17 @@ function status(state: SyncStatus['state'], counts: Partial<SyncStatus['counts']
     progress: { itemsDone: 0, itemsTotal: 0, photoBytesSent: 0, photoBytesTotal: 0 },
     lastSuccessAt: null,
     nextRetryAt: null,
-    counts: { pending: 0, sending: 0, needs_fix: 0, conflict: 0, done: 0, forbidden: 0, total: 0, attention: 0, ...counts },
+    counts: {
+      pending: 0,
+      sending: 0,
+      needs_fix: 0,
+      conflict: 0,
+      done: 0,
+      forbidden: 0,
+      total: 0,
+      attention: 0,
+      ...counts,
+    },
     lastError: { code: 'http_500', message: '服务器出错' },
   }
 }
@@ -81,7 +91,9 @@ describe('names and labels', () => {
   it('names an item by its form title, else by its kind', () => {
     const known = new Map([['household_visit:1', TEMPLATE]])
     expect(kindName(item('x', 'pending'), known, 'en', t)).toBe('Household visit')
-    expect(kindName(item('x', 'pending', { kind: 'hazard_report', template: null }), new Map(), 'zh', t)).toBe('安全隐患排查')
+    expect(kindName(item('x', 'pending', { kind: 'hazard_report', template: null }), new Map(), 'zh', t)).toBe(
+      '安全隐患排查',
+    )
     expect(kindName(item('x', 'pending', { kind: 'something_new', template: null }), new Map(), 'zh', t)).toBe('记录')
   })
 
@@ -105,7 +117,10 @@ describe('describeState', () => {
   it('says what the engine is doing, and when it tries again', () => {
     expect(describeState(status('idle'), '').map((l) => l.key)).toEqual(['outbox.stateIdle'])
     expect(describeState(status('idle', { pending: 2 }), '').map((l) => l.key)).toEqual(['outbox.stateWaiting'])
-    expect(describeState(status('idle', { attention: 1 }), '')[0]).toMatchObject({ key: 'outbox.stateAttention', params: { n: 1 } })
+    expect(describeState(status('idle', { attention: 1 }), '')[0]).toMatchObject({
+      key: 'outbox.stateAttention',
+      params: { n: 1 },
+    })
     expect(describeState(status('offline'), '')[0].key).toBe('outbox.stateOffline')
     expect(describeState(status('error'), '09:31:00')).toEqual([
       { key: 'outbox.stateError', params: { message: '服务器出错' }, tone: 'bad' },
@@ -120,7 +135,12 @@ describe('a case action the case outran', () => {
       kind: 'case_action',
       template: null,
       payload: { case_id: 'c-1', action: 'handle', comment: '已清理' },
-      server_result: { id: 'a1', status: 'conflict', error: { code: 'stale_case', message: '案件状态已变化' }, server } as never,
+      server_result: {
+        id: 'a1',
+        status: 'conflict',
+        error: { code: 'stale_case', message: '案件状态已变化' },
+        server,
+      } as never,
     })
 
   it('names the case to open and its state now, in words', () => {
@@ -130,7 +150,7 @@ describe('a case action the case outran', () => {
     expect(t('outbox.caseMovedHelp', { state: t(moved!.state!) })).toContain('现为“已结案”')
   })
 
-  it('still offers the case when the server sent no state, and keeps the item deletable only on the worker\'s word', () => {
+  it("still offers the case when the server sent no state, and keeps the item deletable only on the worker's word", () => {
     expect(caseMovedOn(action('conflict', null))).toEqual({ caseId: 'c-1', state: null })
     expect(canDiscard(action('conflict', null))).toBe(true)
   })

@@ -23,7 +23,13 @@ function pushData(value: unknown) {
 describe('sw: showing a push', () => {
   it('reads the server payload', () => {
     const notice = parsePush(
-      pushData({ kind: 'task_assigned', title: '新任务：关爱巡访', url: '/tasks/7', tag: 'task-7', data: { task_id: '7' } }),
+      pushData({
+        kind: 'task_assigned',
+        title: '新任务：关爱巡访',
+        url: '/tasks/7',
+        tag: 'task-7',
+        data: { task_id: '7' },
+      }),
     )
     expect(notice).toEqual({
       kind: 'task_assigned',
@@ -42,7 +48,9 @@ describe('sw: showing a push', () => {
 
   it('shows title, a body by kind, tag, icon and the page to open', async () => {
     const showNotification = vi.fn(async () => undefined)
-    const notice = parsePush(pushData({ kind: 'case_dispatched', title: '案件：占道经营', url: '/cases/42', tag: 'case-42' }))
+    const notice = parsePush(
+      pushData({ kind: 'case_dispatched', title: '案件：占道经营', url: '/cases/42', tag: 'case-42' }),
+    )
     await showPush({ showNotification }, notice, ORIGIN)
     expect(showNotification).toHaveBeenCalledWith('案件：占道经营', {
       body: '有案件派遣给你，请按期处置',
@@ -155,14 +163,16 @@ function fakeSubscription(endpoint = 'https://fcm.googleapis.com/fcm/send/abc', 
   }
 }
 
-function setup(opts: {
-  permission?: NotificationPermission
-  answer?: NotificationPermission
-  current?: FakeSubscription | null
-  subscribe?: () => Promise<FakeSubscription>
-  hasPushManager?: boolean
-  api?: Partial<PushEnvironment['api']>
-} = {}) {
+function setup(
+  opts: {
+    permission?: NotificationPermission
+    answer?: NotificationPermission
+    current?: FakeSubscription | null
+    subscribe?: () => Promise<FakeSubscription>
+    hasPushManager?: boolean
+    api?: Partial<PushEnvironment['api']>
+  } = {},
+) {
   let current = opts.current ?? null
   const made = fakeSubscription()
   const pushManager = {

@@ -1,6 +1,15 @@
 // The app's outbox wiring before main.ts sets it up: every call is harmless (unit tests, SSR).
 import { describe, expect, it } from 'vitest'
-import { askPersistence, sessionEnded, sessionStarted, startSync, syncNow, unsyncedCount, useOutbox, waitingOf } from '../src/sync'
+import {
+  askPersistence,
+  sessionEnded,
+  sessionStarted,
+  startSync,
+  syncNow,
+  unsyncedCount,
+  useOutbox,
+  waitingOf,
+} from '../src/sync'
 
 describe('sync wiring', () => {
   it('counts for the badge what is not on the server plus what needs the worker', () => {

@@ -21,7 +21,14 @@ const fixture = JSON.parse(readFileSync(resolve(__dirname, 'fixtures', 'answer_c
 describe('checkAnswers gives the server’s verdict', () => {
   it('covers every template and enough cases', () => {
     expect(Object.keys(fixture.templates)).toEqual(
-      expect.arrayContaining(['every_type', 'conditions', 'household_visit', 'welfare_visit', 'hazard_inspection', 'city_case']),
+      expect.arrayContaining([
+        'every_type',
+        'conditions',
+        'household_visit',
+        'welfare_visit',
+        'hazard_inspection',
+        'city_case',
+      ]),
     )
     expect(fixture.cases.length).toBeGreaterThan(250)
     // city_case is the version with a severity (v2), the one the phone offers.

@@ -13,7 +13,9 @@ const NETWORK_WAIT_MS = 8_000
 export function isTemplate(value: unknown): value is FormTemplate {
   if (typeof value !== 'object' || value === null) return false
   const t = value as Partial<FormTemplate>
-  return typeof t.key === 'string' && typeof t.version === 'number' && typeof t.kind === 'string' && Array.isArray(t.fields)
+  return (
+    typeof t.key === 'string' && typeof t.version === 'number' && typeof t.kind === 'string' && Array.isArray(t.fields)
+  )
 }
 
 /** The version offered for new forms: the highest active one of the key. */

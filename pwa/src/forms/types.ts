@@ -7,15 +7,7 @@ export interface Label {
 }
 
 export type FieldType =
-  | 'text'
-  | 'textarea'
-  | 'number'
-  | 'date'
-  | 'select_one'
-  | 'select_multiple'
-  | 'yes_no'
-  | 'photo'
-  | 'geopoint'
+  'text' | 'textarea' | 'number' | 'date' | 'select_one' | 'select_multiple' | 'yes_no' | 'photo' | 'geopoint'
 
 export interface Choice {
   value: string

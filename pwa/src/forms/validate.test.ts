@@ -79,7 +79,13 @@ describe('conditions', () => {
   })
 
   it('show the fields a screen needs for the answers so far', () => {
-    expect([...visibleFieldNames(VISIT, {})]).toEqual(['visit_date', 'anyone_home', 'visit_photos', 'after_photos', 'notes'])
+    expect([...visibleFieldNames(VISIT, {})]).toEqual([
+      'visit_date',
+      'anyone_home',
+      'visit_photos',
+      'after_photos',
+      'notes',
+    ])
     expect(visibleFieldNames(VISIT, { anyone_home: true, needs: ['other'] }).has('needs_detail')).toBe(true)
   })
 })
@@ -107,7 +113,12 @@ describe('answersToSend', () => {
   })
 
   it('asks for what a shown condition requires', () => {
-    const sent = answersToSend(VISIT, { visit_date: '2026-11-27', anyone_home: true, people_met: 2, needs: ['medical'] })
+    const sent = answersToSend(VISIT, {
+      visit_date: '2026-11-27',
+      anyone_home: true,
+      people_met: 2,
+      needs: ['medical'],
+    })
     expect(checkAnswers(VISIT, sent)).toEqual({ needs_detail: ['必填项'] })
   })
 })

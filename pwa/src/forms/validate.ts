@@ -73,7 +73,8 @@ export function geopointErrors(value: unknown, lang: LabelLanguage = 'zh'): stri
   }
   const point = value as Record<string, unknown>
   const { lat, lng, accuracy } = point
-  if (!isNumber(lat) || lat < -90 || lat > 90) return [msg('纬度应在 -90 到 90 之间', 'Latitude must be between -90 and 90')]
+  if (!isNumber(lat) || lat < -90 || lat > 90)
+    return [msg('纬度应在 -90 到 90 之间', 'Latitude must be between -90 and 90')]
   if (!isNumber(lng) || lng < -180 || lng > 180) {
     return [msg('经度应在 -180 到 180 之间', 'Longitude must be between -180 and 180')]
   }

@@ -3,132 +3,132 @@
  * triggers, retry backoff and cross-tab lock, and the status the UI shows. Framework-free:
  * it runs in a page and in the service worker.
  */
-import type { FieldErrors, OutboxItem, PhotoRow, PushResult } from './db';
-import { OutboxStore, isoWithOffset } from './store';
-import type { ItemError, OutboxCounts, PushOutcome, ReplicaChange } from './store';
+import type { FieldErrors, OutboxItem, PhotoRow, PushResult } from './db'
+import { OutboxStore, isoWithOffset } from './store'
+import type { ItemError, OutboxCounts, PushOutcome, ReplicaChange } from './store'
 
-export const SYNC_TAG = 'gridwalk-sync';
-export const LOCK_NAME = 'gridwalk-sync';
-const CHANNEL_NAME = 'gridwalk-outbox';
+export const SYNC_TAG = 'gridwalk-sync'
+export const LOCK_NAME = 'gridwalk-sync'
+const CHANNEL_NAME = 'gridwalk-outbox'
 
-export const BACKOFF_INITIAL_MS = 1_000;
-export const BACKOFF_MAX_MS = 5 * 60_000;
+export const BACKOFF_INITIAL_MS = 1_000
+export const BACKOFF_MAX_MS = 5 * 60_000
 /** Jitter is ±20 % around the doubling delay (then capped at 5 min): spreads a street's phones apart yet keeps "next try at" honest. */
-export const BACKOFF_JITTER = 0.2;
+export const BACKOFF_JITTER = 0.2
 /** Another tab or the worker holds the lock: look again shortly, without counting a failure. */
-const BUSY_RETRY_MS = 5_000;
+const BUSY_RETRY_MS = 5_000
 
-export const MAX_BATCH_ITEMS = 100;
+export const MAX_BATCH_ITEMS = 100
 /** The server takes ≤ 1 MB; stay under it with room for the envelope and multi-byte text. */
-export const MAX_BATCH_BYTES = 900 * 1024;
+export const MAX_BATCH_BYTES = 900 * 1024
 
-export type SyncState = 'idle' | 'syncing' | 'offline' | 'auth_required' | 'error';
-export type SyncReason = 'start' | 'online' | 'visible' | 'retry' | 'manual' | 'background' | 'queued';
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'auth_required' | 'error'
+export type SyncReason = 'start' | 'online' | 'visible' | 'retry' | 'manual' | 'background' | 'queued'
 
-const AUTOMATIC_REASONS: ReadonlySet<SyncReason> = new Set<SyncReason>(['online', 'visible', 'retry', 'queued']);
+const AUTOMATIC_REASONS: ReadonlySet<SyncReason> = new Set<SyncReason>(['online', 'visible', 'retry', 'queued'])
 
 export interface SyncProgress {
-  itemsDone: number;
-  itemsTotal: number;
-  photoBytesSent: number;
-  photoBytesTotal: number;
+  itemsDone: number
+  itemsTotal: number
+  photoBytesSent: number
+  photoBytesTotal: number
 }
 
 export interface SyncStatus {
-  state: SyncState;
-  progress: SyncProgress;
+  state: SyncState
+  progress: SyncProgress
   /** ISO time of the last run that finished (pushed and pulled) for the current owner. */
-  lastSuccessAt: string | null;
+  lastSuccessAt: string | null
   /** Epoch ms of the scheduled retry, if one is scheduled. */
-  nextRetryAt: number | null;
-  counts: OutboxCounts;
+  nextRetryAt: number | null
+  counts: OutboxCounts
   /** Why the last run stopped, when it did not finish. */
-  lastError: ItemError | null;
+  lastError: ItemError | null
 }
 
-export type StatusListener = (status: SyncStatus) => void;
+export type StatusListener = (status: SyncStatus) => void
 
 /** The part of the Web Locks API the engine uses (injectable for tests and old browsers). */
 export interface LockManagerLike {
-  request<T>(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+  request<T>(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>
 }
 
-type MaybePromise<T> = T | Promise<T>;
-type TimerHandle = unknown;
+type MaybePromise<T> = T | Promise<T>
+type TimerHandle = unknown
 
 export interface SyncEngineOptions {
-  store?: OutboxStore;
+  store?: OutboxStore
   /** Used only when `store` is not given. */
-  dbName?: string;
-  fetch?: typeof fetch;
-  baseUrl?: string;
-  getCsrfToken(): MaybePromise<string | null>;
-  getOwner(): MaybePromise<string | null>;
-  appVersion: string;
+  dbName?: string
+  fetch?: typeof fetch
+  baseUrl?: string
+  getCsrfToken(): MaybePromise<string | null>
+  getOwner(): MaybePromise<string | null>
+  appVersion: string
   /** Accept-Language for server messages (zh-CN by default on the server). */
-  getLanguage?(): string | null;
+  getLanguage?(): string | null
   /** Called when the server answers 401 (or refuses the CSRF token): ask the worker to log in. */
-  onAuthRequired?(): void;
-  now?(): number;
-  random?(): number;
-  setTimeout?(fn: () => void, ms: number): TimerHandle;
-  clearTimeout?(handle: TimerHandle): void;
+  onAuthRequired?(): void
+  now?(): number
+  random?(): number
+  setTimeout?(fn: () => void, ms: number): TimerHandle
+  clearTimeout?(handle: TimerHandle): void
   /** Defaults to navigator.locks when present; null forces the in-process flag only. */
-  locks?: LockManagerLike | null;
+  locks?: LockManagerLike | null
   /** Per JSON request; a photo PUT gets extra time per byte. */
-  requestTimeoutMs?: number;
-  pullLimit?: number;
+  requestTimeoutMs?: number
+  pullLimit?: number
   /** Delivered items (and photos only they use) are forgotten this many days after delivery; 0 keeps them. */
-  keepDoneDays?: number;
-  maxBatchItems?: number;
-  maxBatchBytes?: number;
+  keepDoneDays?: number
+  maxBatchItems?: number
+  maxBatchBytes?: number
 }
 
 // ---- errors that end a run ------------------------------------------------------------
 
 class AuthRequiredError extends Error {
-  readonly code: string;
+  readonly code: string
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'AuthRequiredError';
-    this.code = code;
+    super(message)
+    this.name = 'AuthRequiredError'
+    this.code = code
   }
 }
 
 /** Network failure, timeout, 5xx, 429, or an answer that is not ours (a captive portal page). */
 class TransientError extends Error {
-  readonly offline: boolean;
-  readonly code: string;
-  readonly retryAfterMs: number | null;
+  readonly offline: boolean
+  readonly code: string
+  readonly retryAfterMs: number | null
   constructor(offline: boolean, code: string, message: string, retryAfterMs: number | null = null) {
-    super(message);
-    this.name = 'TransientError';
-    this.offline = offline;
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
+    super(message)
+    this.name = 'TransientError'
+    this.offline = offline
+    this.code = code
+    this.retryAfterMs = retryAfterMs
   }
 }
 
 /** A 4xx that says nothing about one item (404 route, 403 role, ...): retry later, touch nothing. */
 class UnexpectedAnswerError extends Error {
-  readonly code: string;
+  readonly code: string
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'UnexpectedAnswerError';
-    this.code = code;
+    super(message)
+    this.name = 'UnexpectedAnswerError'
+    this.code = code
   }
 }
 
 interface HttpAnswer {
-  status: number;
+  status: number
   /** Parsed JSON body; undefined when empty or not JSON. */
-  body: unknown;
+  body: unknown
 }
 
 interface ApiError {
-  code: string;
-  message: string;
-  fields?: FieldErrors;
+  code: string
+  message: string
+  fields?: FieldErrors
 }
 
 /** Messages the phone writes itself (zh-CN first, like the app); the UI may translate by code. */
@@ -143,65 +143,67 @@ const MESSAGES: Record<string, string> = {
   forbidden: '这条记录不在您的工作范围内，请联系上级处理。',
   conflict: '服务器上已有同一条记录的不同内容，请联系上级核对。',
   unknown_status: '服务器给出了无法识别的结果，将稍后重试。',
-};
+}
 
 /** Request-level 4xx answers that may come from one item in the batch: halve and retry. */
-const SPLIT_STATUSES = new Set([400, 413, 422]);
+const SPLIT_STATUSES = new Set([400, 413, 422])
 
 function apiError(body: unknown): ApiError | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const err = (body as { error?: unknown }).error;
-  if (typeof err !== 'object' || err === null) return null;
-  const e = err as { code?: unknown; message?: unknown; fields?: unknown };
-  if (typeof e.code !== 'string') return null;
+  if (typeof body !== 'object' || body === null) return null
+  const err = (body as { error?: unknown }).error
+  if (typeof err !== 'object' || err === null) return null
+  const e = err as { code?: unknown; message?: unknown; fields?: unknown }
+  if (typeof e.code !== 'string') return null
   return {
     code: e.code,
     message: typeof e.message === 'string' ? e.message : e.code,
     fields: typeof e.fields === 'object' && e.fields !== null ? (e.fields as FieldErrors) : undefined,
-  };
+  }
 }
 
 function isCsrfFailure(status: number, err: ApiError | null): boolean {
-  return (status === 400 || status === 403) && err !== null && /csrf/i.test(err.code);
+  return (status === 400 || status === 403) && err !== null && /csrf/i.test(err.code)
 }
 
 function parseRetryAfter(value: string | null, now: number): number | null {
-  if (!value) return null;
-  const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
+  if (!value) return null
+  const secs = Number(value)
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000)
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? null : Math.max(0, at - now)
 }
 
 interface PushAnswer {
-  results: PushResult[];
+  results: PushResult[]
 }
 
 function parsePushAnswer(body: unknown): PushAnswer | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const results = (body as { results?: unknown }).results;
-  if (!Array.isArray(results)) return null;
-  const ok = results.every((r) => typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.status === 'string');
-  return ok ? { results: results as PushResult[] } : null;
+  if (typeof body !== 'object' || body === null) return null
+  const results = (body as { results?: unknown }).results
+  if (!Array.isArray(results)) return null
+  const ok = results.every(
+    (r) => typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.status === 'string',
+  )
+  return ok ? { results: results as PushResult[] } : null
 }
 
 interface PullAnswer {
-  changes: ReplicaChange[];
-  cursor: string;
-  has_more: boolean;
+  changes: ReplicaChange[]
+  cursor: string
+  has_more: boolean
 }
 
 function parsePullAnswer(body: unknown): PullAnswer | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const b = body as { changes?: unknown; cursor?: unknown; has_more?: unknown };
-  if (!Array.isArray(b.changes) || typeof b.cursor !== 'string' || b.cursor === '') return null;
+  if (typeof body !== 'object' || body === null) return null
+  const b = body as { changes?: unknown; cursor?: unknown; has_more?: unknown }
+  if (!Array.isArray(b.changes) || typeof b.cursor !== 'string' || b.cursor === '') return null
   for (const c of b.changes) {
-    if (typeof c !== 'object' || c === null) return null;
-    const ch = c as { entity?: unknown; op?: unknown; id?: unknown };
-    if (typeof ch.entity !== 'string' || (ch.op !== 'upsert' && ch.op !== 'delete')) return null;
-    if (typeof ch.id !== 'string' && typeof ch.id !== 'number') return null;
+    if (typeof c !== 'object' || c === null) return null
+    const ch = c as { entity?: unknown; op?: unknown; id?: unknown }
+    if (typeof ch.entity !== 'string' || (ch.op !== 'upsert' && ch.op !== 'delete')) return null
+    if (typeof ch.id !== 'string' && typeof ch.id !== 'number') return null
   }
-  return { changes: b.changes as ReplicaChange[], cursor: b.cursor, has_more: b.has_more === true };
+  return { changes: b.changes as ReplicaChange[], cursor: b.cursor, has_more: b.has_more === true }
 }
 
 /** The item as POST /sync/push wants it: only protocol fields, no local bookkeeping. */
@@ -214,88 +216,92 @@ export function toWireItem(item: OutboxItem): Record<string, unknown> {
     payload: item.payload,
     photos: item.photos,
     location: item.location,
-  };
+  }
 }
 
-const encoder = new TextEncoder();
+const encoder = new TextEncoder()
 
 function wireBytes(item: OutboxItem): number {
-  return encoder.encode(JSON.stringify(toWireItem(item))).length + 1;
+  return encoder.encode(JSON.stringify(toWireItem(item))).length + 1
 }
 
 /** Oldest first, ≤ maxItems and ≤ maxBytes of JSON each; an item bigger than the limit goes alone (the server then decides). */
-export function makeBatches(items: OutboxItem[], maxItems = MAX_BATCH_ITEMS, maxBytes = MAX_BATCH_BYTES): OutboxItem[][] {
-  const envelope = 200;
-  const batches: OutboxItem[][] = [];
-  let current: OutboxItem[] = [];
-  let bytes = envelope;
+export function makeBatches(
+  items: OutboxItem[],
+  maxItems = MAX_BATCH_ITEMS,
+  maxBytes = MAX_BATCH_BYTES,
+): OutboxItem[][] {
+  const envelope = 200
+  const batches: OutboxItem[][] = []
+  let current: OutboxItem[] = []
+  let bytes = envelope
   for (const item of items) {
-    const size = wireBytes(item);
+    const size = wireBytes(item)
     if (current.length && (current.length >= maxItems || bytes + size > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = envelope;
+      batches.push(current)
+      current = []
+      bytes = envelope
     }
-    current.push(item);
-    bytes += size;
+    current.push(item)
+    bytes += size
   }
-  if (current.length) batches.push(current);
-  return batches;
+  if (current.length) batches.push(current)
+  return batches
 }
 
 function zeroProgress(): SyncProgress {
-  return { itemsDone: 0, itemsTotal: 0, photoBytesSent: 0, photoBytesTotal: 0 };
+  return { itemsDone: 0, itemsTotal: 0, photoBytesSent: 0, photoBytesTotal: 0 }
 }
 
 function zeroCounts(): OutboxCounts {
-  return { pending: 0, sending: 0, needs_fix: 0, conflict: 0, done: 0, forbidden: 0, total: 0, attention: 0 };
+  return { pending: 0, sending: 0, needs_fix: 0, conflict: 0, done: 0, forbidden: 0, total: 0, attention: 0 }
 }
 
 function defaultLocks(): LockManagerLike | null {
-  if (typeof navigator === 'undefined') return null;
-  const locks = (navigator as { locks?: LockManagerLike }).locks;
-  return locks && typeof locks.request === 'function' ? locks : null;
+  if (typeof navigator === 'undefined') return null
+  const locks = (navigator as { locks?: LockManagerLike }).locks
+  return locks && typeof locks.request === 'function' ? locks : null
 }
 
 function defaultFetch(): typeof fetch {
   // Bound: a detached window.fetch throws "Illegal invocation".
-  return globalThis.fetch.bind(globalThis);
+  return globalThis.fetch.bind(globalThis)
 }
 
-type RunOutcome = 'ok' | 'failed' | 'busy';
+type RunOutcome = 'ok' | 'failed' | 'busy'
 
 export class SyncEngine {
-  readonly store: OutboxStore;
-  private readonly opts: SyncEngineOptions;
-  private readonly fetchFn: typeof fetch;
-  private readonly baseUrl: string;
-  private readonly now: () => number;
-  private readonly random: () => number;
-  private readonly setTimer: (fn: () => void, ms: number) => TimerHandle;
-  private readonly clearTimer: (handle: TimerHandle) => void;
-  private readonly locks: LockManagerLike | null;
+  readonly store: OutboxStore
+  private readonly opts: SyncEngineOptions
+  private readonly fetchFn: typeof fetch
+  private readonly baseUrl: string
+  private readonly now: () => number
+  private readonly random: () => number
+  private readonly setTimer: (fn: () => void, ms: number) => TimerHandle
+  private readonly clearTimer: (handle: TimerHandle) => void
+  private readonly locks: LockManagerLike | null
 
-  private status: SyncStatus;
-  private readonly listeners = new Set<StatusListener>();
-  private current: Promise<SyncStatus> | null = null;
-  private followUp = false;
-  private failures = 0;
-  private lastCleanupAt = -Infinity;
-  private retryTimer: TimerHandle | null = null;
-  private started = false;
-  private channel: BroadcastChannel | null = null;
-  private readonly teardown: Array<() => void> = [];
+  private status: SyncStatus
+  private readonly listeners = new Set<StatusListener>()
+  private current: Promise<SyncStatus> | null = null
+  private followUp = false
+  private failures = 0
+  private lastCleanupAt = -Infinity
+  private retryTimer: TimerHandle | null = null
+  private started = false
+  private channel: BroadcastChannel | null = null
+  private readonly teardown: Array<() => void> = []
 
   constructor(options: SyncEngineOptions) {
-    this.opts = options;
-    this.store = options.store ?? new OutboxStore({ dbName: options.dbName, now: options.now });
-    this.fetchFn = options.fetch ?? defaultFetch();
-    this.baseUrl = (options.baseUrl ?? '/api/v1').replace(/\/+$/, '');
-    this.now = options.now ?? (() => Date.now());
-    this.random = options.random ?? Math.random;
-    this.setTimer = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms));
-    this.clearTimer = options.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>));
-    this.locks = options.locks === undefined ? defaultLocks() : options.locks;
+    this.opts = options
+    this.store = options.store ?? new OutboxStore({ dbName: options.dbName, now: options.now })
+    this.fetchFn = options.fetch ?? defaultFetch()
+    this.baseUrl = (options.baseUrl ?? '/api/v1').replace(/\/+$/, '')
+    this.now = options.now ?? (() => Date.now())
+    this.random = options.random ?? Math.random
+    this.setTimer = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms))
+    this.clearTimer = options.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>))
+    this.locks = options.locks === undefined ? defaultLocks() : options.locks
     this.status = {
       state: 'idle',
       progress: zeroProgress(),
@@ -303,29 +309,29 @@ export class SyncEngine {
       nextRetryAt: null,
       counts: zeroCounts(),
       lastError: null,
-    };
+    }
   }
 
   // ---- status -------------------------------------------------------------------------
 
   getStatus(): SyncStatus {
-    return this.status;
+    return this.status
   }
 
   /** Listener gets the current status at once, then every change. Returns the unsubscribe. */
   subscribe(listener: StatusListener): () => void {
-    this.listeners.add(listener);
-    listener(this.status);
+    this.listeners.add(listener)
+    listener(this.status)
     return () => {
-      this.listeners.delete(listener);
-    };
+      this.listeners.delete(listener)
+    }
   }
 
   private patch(change: Partial<SyncStatus>): void {
-    this.status = { ...this.status, ...change };
+    this.status = { ...this.status, ...change }
     for (const l of this.listeners) {
       try {
-        l(this.status);
+        l(this.status)
       } catch {
         // A broken listener must not break a sync run.
       }
@@ -333,18 +339,18 @@ export class SyncEngine {
   }
 
   private bumpProgress(change: Partial<SyncProgress>): void {
-    const p = { ...this.status.progress };
-    for (const [k, v] of Object.entries(change) as Array<[keyof SyncProgress, number]>) p[k] += v;
-    this.patch({ progress: p });
+    const p = { ...this.status.progress }
+    for (const [k, v] of Object.entries(change) as Array<[keyof SyncProgress, number]>) p[k] += v
+    this.patch({ progress: p })
   }
 
   /** Re-read counts and last success time (after the app adds, fixes or discards an item). */
   async refresh(): Promise<SyncStatus> {
-    const owner = await this.opts.getOwner();
-    const counts = await this.store.counts(owner);
-    const lastSuccessAt = owner ? await this.store.getLastSyncAt(owner) : null;
-    this.patch({ counts, lastSuccessAt });
-    return this.status;
+    const owner = await this.opts.getOwner()
+    const counts = await this.store.counts(owner)
+    const lastSuccessAt = owner ? await this.store.getLastSyncAt(owner) : null
+    this.patch({ counts, lastSuccessAt })
+    return this.status
   }
 
   // ---- running ------------------------------------------------------------------------
@@ -354,83 +360,83 @@ export class SyncEngine {
    * follow-up run after it, however many calls came in.
    */
   sync(options: { reason?: SyncReason } = {}): Promise<SyncStatus> {
-    const reason = options.reason ?? 'manual';
+    const reason = options.reason ?? 'manual'
     // After a 401 only a person (the button, a new login) starts again: automatic triggers
     // would only meet the same 401 and ask for login over and over.
-    if (this.status.state === 'auth_required' && AUTOMATIC_REASONS.has(reason)) return Promise.resolve(this.status);
+    if (this.status.state === 'auth_required' && AUTOMATIC_REASONS.has(reason)) return Promise.resolve(this.status)
     // A person asked, or the network came back: the retry schedule starts short again.
-    if (reason === 'manual' || reason === 'online') this.failures = 0;
+    if (reason === 'manual' || reason === 'online') this.failures = 0
     if (this.current) {
-      this.followUp = true;
-      return this.current;
+      this.followUp = true
+      return this.current
     }
-    this.current = this.loop();
-    return this.current;
+    this.current = this.loop()
+    return this.current
   }
 
   private async loop(): Promise<SyncStatus> {
     try {
       for (;;) {
-        this.followUp = false;
-        const outcome = await this.runLocked();
+        this.followUp = false
+        const outcome = await this.runLocked()
         // Checked and cleared with no await in between, so no call can slip through unseen.
-        if (outcome !== 'ok' || !this.followUp) break;
+        if (outcome !== 'ok' || !this.followUp) break
       }
     } finally {
-      this.current = null;
-      this.followUp = false;
+      this.current = null
+      this.followUp = false
     }
-    return this.status;
+    return this.status
   }
 
   private async runLocked(): Promise<RunOutcome> {
-    if (!this.locks) return this.run();
+    if (!this.locks) return this.run()
     const outcome = await this.locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
-      if (!lock) return 'busy' as const;
-      return this.run();
-    });
-    if (outcome === 'busy') this.armTimer(BUSY_RETRY_MS);
-    return outcome;
+      if (!lock) return 'busy' as const
+      return this.run()
+    })
+    if (outcome === 'busy') this.armTimer(BUSY_RETRY_MS)
+    return outcome
   }
 
   private async run(): Promise<RunOutcome> {
-    const owner = await this.opts.getOwner();
+    const owner = await this.opts.getOwner()
     if (!owner) {
       // Logged out: items stay for their owner; nobody else's session may push them.
-      this.patch({ state: 'auth_required', counts: zeroCounts() });
-      return 'failed';
+      this.patch({ state: 'auth_required', counts: zeroCounts() })
+      return 'failed'
     }
-    this.patch({ state: 'syncing', progress: zeroProgress(), lastError: null });
+    this.patch({ state: 'syncing', progress: zeroProgress(), lastError: null })
     try {
       // We hold the lock, so any `sending` item was stranded by a crash or a closed tab.
-      await this.store.resetSending();
-      const deviceId = await this.store.deviceId();
-      await this.uploadPhotos(owner, await this.store.pending(owner));
-      await this.pushAll(owner, deviceId);
-      await this.pull(owner);
-      const at = isoWithOffset(this.now());
-      await this.store.setLastSyncAt(owner, at);
-      this.failures = 0;
-      this.disarmTimer();
-      this.patch({ state: 'idle', lastSuccessAt: at, nextRetryAt: null });
-      await this.cleanupDaily();
-      return 'ok';
+      await this.store.resetSending()
+      const deviceId = await this.store.deviceId()
+      await this.uploadPhotos(owner, await this.store.pending(owner))
+      await this.pushAll(owner, deviceId)
+      await this.pull(owner)
+      const at = isoWithOffset(this.now())
+      await this.store.setLastSyncAt(owner, at)
+      this.failures = 0
+      this.disarmTimer()
+      this.patch({ state: 'idle', lastSuccessAt: at, nextRetryAt: null })
+      await this.cleanupDaily()
+      return 'ok'
     } catch (err) {
-      this.onRunError(err);
-      return 'failed';
+      this.onRunError(err)
+      return 'failed'
     } finally {
-      await this.refreshQuietly();
-      this.broadcast();
+      await this.refreshQuietly()
+      this.broadcast()
     }
   }
 
   /** Delivered records and their photos must not fill the phone; once a day is plenty. */
   private async cleanupDaily(): Promise<void> {
-    const days = this.opts.keepDoneDays ?? 7;
-    if (days <= 0 || this.now() - this.lastCleanupAt < 24 * 3600_000) return;
-    this.lastCleanupAt = this.now();
+    const days = this.opts.keepDoneDays ?? 7
+    if (days <= 0 || this.now() - this.lastCleanupAt < 24 * 3600_000) return
+    this.lastCleanupAt = this.now()
     try {
-      await this.store.cleanupDone(days);
+      await this.store.cleanupDone(days)
     } catch {
       // Housekeeping only: the next day tries again.
     }
@@ -439,55 +445,55 @@ export class SyncEngine {
   private onRunError(err: unknown): void {
     if (err instanceof AuthRequiredError) {
       // Retrying cannot help until the worker logs in again; the app calls sync() after login.
-      this.disarmTimer();
-      this.patch({ state: 'auth_required', nextRetryAt: null, lastError: { code: err.code, message: err.message } });
+      this.disarmTimer()
+      this.patch({ state: 'auth_required', nextRetryAt: null, lastError: { code: err.code, message: err.message } })
       try {
-        this.opts.onAuthRequired?.();
+        this.opts.onAuthRequired?.()
       } catch {
         // The app's handler failing must not hide the state.
       }
-      return;
+      return
     }
-    const offline = err instanceof TransientError && err.offline;
-    const code = err instanceof TransientError || err instanceof UnexpectedAnswerError ? err.code : 'client_error';
-    const message = err instanceof Error ? err.message : String(err);
-    const retryAfter = err instanceof TransientError ? err.retryAfterMs : null;
-    const delay = this.nextDelay(retryAfter);
-    this.patch({ state: offline ? 'offline' : 'error', nextRetryAt: this.now() + delay, lastError: { code, message } });
-    this.armTimer(delay);
-    if (offline) void this.registerBackgroundSync();
+    const offline = err instanceof TransientError && err.offline
+    const code = err instanceof TransientError || err instanceof UnexpectedAnswerError ? err.code : 'client_error'
+    const message = err instanceof Error ? err.message : String(err)
+    const retryAfter = err instanceof TransientError ? err.retryAfterMs : null
+    const delay = this.nextDelay(retryAfter)
+    this.patch({ state: offline ? 'offline' : 'error', nextRetryAt: this.now() + delay, lastError: { code, message } })
+    this.armTimer(delay)
+    if (offline) void this.registerBackgroundSync()
   }
 
   /** 1 s doubling to 5 min, ±20 % jitter; a server's Retry-After is honoured up to the cap. */
   private nextDelay(retryAfterMs: number | null): number {
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** this.failures);
-    this.failures += 1;
-    const jittered = base * (1 - BACKOFF_JITTER + 2 * BACKOFF_JITTER * this.random());
-    let delay = Math.min(BACKOFF_MAX_MS, Math.round(jittered));
-    if (retryAfterMs !== null) delay = Math.max(delay, Math.min(BACKOFF_MAX_MS, retryAfterMs));
-    return delay;
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** this.failures)
+    this.failures += 1
+    const jittered = base * (1 - BACKOFF_JITTER + 2 * BACKOFF_JITTER * this.random())
+    let delay = Math.min(BACKOFF_MAX_MS, Math.round(jittered))
+    if (retryAfterMs !== null) delay = Math.max(delay, Math.min(BACKOFF_MAX_MS, retryAfterMs))
+    return delay
   }
 
   private armTimer(ms: number): void {
     // Only a started engine (a page) keeps a timer; the worker relies on Background Sync.
-    if (!this.started) return;
-    this.disarmTimer();
+    if (!this.started) return
+    this.disarmTimer()
     this.retryTimer = this.setTimer(() => {
-      this.retryTimer = null;
-      void this.sync({ reason: 'retry' });
-    }, ms);
+      this.retryTimer = null
+      void this.sync({ reason: 'retry' })
+    }, ms)
   }
 
   private disarmTimer(): void {
     if (this.retryTimer !== null) {
-      this.clearTimer(this.retryTimer);
-      this.retryTimer = null;
+      this.clearTimer(this.retryTimer)
+      this.retryTimer = null
     }
   }
 
   private async refreshQuietly(): Promise<void> {
     try {
-      await this.refresh();
+      await this.refresh()
     } catch {
       // Counts are cosmetic; the run's own outcome already stands.
     }
@@ -500,20 +506,20 @@ export class SyncEngine {
     path: string,
     init: { json?: string; blob?: Blob; contentType?: string; csrf?: boolean; timeoutMs?: number } = {},
   ): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (init.contentType) headers['Content-Type'] = init.contentType;
-    const language = this.opts.getLanguage?.();
-    if (language) headers['Accept-Language'] = language;
+    const headers: Record<string, string> = { Accept: 'application/json' }
+    if (init.contentType) headers['Content-Type'] = init.contentType
+    const language = this.opts.getLanguage?.()
+    if (language) headers['Accept-Language'] = language
     if (init.csrf) {
-      const token = await this.opts.getCsrfToken();
-      if (token) headers['X-CSRF-Token'] = token;
+      const token = await this.opts.getCsrfToken()
+      if (token) headers['X-CSRF-Token'] = token
     }
-    const controller = typeof AbortController === 'function' ? new AbortController() : null;
-    const timeoutMs = init.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000;
+    const controller = typeof AbortController === 'function' ? new AbortController() : null
+    const timeoutMs = init.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000
     // A real timer, not the injectable one: a hung TCP connection in a basement must not hold the lock forever.
-    const timer = controller ? globalThis.setTimeout(() => controller.abort(), timeoutMs) : null;
+    const timer = controller ? globalThis.setTimeout(() => controller.abort(), timeoutMs) : null
     try {
-      let res: Response;
+      let res: Response
       try {
         res = await this.fetchFn(this.baseUrl + path, {
           method,
@@ -522,35 +528,41 @@ export class SyncEngine {
           credentials: 'same-origin',
           cache: 'no-store',
           signal: controller?.signal,
-        });
+        })
       } catch (err) {
-        throw new TransientError(true, 'network', `network error: ${err instanceof Error ? err.message : String(err)}`);
+        throw new TransientError(true, 'network', `network error: ${err instanceof Error ? err.message : String(err)}`)
       }
-      let body: unknown;
+      let body: unknown
       if (method !== 'HEAD') {
-        let text: string;
+        let text: string
         try {
-          text = await res.text();
+          text = await res.text()
         } catch (err) {
-          throw new TransientError(true, 'network', `connection lost reading the answer: ${String(err)}`);
+          throw new TransientError(true, 'network', `connection lost reading the answer: ${String(err)}`)
         }
         try {
-          body = text ? JSON.parse(text) : undefined;
+          body = text ? JSON.parse(text) : undefined
         } catch {
-          body = undefined;
+          body = undefined
         }
       }
-      const status = res.status;
-      const err = apiError(body);
-      if (status === 401) throw new AuthRequiredError(err?.code ?? 'unauthorized', err?.message ?? 'login required');
-      if (isCsrfFailure(status, err)) throw new AuthRequiredError(err?.code ?? 'csrf', err?.message ?? 'CSRF token refused');
+      const status = res.status
+      const err = apiError(body)
+      if (status === 401) throw new AuthRequiredError(err?.code ?? 'unauthorized', err?.message ?? 'login required')
+      if (isCsrfFailure(status, err))
+        throw new AuthRequiredError(err?.code ?? 'csrf', err?.message ?? 'CSRF token refused')
       if (status >= 500 || status === 429 || status === 408) {
-        const retryAfter = parseRetryAfter(res.headers.get('Retry-After'), this.now());
-        throw new TransientError(false, err?.code ?? `http_${status}`, err?.message ?? `server answered ${status}`, retryAfter);
+        const retryAfter = parseRetryAfter(res.headers.get('Retry-After'), this.now())
+        throw new TransientError(
+          false,
+          err?.code ?? `http_${status}`,
+          err?.message ?? `server answered ${status}`,
+          retryAfter,
+        )
       }
-      return { status, body };
+      return { status, body }
     } finally {
-      if (timer !== null) globalThis.clearTimeout(timer);
+      if (timer !== null) globalThis.clearTimeout(timer)
     }
   }
 
@@ -558,22 +570,25 @@ export class SyncEngine {
 
   /** Upload every photo these items use that the server may lack; each success is kept, so a failure never restarts from zero. */
   private async uploadPhotos(owner: string, items: OutboxItem[]): Promise<void> {
-    const shas = new Set<string>();
-    items.forEach((i) => i.photos.forEach((s) => shas.add(s)));
-    const todo: PhotoRow[] = [];
+    const shas = new Set<string>()
+    items.forEach((i) => i.photos.forEach((s) => shas.add(s)))
+    const todo: PhotoRow[] = []
     for (const sha of shas) {
-      const row = await this.store.getPhoto(sha);
+      const row = await this.store.getPhoto(sha)
       if (!row) {
-        await this.store.markPhotoProblem(owner, sha, { code: 'photo_missing_locally', message: MESSAGES.photo_missing_locally });
-        continue;
+        await this.store.markPhotoProblem(owner, sha, {
+          code: 'photo_missing_locally',
+          message: MESSAGES.photo_missing_locally,
+        })
+        continue
       }
-      if (!row.uploaded) todo.push(row);
+      if (!row.uploaded) todo.push(row)
     }
-    if (!todo.length) return;
-    this.bumpProgress({ photoBytesTotal: todo.reduce((n, r) => n + r.size, 0) });
+    if (!todo.length) return
+    this.bumpProgress({ photoBytesTotal: todo.reduce((n, r) => n + r.size, 0) })
     for (const row of todo) {
-      const path = `/photos/${row.sha256}`;
-      const head = await this.send('HEAD', path);
+      const path = `/photos/${row.sha256}`
+      const head = await this.send('HEAD', path)
       if (head.status !== 200) {
         const put = await this.send('PUT', path, {
           blob: row.blob,
@@ -581,115 +596,123 @@ export class SyncEngine {
           csrf: true,
           // Slow links: allow about 20 KB/s on top of the base timeout.
           timeoutMs: (this.opts.requestTimeoutMs ?? 30_000) + Math.ceil(row.size / 20),
-        });
+        })
         if (put.status !== 200 && put.status !== 201) {
-          await this.photoRefused(owner, row.sha256, put);
-          continue;
+          await this.photoRefused(owner, row.sha256, put)
+          continue
         }
       }
-      await this.store.setPhotoUploaded([row.sha256], true);
-      this.bumpProgress({ photoBytesSent: row.size });
+      await this.store.setPhotoUploaded([row.sha256], true)
+      this.bumpProgress({ photoBytesSent: row.size })
     }
   }
 
   private async photoRefused(owner: string, sha: string, answer: HttpAnswer): Promise<void> {
-    const err = apiError(answer.body);
-    let code: string;
-    if (answer.status === 422) code = err?.code === 'hash_mismatch' ? 'photo_hash_mismatch' : (err?.code ?? 'photo_invalid');
-    else if (answer.status === 415) code = 'photo_unsupported';
-    else if (answer.status === 413) code = 'photo_too_large';
-    else if (answer.status === 400) code = err?.code ?? 'photo_invalid';
-    else throw new UnexpectedAnswerError(`http_${answer.status}`, `PUT photo answered ${answer.status}`);
-    const message = err?.message ?? MESSAGES[code] ?? MESSAGES.photo_unsupported;
-    await this.store.markPhotoProblem(owner, sha, { code, message });
+    const err = apiError(answer.body)
+    let code: string
+    if (answer.status === 422)
+      code = err?.code === 'hash_mismatch' ? 'photo_hash_mismatch' : (err?.code ?? 'photo_invalid')
+    else if (answer.status === 415) code = 'photo_unsupported'
+    else if (answer.status === 413) code = 'photo_too_large'
+    else if (answer.status === 400) code = err?.code ?? 'photo_invalid'
+    else throw new UnexpectedAnswerError(`http_${answer.status}`, `PUT photo answered ${answer.status}`)
+    const message = err?.message ?? MESSAGES[code] ?? MESSAGES.photo_unsupported
+    await this.store.markPhotoProblem(owner, sha, { code, message })
   }
 
   // ---- step 2: push -------------------------------------------------------------------
 
   private async pushAll(owner: string, deviceId: string): Promise<void> {
-    let items = await this.store.pending(owner);
-    this.patch({ progress: { ...this.status.progress, itemsTotal: items.length } });
+    let items = await this.store.pending(owner)
+    this.patch({ progress: { ...this.status.progress, itemsTotal: items.length } })
     // missing_photos: upload and push those items again in this run — once, so a server that
     // keeps asking cannot loop us; they stay pending for the next run.
     for (let round = 0; round < 2 && items.length; round += 1) {
-      const missing = new Set<string>();
+      const missing = new Set<string>()
       for (const batch of makeBatches(items, this.opts.maxBatchItems, this.opts.maxBatchBytes)) {
-        await this.pushBatch(batch, deviceId, missing);
+        await this.pushBatch(batch, deviceId, missing)
       }
-      if (!missing.size) break;
-      items = (await this.store.pending(owner)).filter((i) => missing.has(i.id));
-      await this.uploadPhotos(owner, items);
-      items = (await this.store.pending(owner)).filter((i) => missing.has(i.id));
+      if (!missing.size) break
+      items = (await this.store.pending(owner)).filter((i) => missing.has(i.id))
+      await this.uploadPhotos(owner, items)
+      items = (await this.store.pending(owner)).filter((i) => missing.has(i.id))
     }
   }
 
   private async pushBatch(batch: OutboxItem[], deviceId: string, missing: Set<string>): Promise<void> {
-    const sending = await this.store.markSending(batch.map((i) => i.id));
-    if (!sending.length) return;
-    const ids = sending.map((i) => i.id);
-    const json = JSON.stringify({ device_id: deviceId, app_version: this.opts.appVersion, items: sending.map(toWireItem) });
-    let answer: HttpAnswer;
+    const sending = await this.store.markSending(batch.map((i) => i.id))
+    if (!sending.length) return
+    const ids = sending.map((i) => i.id)
+    const json = JSON.stringify({
+      device_id: deviceId,
+      app_version: this.opts.appVersion,
+      items: sending.map(toWireItem),
+    })
+    let answer: HttpAnswer
     try {
-      answer = await this.send('POST', '/sync/push', { json, contentType: 'application/json', csrf: true });
+      answer = await this.send('POST', '/sync/push', { json, contentType: 'application/json', csrf: true })
     } catch (err) {
       // Unknown whether the server committed: pending again; a resend is answered `duplicate`.
-      await this.store.releaseSending(ids);
-      throw err;
+      await this.store.releaseSending(ids)
+      throw err
     }
     if (answer.status === 200) {
-      const parsed = parsePushAnswer(answer.body);
+      const parsed = parsePushAnswer(answer.body)
       if (!parsed) {
-        await this.store.releaseSending(ids);
-        throw new TransientError(false, 'bad_response', 'push answer is not a sync result (proxy or captive portal?)');
+        await this.store.releaseSending(ids)
+        throw new TransientError(false, 'bad_response', 'push answer is not a sync result (proxy or captive portal?)')
       }
-      await this.applyResults(sending, parsed.results, missing);
-      return;
+      await this.applyResults(sending, parsed.results, missing)
+      return
     }
-    await this.store.releaseSending(ids);
-    const err = apiError(answer.body);
+    await this.store.releaseSending(ids)
+    const err = apiError(answer.body)
     // 413 may come from a proxy as an HTML page: still a size problem. A bare 400/422 without
     // our envelope is not about an item (a proxy, a misroute) and must not flag items.
     if (answer.status === 413 || (SPLIT_STATUSES.has(answer.status) && err)) {
       if (sending.length > 1) {
         // One item may be the cause: halve until it stands alone, and the rest still go.
-        const mid = Math.ceil(sending.length / 2);
-        await this.pushBatch(sending.slice(0, mid), deviceId, missing);
-        await this.pushBatch(sending.slice(mid), deviceId, missing);
-        return;
+        const mid = Math.ceil(sending.length / 2)
+        await this.pushBatch(sending.slice(0, mid), deviceId, missing)
+        await this.pushBatch(sending.slice(mid), deviceId, missing)
+        return
       }
-      const tooLarge = answer.status === 413;
+      const tooLarge = answer.status === 413
       await this.store.setStatus(ids[0], 'needs_fix', {
         error: {
           code: tooLarge ? 'item_too_large' : (err?.code ?? 'item_invalid'),
           message: tooLarge ? MESSAGES.item_too_large : err?.message || MESSAGES.item_invalid,
         },
         errors: err?.fields ?? null,
-      });
-      this.bumpProgress({ itemsDone: 1 });
-      return;
+      })
+      this.bumpProgress({ itemsDone: 1 })
+      return
     }
-    throw new UnexpectedAnswerError(err?.code ?? `http_${answer.status}`, err?.message ?? `push answered ${answer.status}`);
+    throw new UnexpectedAnswerError(
+      err?.code ?? `http_${answer.status}`,
+      err?.message ?? `push answered ${answer.status}`,
+    )
   }
 
   private async applyResults(sent: OutboxItem[], results: PushResult[], missing: Set<string>): Promise<void> {
-    const byId = new Map(results.map((r) => [r.id, r]));
-    const outcomes: PushOutcome[] = [];
-    const notUploaded: string[] = [];
-    let final = 0;
+    const byId = new Map(results.map((r) => [r.id, r]))
+    const outcomes: PushOutcome[] = []
+    const notUploaded: string[] = []
+    let final = 0
     for (const item of sent) {
-      const r = byId.get(item.id);
-      const sentAt = item.updated_at;
+      const r = byId.get(item.id)
+      const sentAt = item.updated_at
       if (!r) {
-        outcomes.push({ id: item.id, sentAt, status: 'pending' });
-        continue;
+        outcomes.push({ id: item.id, sentAt, status: 'pending' })
+        continue
       }
-      const err = r.error;
+      const err = r.error
       switch (r.status) {
         case 'accepted':
         case 'duplicate':
-          outcomes.push({ id: item.id, sentAt, status: 'done', result: r });
-          final += 1;
-          break;
+          outcomes.push({ id: item.id, sentAt, status: 'done', result: r })
+          final += 1
+          break
         case 'rejected':
           outcomes.push({
             id: item.id,
@@ -698,20 +721,20 @@ export class SyncEngine {
             result: r,
             error: { code: err?.code ?? 'rejected', message: err?.message ?? MESSAGES.rejected },
             fields: err?.fields ?? null,
-          });
-          final += 1;
-          break;
+          })
+          final += 1
+          break
         case 'missing_photos': {
-          const shas = Array.isArray(r.missing) && r.missing.length ? r.missing : item.photos;
-          notUploaded.push(...shas);
-          missing.add(item.id);
-          outcomes.push({ id: item.id, sentAt, status: 'pending', result: r });
-          break;
+          const shas = Array.isArray(r.missing) && r.missing.length ? r.missing : item.photos
+          notUploaded.push(...shas)
+          missing.add(item.id)
+          outcomes.push({ id: item.id, sentAt, status: 'pending', result: r })
+          break
         }
         case 'conflict':
-          outcomes.push({ id: item.id, sentAt, status: 'conflict', result: r });
-          final += 1;
-          break;
+          outcomes.push({ id: item.id, sentAt, status: 'conflict', result: r })
+          final += 1
+          break
         case 'forbidden':
           outcomes.push({
             id: item.id,
@@ -719,9 +742,9 @@ export class SyncEngine {
             status: 'forbidden',
             result: r,
             error: { code: err?.code ?? 'forbidden', message: err?.message ?? MESSAGES.forbidden },
-          });
-          final += 1;
-          break;
+          })
+          final += 1
+          break
         default:
           // A status this build does not know (a newer server): keep it queued, never drop it.
           outcomes.push({
@@ -730,42 +753,46 @@ export class SyncEngine {
             status: 'pending',
             result: r,
             error: { code: 'unknown_status', message: MESSAGES.unknown_status },
-          });
+          })
       }
     }
-    if (notUploaded.length) await this.store.setPhotoUploaded(notUploaded, false);
-    await this.store.applyPushOutcomes(outcomes);
-    this.bumpProgress({ itemsDone: final });
+    if (notUploaded.length) await this.store.setPhotoUploaded(notUploaded, false)
+    await this.store.applyPushOutcomes(outcomes)
+    this.bumpProgress({ itemsDone: final })
   }
 
   // ---- step 3: pull -------------------------------------------------------------------
 
   private async pull(owner: string): Promise<void> {
-    let cursor = await this.store.getCursor(owner);
-    let resetOnce = false;
-    const limit = this.opts.pullLimit ?? 500;
+    let cursor = await this.store.getCursor(owner)
+    let resetOnce = false
+    const limit = this.opts.pullLimit ?? 500
     for (;;) {
-      const query = new URLSearchParams();
-      if (cursor !== null) query.set('cursor', cursor);
-      query.set('limit', String(limit));
-      const answer = await this.send('GET', `/sync/pull?${query.toString()}`);
+      const query = new URLSearchParams()
+      if (cursor !== null) query.set('cursor', cursor)
+      query.set('limit', String(limit))
+      const answer = await this.send('GET', `/sync/pull?${query.toString()}`)
       if (answer.status === 400 && apiError(answer.body)?.code === 'bad_cursor' && cursor !== null && !resetOnce) {
         // The server no longer knows our place: start again from a full snapshot.
-        await this.store.dropCursor(owner);
-        cursor = null;
-        resetOnce = true;
-        continue;
+        await this.store.dropCursor(owner)
+        cursor = null
+        resetOnce = true
+        continue
       }
       if (answer.status !== 200) {
-        const err = apiError(answer.body);
-        throw new UnexpectedAnswerError(err?.code ?? `http_${answer.status}`, err?.message ?? `pull answered ${answer.status}`);
+        const err = apiError(answer.body)
+        throw new UnexpectedAnswerError(
+          err?.code ?? `http_${answer.status}`,
+          err?.message ?? `pull answered ${answer.status}`,
+        )
       }
-      const page = parsePullAnswer(answer.body);
-      if (!page) throw new TransientError(false, 'bad_response', 'pull answer is not a change page (proxy or captive portal?)');
-      await this.store.applyChanges(page.changes, { owner, cursor: page.cursor, reset: cursor === null });
+      const page = parsePullAnswer(answer.body)
+      if (!page)
+        throw new TransientError(false, 'bad_response', 'pull answer is not a change page (proxy or captive portal?)')
+      await this.store.applyChanges(page.changes, { owner, cursor: page.cursor, reset: cursor === null })
       // A server that says "more" without moving the cursor would loop us forever.
-      if (!page.has_more || page.cursor === cursor) break;
-      cursor = page.cursor;
+      if (!page.has_more || page.cursor === cursor) break
+      cursor = page.cursor
     }
   }
 
@@ -773,74 +800,77 @@ export class SyncEngine {
 
   /** Install the triggers (online, visible, retry timer, Background Sync) and run once. Page only. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.started) return
+    this.started = true
     const on = (target: EventTarget, type: string, fn: () => void) => {
-      target.addEventListener(type, fn);
-      this.teardown.push(() => target.removeEventListener(type, fn));
-    };
+      target.addEventListener(type, fn)
+      this.teardown.push(() => target.removeEventListener(type, fn))
+    }
     // Looked up on globalThis so this file also compiles and runs in the service worker.
-    const page = globalThis as unknown as { window?: EventTarget; document?: EventTarget & { visibilityState?: string } };
-    const win = page.window;
-    const doc = page.document;
-    if (win) on(win, 'online', () => void this.sync({ reason: 'online' }));
+    const page = globalThis as unknown as {
+      window?: EventTarget
+      document?: EventTarget & { visibilityState?: string }
+    }
+    const win = page.window
+    const doc = page.document
+    if (win) on(win, 'online', () => void this.sync({ reason: 'online' }))
     if (doc) {
       on(doc, 'visibilitychange', () => {
-        if (doc.visibilityState !== 'visible') return;
-        const next = this.status.nextRetryAt;
+        if (doc.visibilityState !== 'visible') return
+        const next = this.status.nextRetryAt
         // Coming back to the app does not jump a server's backoff; the timer is already set.
-        if (next !== null && next > this.now() && this.status.state === 'error') return;
-        void this.sync({ reason: 'visible' });
-      });
+        if (next !== null && next > this.now() && this.status.state === 'error') return
+        void this.sync({ reason: 'visible' })
+      })
     }
     if (typeof BroadcastChannel === 'function') {
       // Another tab or the worker changed the outbox: refresh the badge here too.
-      this.channel = new BroadcastChannel(CHANNEL_NAME);
-      this.channel.onmessage = () => void this.refreshQuietly();
+      this.channel = new BroadcastChannel(CHANNEL_NAME)
+      this.channel.onmessage = () => void this.refreshQuietly()
     }
-    void this.registerBackgroundSync();
-    void this.sync({ reason: 'start' });
+    void this.registerBackgroundSync()
+    void this.sync({ reason: 'start' })
   }
 
   /** Remove every trigger; a run in progress finishes. */
   stop(): void {
-    this.started = false;
-    this.disarmTimer();
-    while (this.teardown.length) this.teardown.pop()?.();
-    this.channel?.close();
-    this.channel = null;
+    this.started = false
+    this.disarmTimer()
+    while (this.teardown.length) this.teardown.pop()?.()
+    this.channel?.close()
+    this.channel = null
   }
 
   /** Ask the browser to wake the service worker (tag gridwalk-sync) when the network returns. */
   async registerBackgroundSync(): Promise<boolean> {
-    if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return false;
+    if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return false
     try {
       // getRegistration, not .ready: .ready never settles when no worker is registered (dev).
-      const reg = await navigator.serviceWorker.getRegistration();
-      const sync = (reg as { sync?: { register(tag: string): Promise<void> } } | undefined)?.sync;
-      if (!sync || typeof sync.register !== 'function') return false;
-      await sync.register(SYNC_TAG);
-      return true;
+      const reg = await navigator.serviceWorker.getRegistration()
+      const sync = (reg as { sync?: { register(tag: string): Promise<void> } } | undefined)?.sync
+      if (!sync || typeof sync.register !== 'function') return false
+      await sync.register(SYNC_TAG)
+      return true
     } catch {
-      return false;
+      return false
     }
   }
 
   /** Tell other tabs (and the page, from the worker) that the outbox changed. */
   broadcast(): void {
     if (this.channel) {
-      this.channel.postMessage({ type: 'changed' });
-      return;
+      this.channel.postMessage({ type: 'changed' })
+      return
     }
-    if (typeof BroadcastChannel !== 'function' || this.started) return;
-    const once = new BroadcastChannel(CHANNEL_NAME);
-    once.postMessage({ type: 'changed' });
-    once.close();
+    if (typeof BroadcastChannel !== 'function' || this.started) return
+    const once = new BroadcastChannel(CHANNEL_NAME)
+    once.postMessage({ type: 'changed' })
+    once.close()
   }
 }
 
 export interface WorkerSyncOptions extends Partial<SyncEngineOptions> {
-  appVersion: string;
+  appVersion: string
 }
 
 /**
@@ -853,16 +883,16 @@ export interface WorkerSyncOptions extends Partial<SyncEngineOptions> {
  *   });
  */
 export async function runSyncInWorker(options: WorkerSyncOptions): Promise<SyncStatus> {
-  const store = options.store ?? new OutboxStore({ dbName: options.dbName, now: options.now });
+  const store = options.store ?? new OutboxStore({ dbName: options.dbName, now: options.now })
   const engine = new SyncEngine({
     ...options,
     store,
     getOwner: options.getOwner ?? (async () => (await store.getSession())?.owner ?? null),
     getCsrfToken: options.getCsrfToken ?? (async () => (await store.getSession())?.csrfToken ?? null),
-  });
-  const status = await engine.sync({ reason: 'background' });
+  })
+  const status = await engine.sync({ reason: 'background' })
   if (status.state === 'offline' || status.state === 'error') {
-    throw new Error(`sync did not finish (${status.lastError?.code ?? status.state}); the browser will retry`);
+    throw new Error(`sync did not finish (${status.lastError?.code ?? status.state}); the browser will retry`)
   }
-  return status;
+  return status
 }

@@ -9,13 +9,34 @@ function fromHex(hex: string): Uint8Array {
 
 describe('targetSize', () => {
   it.each([
-    [{ width: 4032, height: 3024 }, { width: 1600, height: 1200 }],
-    [{ width: 3024, height: 4032 }, { width: 1200, height: 1600 }],
-    [{ width: 4000, height: 4000 }, { width: 1600, height: 1600 }],
-    [{ width: 8000, height: 1000 }, { width: 1600, height: 200 }],
-    [{ width: 1601, height: 1 }, { width: 1600, height: 1 }], // never rounds to nothing
-    [{ width: 1600, height: 1200 }, { width: 1600, height: 1200 }], // already small: unchanged
-    [{ width: 640, height: 480 }, { width: 640, height: 480 }], // never enlarged
+    [
+      { width: 4032, height: 3024 },
+      { width: 1600, height: 1200 },
+    ],
+    [
+      { width: 3024, height: 4032 },
+      { width: 1200, height: 1600 },
+    ],
+    [
+      { width: 4000, height: 4000 },
+      { width: 1600, height: 1600 },
+    ],
+    [
+      { width: 8000, height: 1000 },
+      { width: 1600, height: 200 },
+    ],
+    [
+      { width: 1601, height: 1 },
+      { width: 1600, height: 1 },
+    ], // never rounds to nothing
+    [
+      { width: 1600, height: 1200 },
+      { width: 1600, height: 1200 },
+    ], // already small: unchanged
+    [
+      { width: 640, height: 480 },
+      { width: 640, height: 480 },
+    ], // never enlarged
   ])('fits %o within 1600 px as %o', (size, expected) => {
     expect(targetSize(size)).toEqual(expected)
   })
@@ -55,7 +76,10 @@ describe('probeImage', () => {
     const bits = (640 - 1) | ((480 - 1) << 14)
     const lossless = new Uint8Array([
       ...fromHex('5249464600000000574542505650384c' + '00000000' + '2f'),
-      bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >>> 24) & 0xff,
+      bits & 0xff,
+      (bits >> 8) & 0xff,
+      (bits >> 16) & 0xff,
+      (bits >>> 24) & 0xff,
     ])
     expect(probeImage(lossless)).toEqual({ width: 640, height: 480, orientation: 1 })
     // 'VP8X': flags and reserved, then canvas (width-1) and (height-1) in 24 bits each.

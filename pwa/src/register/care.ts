@@ -37,7 +37,8 @@ export function intervalsFrom(catalogues: Catalogue[]): Intervals {
   const out: Intervals = { ...DEFAULT_INTERVAL_DAYS }
   const tiers = catalogues.find((c) => c.id === 'care_tiers')
   for (const item of tiers?.items ?? []) {
-    if (typeof item.interval_days === 'number' && item.interval_days > 0) out[item.code as CareTier] = item.interval_days
+    if (typeof item.interval_days === 'number' && item.interval_days > 0)
+      out[item.code as CareTier] = item.interval_days
   }
   return out
 }
@@ -49,7 +50,9 @@ function isTierRule(value: unknown): value is TierRule {
   const rule = value as Record<string, unknown>
   if (typeof rule.tier !== 'string' || !TIERS.has(rule.tier)) return false
   if (rule.min_age !== undefined && typeof rule.min_age !== 'number') return false
-  return rule.any_tags === undefined || (Array.isArray(rule.any_tags) && rule.any_tags.every((t) => typeof t === 'string'))
+  return (
+    rule.any_tags === undefined || (Array.isArray(rule.any_tags) && rule.any_tags.every((t) => typeof t === 'string'))
+  )
 }
 
 /**
@@ -93,7 +96,12 @@ export function effectiveTier(
  * tier's interval; a visit that recorded a major change makes the next one due at once (its
  * own date; followUpDeadline says when it turns overdue). Null off the list.
  */
-export function dueAfterVisit(tier: CareTier | undefined, visitedAt: string, majorChange: boolean, intervals: Intervals): string | null {
+export function dueAfterVisit(
+  tier: CareTier | undefined,
+  visitedAt: string,
+  majorChange: boolean,
+  intervals: Intervals,
+): string | null {
   const days = tier ? intervals[tier] : undefined
   const visitDate = shanghaiDateOf(visitedAt)
   if (!days || !visitDate) return null

@@ -9,7 +9,11 @@ function items(...rows: [string, string, string][]): CatalogueItem[] {
 }
 
 export const BUILTIN_CATALOGUES: Record<string, CatalogueItem[]> = {
-  housing_types: items(['own', '自有', 'owner-occupied'], ['rent', '租住', 'rented'], ['group_rental', '群租', 'group rental']),
+  housing_types: items(
+    ['own', '自有', 'owner-occupied'],
+    ['rent', '租住', 'rented'],
+    ['group_rental', '群租', 'group rental'],
+  ),
   genders: items(['male', '男', 'male'], ['female', '女', 'female']),
   resident_relations: items(
     ['head', '户主本人', 'head of household'],
@@ -57,7 +61,11 @@ export function catalogueItems(catalogues: Catalogue[], id: string): CatalogueIt
 }
 
 /** code → label of one list, for showing stored codes in words. */
-export function labeller(catalogues: Catalogue[], id: string, lang: LabelLanguage): (code: string | null | undefined) => string {
+export function labeller(
+  catalogues: Catalogue[],
+  id: string,
+  lang: LabelLanguage,
+): (code: string | null | undefined) => string {
   const map = new Map<string, Label>(catalogueItems(catalogues, id).map((i) => [i.code, i.label]))
   return (code) => (code ? (map.has(code) ? labelText(map.get(code), lang) : code) : '')
 }

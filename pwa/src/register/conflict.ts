@@ -23,7 +23,17 @@ export interface CompareRow {
   same: boolean
 }
 
-const HOUSEHOLD_ROWS = ['head_name', 'building_id', 'unit', 'room', 'address', 'housing_type', 'phone', 'notes', 'grid_id']
+const HOUSEHOLD_ROWS = [
+  'head_name',
+  'building_id',
+  'unit',
+  'room',
+  'address',
+  'housing_type',
+  'phone',
+  'notes',
+  'grid_id',
+]
 const RESIDENT_ROWS = [
   'name',
   'gender',
@@ -43,7 +53,12 @@ export function serverSide(item: Pick<QueuedItem, 'server_result'>): ServerSide 
   if (typeof server !== 'object' || server === null) return null
   const s = server as Record<string, unknown>
   if (typeof s.version !== 'number' || typeof s.data !== 'object' || s.data === null) return null
-  return { entity: String(s.entity ?? ''), id: String(s.id ?? ''), version: s.version, data: s.data as Record<string, unknown> }
+  return {
+    entity: String(s.entity ?? ''),
+    id: String(s.id ?? ''),
+    version: s.version,
+    data: s.data as Record<string, unknown>,
+  }
 }
 
 function blank(value: unknown): unknown {
@@ -61,8 +76,10 @@ function serverValue(data: Record<string, unknown>, field: string): unknown {
 
 function mineValue(sent: Record<string, unknown>, field: string): unknown {
   const value = sent[field]
-  if (field === 'phone') return typeof value === 'string' && !value.includes('*') ? (maskPhone(value) ?? null) : blank(value)
-  if (field === 'id_number') return typeof value === 'string' && !value.includes('*') ? (maskIdNumber(value) ?? null) : blank(value)
+  if (field === 'phone')
+    return typeof value === 'string' && !value.includes('*') ? (maskPhone(value) ?? null) : blank(value)
+  if (field === 'id_number')
+    return typeof value === 'string' && !value.includes('*') ? (maskIdNumber(value) ?? null) : blank(value)
   if (field === 'status') return value ?? 'present'
   return blank(value)
 }

@@ -48,7 +48,12 @@ export function payloadFor(kind: string, context: EntryContext): Record<string, 
  * A report needs somewhere to go (server _check_report): a GPS fix, an address answer, a
  * building, or a linked household that has an address.
  */
-export function placeMissing(input: { location: GeoPoint | null; answers: Answers; buildingId: string | null; household: Household | undefined }): boolean {
+export function placeMissing(input: {
+  location: GeoPoint | null
+  answers: Answers
+  buildingId: string | null
+  household: Household | undefined
+}): boolean {
   if (input.location) return false
   const address = input.answers.address
   if (typeof address === 'string' && address.trim()) return false

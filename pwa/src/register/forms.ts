@@ -52,7 +52,10 @@ export interface HouseholdForm {
 export const HOUSEHOLD_TEXT = { unit: 20, room: 20, address: 200, head_name: 50, notes: 500 } as const
 export const BUILDING_TEXT = { name: 100, address: 200 } as const
 
-export function householdForm(household: Household | null, defaults: { id: string; grid_id: number | null; buildingId: string }): HouseholdForm {
+export function householdForm(
+  household: Household | null,
+  defaults: { id: string; grid_id: number | null; buildingId: string },
+): HouseholdForm {
   return {
     id: household?.id ?? defaults.id,
     grid_id: household?.grid_id ?? defaults.grid_id,
@@ -87,7 +90,8 @@ export function checkHousehold(form: HouseholdForm, lang: LabelLanguage = 'zh'):
   if (form.building === 'new') {
     const name = form.new_building.name.trim()
     if (!name) errors.building = [msg('楼栋名称：', 'Building name: ') + required(msg)[0]]
-    else if (len(name) > BUILDING_TEXT.name) errors.building = [msg('楼栋名称：', 'Building name: ') + tooLong(msg, BUILDING_TEXT.name)[0]]
+    else if (len(name) > BUILDING_TEXT.name)
+      errors.building = [msg('楼栋名称：', 'Building name: ') + tooLong(msg, BUILDING_TEXT.name)[0]]
     else if (len(form.new_building.address) > BUILDING_TEXT.address) {
       errors.building = [msg('楼栋地址：', 'Building address: ') + tooLong(msg, BUILDING_TEXT.address)[0]]
     }
@@ -105,7 +109,8 @@ export function householdRecord(form: HouseholdForm): Record<string, unknown> {
   const record: Record<string, unknown> = {
     id: form.id,
     grid_id: form.grid_id,
-    building_id: form.building === 'existing' ? form.building_id : form.building === 'new' ? form.new_building.id : null,
+    building_id:
+      form.building === 'existing' ? form.building_id : form.building === 'new' ? form.new_building.id : null,
     unit: orNull(form.unit),
     room: orNull(form.room),
     address: orNull(form.address),
@@ -128,7 +133,11 @@ export function householdRecord(form: HouseholdForm): Record<string, unknown> {
  * A building made on the phone and not yet on the server goes along with every household
  * that uses it: the server takes a known id as a plain reference, a new one as a create.
  */
-export function withLocalBuilding(record: Record<string, unknown>, building: Building | undefined, pulled: boolean): Record<string, unknown> {
+export function withLocalBuilding(
+  record: Record<string, unknown>,
+  building: Building | undefined,
+  pulled: boolean,
+): Record<string, unknown> {
   if (!building || pulled || record.building) return record
   return { ...record, building: { id: building.id, name: building.name, address: building.address ?? null } }
 }
@@ -175,21 +184,32 @@ export function residentForm(resident: Resident | null, defaults: { id: string; 
  * reason, then whether the ID number agrees with the birth date and gender. `stored` is the
  * pulled resident when editing: its masked number still shows the gender digit.
  */
-export function checkResident(form: ResidentForm, today: string, stored: Resident | null, lang: LabelLanguage = 'zh'): FieldErrors {
+export function checkResident(
+  form: ResidentForm,
+  today: string,
+  stored: Resident | null,
+  lang: LabelLanguage = 'zh',
+): FieldErrors {
   const msg = messages(lang)
   const errors: FieldErrors = {}
   if (len(form.name) > RESIDENT_TEXT.name) errors.name = tooLong(msg, RESIDENT_TEXT.name)
   else if (!form.name.trim()) errors.name = required(msg)
-  if (len(form.care_tier_reason) > RESIDENT_TEXT.care_tier_reason) errors.care_tier_reason = tooLong(msg, RESIDENT_TEXT.care_tier_reason)
+  if (len(form.care_tier_reason) > RESIDENT_TEXT.care_tier_reason)
+    errors.care_tier_reason = tooLong(msg, RESIDENT_TEXT.care_tier_reason)
   if (!form.household_id) errors.household_id = required(msg)
   if (!form.gender) errors.gender = required(msg)
   if (!form.birth_date) {
     errors.birth_date = required(msg)
   } else {
     const date = parseIsoDate(form.birth_date)
-    const problems = date === null
-      ? [form.birth_date.length === 10 ? msg('没有这一天', 'No such date') : msg('日期格式应为 YYYY-MM-DD', 'Dates are YYYY-MM-DD')]
-      : birthDateErrors(date, today, lang)
+    const problems =
+      date === null
+        ? [
+            form.birth_date.length === 10
+              ? msg('没有这一天', 'No such date')
+              : msg('日期格式应为 YYYY-MM-DD', 'Dates are YYYY-MM-DD'),
+          ]
+        : birthDateErrors(date, today, lang)
     if (problems.length) errors.birth_date = problems
   }
   const idNumber = form.id_number.trim()
@@ -244,7 +264,10 @@ export function residentRecord(form: ResidentForm): Record<string, unknown> {
  * sent, so a conflict shows only real differences and 保留我的 never undoes someone else's
  * change to a field the worker did not touch.
  */
-export function changedRecord(next: Record<string, unknown>, start: Record<string, unknown>): Record<string, unknown> & { id: string } {
+export function changedRecord(
+  next: Record<string, unknown>,
+  start: Record<string, unknown>,
+): Record<string, unknown> & { id: string } {
   const out: Record<string, unknown> & { id: string } = { id: String(next.id) }
   for (const [key, value] of Object.entries(next)) {
     if (key === 'id') continue

@@ -10,8 +10,8 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK_CHARS = '10X98765432'
 /** Province-level divisions (GB/T 2260), plus 71 台湾, 81 香港, 82 澳门, 83 (residence permits). */
 const PROVINCE_CODES = new Set([
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-  63, 64, 65, 71, 81, 82, 83,
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+  64, 65, 71, 81, 82, 83,
 ])
 export const EARLIEST_BIRTH = '1900-01-01'
 const MOBILE_RE = /^1[3-9]\d{9}$/
@@ -87,7 +87,8 @@ export function idNumberErrors(number: unknown, today: string, lang: LabelLangua
     ]
   }
   if (born > today) return [msg('身份证号中的出生日期在未来', 'The birth date in the number is in the future')]
-  if (born < EARLIEST_BIRTH) return [msg('身份证号中的出生日期早于 1900 年', 'The birth date in the number is before 1900')]
+  if (born < EARLIEST_BIRTH)
+    return [msg('身份证号中的出生日期早于 1900 年', 'The birth date in the number is before 1900')]
   if (checkCharacter(number.slice(0, 17)) !== number[17]) {
     return [msg('身份证号校验位不正确，请核对号码', 'The check character does not match; please check the number')]
   }

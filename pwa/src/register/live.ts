@@ -125,7 +125,11 @@ export function refreshRegister(options: { replica?: boolean } = {}): Promise<vo
 }
 
 /** Start following the outbox and sync runs (idempotent); the first read starts at once. */
-export function useRegister(): { view: typeof registerView; error: typeof registerError; refresh: typeof refreshRegister } {
+export function useRegister(): {
+  view: typeof registerView
+  error: typeof registerError
+  refresh: typeof refreshRegister
+} {
   if (!started) {
     started = true
     // Detached: the first screen to ask must not take the watchers with it when it unmounts.

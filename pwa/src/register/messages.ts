@@ -299,7 +299,8 @@ export const fieldWorkEn: Record<FieldWorkKey, string> = {
   'edit.notOnPhone': 'This record is not on the phone',
 
   'conflict.title': 'Resolve a conflict',
-  'conflict.help': 'Someone changed this record on the server while you were editing. Compare both and choose which to keep.',
+  'conflict.help':
+    'Someone changed this record on the server while you were editing. Compare both and choose which to keep.',
   'conflict.field': 'Field',
   'conflict.mine': 'Mine',
   'conflict.server': 'Server',
@@ -309,7 +310,7 @@ export const fieldWorkEn: Record<FieldWorkKey, string> = {
   'conflict.takeServer': "Use the server's",
   'conflict.keptMine': 'Your version is kept; it syncs when the network returns',
   'conflict.tookServer': "The server's version is used",
-  'conflict.unavailable': "There is no server version to compare with",
+  'conflict.unavailable': 'There is no server version to compare with',
   'conflict.open': 'Compare',
   'conflict.unchanged': '(unchanged)',
 
@@ -359,7 +360,8 @@ export const fieldWorkEn: Record<FieldWorkKey, string> = {
   'report.needPlace': 'Give a GPS location, an address or a building',
   'report.resubmitting': 'Resubmitting a returned record: {comment}',
   'report.resubmitNoAnswers': 'Could not fetch the original answers; please fill the form again',
-  'report.resubmitOffline': 'The original is not on this phone; open it again when online to get its answers back, or fill the form again now',
+  'report.resubmitOffline':
+    'The original is not on this phone; open it again when online to get its answers back, or fill the form again now',
   'report.resubmitPhotosLost': 'Some of the original photos could not be fetched; please take them again',
 
   'visit.resident': 'Resident visited',

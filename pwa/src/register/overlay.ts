@@ -150,7 +150,11 @@ function maskedFrom(target: Loose, maskedKey: string, value: unknown, mask: (v: 
   else delete target[maskedKey]
 }
 
-export function applyHousehold(current: Household | undefined, sent: Loose, buildings: Map<string, Building>): Household {
+export function applyHousehold(
+  current: Household | undefined,
+  sent: Loose,
+  buildings: Map<string, Building>,
+): Household {
   const next: Loose = { ...(current ?? {}) }
   for (const key of HOUSEHOLD_FIELDS) {
     if (!(key in sent)) continue
@@ -195,7 +199,14 @@ export function applyResident(
   if (!current || TIER_INPUTS.some((key) => key in sent)) {
     const before = current?.care_tier ?? 'none'
     const tier: CareTier = resident.birth_date
-      ? effectiveTier(resident.birth_date, resident.tags ?? [], resident.status, resident.care_tier_override, options.today, options.rules)
+      ? effectiveTier(
+          resident.birth_date,
+          resident.tags ?? [],
+          resident.status,
+          resident.care_tier_override,
+          options.today,
+          options.rules,
+        )
       : 'none'
     if (tier === 'none') {
       delete resident.care_tier
@@ -320,7 +331,12 @@ function withFollowUp(resident: Resident, at: string): void {
 
 /** Off the visit list: moved out, died, or no tier. */
 export function onVisitList(resident: Resident): boolean {
-  return Boolean(resident.care_tier) && resident.care_tier !== 'none' && resident.status !== 'moved_out' && resident.status !== 'deceased'
+  return (
+    Boolean(resident.care_tier) &&
+    resident.care_tier !== 'none' &&
+    resident.status !== 'moved_out' &&
+    resident.status !== 'deceased'
+  )
 }
 
 const TIER_ORDER: Record<string, number> = { high: 0, key: 1, general: 2 }

@@ -104,7 +104,9 @@ export function myReports(items: readonly QueuedItem[], submissions: readonly Su
     // The server says so once the new one arrived; the phone knows as soon as it is queued.
     if (row.state === 'returned' && row.resubmittedBy) row.state = 'resubmitted'
   }
-  return [...byId.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id))
+  return [...byId.values()].sort(
+    (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id),
+  )
 }
 
 export function isWaiting(row: ReportRow): boolean {
@@ -132,7 +134,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-export function resubmitSource(local: LocalCopy | null | undefined, owner: string | undefined, online: boolean): ResubmitSource {
+export function resubmitSource(
+  local: LocalCopy | null | undefined,
+  owner: string | undefined,
+  online: boolean,
+): ResubmitSource {
   // Another worker's item on a shared phone is not this worker's to refill from.
   if (local && local.owner === owner && isRecord(local.payload.answers)) return 'phone'
   return online ? 'server' : 'offline'

@@ -34,7 +34,10 @@ const SEPARATOR = '\u0001'
 
 /** Lowercase, full-width forms folded (３０１ → 301, Ａ → a), spaces and separators dropped. */
 export function normalise(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\-－—_·.,，。/#号室]+/g, '')
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\-－—_·.,，。/#号室]+/g, '')
 }
 
 /** The ways a worker writes a unit and room: 2单元301, 2-301, 2 301. */
@@ -59,7 +62,9 @@ export function buildIndex(data: Pick<RegisterData, 'households' | 'buildings' |
       // The last four digits of a masked phone are the part a worker remembers.
       (household.phone_masked ?? '').slice(-4),
     ]
-    const sortKey = [building?.name ?? '', household.unit ?? '', household.room ?? '', household.address ?? ''].join(SEPARATOR)
+    const sortKey = [building?.name ?? '', household.unit ?? '', household.room ?? '', household.address ?? ''].join(
+      SEPARATOR,
+    )
     entries.push({ household, building, residents, text: parts.filter(Boolean).join(SEPARATOR), names, sortKey })
   }
   return { entries }
@@ -69,10 +74,7 @@ const collator = new Intl.Collator('zh-CN', { numeric: true })
 
 /** Households matching every word of the query (name, address or room), best matches first. */
 export function search(index: SearchIndex, query: string, limit = Infinity): SearchHit[] {
-  const words = query
-    .split(/\s+/)
-    .map(normalise)
-    .filter(Boolean)
+  const words = query.split(/\s+/).map(normalise).filter(Boolean)
   if (!words.length) return []
   const hits: SearchHit[] = []
   for (const entry of index.entries) {
@@ -97,6 +99,8 @@ export function search(index: SearchIndex, query: string, limit = Infinity): Sea
     hits.push({ household: entry.household, building: entry.building, residents: entry.residents, matched, rank })
   }
   const keys = new Map(index.entries.map((e) => [e.household.id, e.sortKey]))
-  hits.sort((a, b) => a.rank - b.rank || collator.compare(keys.get(a.household.id) ?? '', keys.get(b.household.id) ?? ''))
+  hits.sort(
+    (a, b) => a.rank - b.rank || collator.compare(keys.get(a.household.id) ?? '', keys.get(b.household.id) ?? ''),
+  )
   return hits.length > limit ? hits.slice(0, limit) : hits
 }

@@ -10,7 +10,10 @@ import { HOUSEHOLD_UPSERT, sentRecord } from './overlay'
 export type UpsertKind = 'household_upsert' | 'resident_upsert'
 
 export class EditBlocked extends Error {
-  constructor(readonly reason: 'busy' | 'conflict', readonly itemId: string) {
+  constructor(
+    readonly reason: 'busy' | 'conflict',
+    readonly itemId: string,
+  ) {
     super(reason)
     this.name = 'EditBlocked'
   }
@@ -33,7 +36,11 @@ export function priorEdit(items: readonly OutboxItem[], kind: UpsertKind, id: st
  * The base_version for a new edit: the version the server will hold once what is already on
  * its way lands (a delivered item whose pull has not come back), else the pulled version.
  */
-export function baseVersionFor(prior: OutboxItem | undefined, pulledVersion: number | null | undefined, lastPullAt: string | null): number | null {
+export function baseVersionFor(
+  prior: OutboxItem | undefined,
+  pulledVersion: number | null | undefined,
+  lastPullAt: string | null,
+): number | null {
   if (prior?.status === 'done' && (!lastPullAt || Date.parse(prior.updated_at) > Date.parse(lastPullAt))) {
     const delivered = prior.server_result?.version
     if (typeof delivered === 'number') return delivered

@@ -14,7 +14,10 @@ export function makeChart(el: HTMLElement): Chart {
 
 export function lineOptions(months: string[], series: { label: string; data: (number | null)[] }[]) {
   return {
-    tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => (v === null || v === undefined ? '–' : `${v}%`) },
+    tooltip: {
+      trigger: 'axis' as const,
+      valueFormatter: (v: unknown) => (v === null || v === undefined ? '–' : `${v}%`),
+    },
     legend: { type: 'scroll' as const, top: 0 },
     grid: { left: 40, right: 16, top: 40, bottom: 30 },
     xAxis: { type: 'category' as const, data: months },

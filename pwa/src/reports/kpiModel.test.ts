@@ -1,17 +1,46 @@
 import { describe, expect, it } from 'vitest'
-import { barValues, breakdownFor, figuresOf, monthOf, normalizeFigure, partFigure, partsOf, percent, trendOf, trendSeries } from './kpiModel'
+import {
+  barValues,
+  breakdownFor,
+  figuresOf,
+  monthOf,
+  normalizeFigure,
+  partFigure,
+  partsOf,
+  percent,
+  trendOf,
+  trendSeries,
+} from './kpiModel'
 
 describe('KPI figures', () => {
   it('reads a list or a map of figures, in the street order', () => {
-    const fromMap = figuresOf({ figures: { closing_rate: { numerator: 1, denominator: 2 }, on_time_handling_rate: { numerator: 3, denominator: 4, rate: 0.75 } } })
+    const fromMap = figuresOf({
+      figures: {
+        closing_rate: { numerator: 1, denominator: 2 },
+        on_time_handling_rate: { numerator: 3, denominator: 4, rate: 0.75 },
+      },
+    })
     expect(fromMap.map((f) => f.code)).toEqual(['on_time_handling_rate', 'closing_rate'])
     expect(fromMap.map((f) => f.label)).toEqual(['按期处置率', '结案率'])
     expect(fromMap[1].rate).toBe(0.5)
-    const fromList = figuresOf({ kpis: [{ code: 'rework', numerator: 0, denominator: 0, definition: { zh: '返工/应结案', en: 'x' }, case_ids: ['a'] }] })
+    const fromList = figuresOf({
+      kpis: [
+        { code: 'rework', numerator: 0, denominator: 0, definition: { zh: '返工/应结案', en: 'x' }, case_ids: ['a'] },
+      ],
+    })
     expect(fromList[0]).toMatchObject({ code: 'rework', rate: null, definition: '返工/应结案', caseIds: ['a'] })
   })
   it('folds dispatch steps into their case and keeps the numerator apart', () => {
-    const f = normalizeFigure({ numerator: 1, denominator: 2, rate: null, numerator_case_ids: ['a'], denominator_case_ids: ['a', 'b#1', 'b#2'] }, 'on_time_handling_rate')
+    const f = normalizeFigure(
+      {
+        numerator: 1,
+        denominator: 2,
+        rate: null,
+        numerator_case_ids: ['a'],
+        denominator_case_ids: ['a', 'b#1', 'b#2'],
+      },
+      'on_time_handling_rate',
+    )
     expect(f.caseIds).toEqual(['a', 'b'])
     expect(f.numeratorIds).toEqual(['a'])
   })
@@ -24,11 +53,16 @@ describe('KPI figures', () => {
     expect(percent(null)).toBe('–')
   })
   it('builds trend series by month', () => {
-    const points = trendOf({ months: [
-      { month: '2026-11', figures: [{ code: 'closure', numerator: 1, denominator: 1 }] },
-      { month: '2026-10', figures: [{ code: 'closure', numerator: 1, denominator: 2 }] },
-    ] })
-    expect(trendSeries(points)).toEqual({ months: ['2026-10', '2026-11'], series: [{ code: 'closure', label: 'closure', data: [50, 100] }] })
+    const points = trendOf({
+      months: [
+        { month: '2026-11', figures: [{ code: 'closure', numerator: 1, denominator: 1 }] },
+        { month: '2026-10', figures: [{ code: 'closure', numerator: 1, denominator: 2 }] },
+      ],
+    })
+    expect(trendSeries(points)).toEqual({
+      months: ['2026-10', '2026-11'],
+      series: [{ code: 'closure', label: 'closure', data: [50, 100] }],
+    })
   })
   it('names the month on the street calendar', () => {
     expect(monthOf(new Date('2026-11-30T17:00:00Z'))).toBe('2026-12')
@@ -48,7 +82,13 @@ describe('the bar per community or grid', () => {
         name: '测试社区1',
         figures: {
           rework_rate: { numerator: 0, denominator: 1, rate: 0, numerator_case_ids: [], denominator_case_ids: ['a'] },
-          closing_rate: { numerator: 1, denominator: 1, rate: 1, numerator_case_ids: ['a'], denominator_case_ids: ['a'] },
+          closing_rate: {
+            numerator: 1,
+            denominator: 1,
+            rate: 1,
+            numerator_case_ids: ['a'],
+            denominator_case_ids: ['a'],
+          },
         },
         visit_rate: { numerator: 1, denominator: 2, rate: 0.5 },
       },
@@ -56,8 +96,20 @@ describe('the bar per community or grid', () => {
         id: 2,
         name: '测试社区2',
         figures: {
-          closing_rate: { numerator: 1, denominator: 2, rate: 0.5, numerator_case_ids: ['b'], denominator_case_ids: ['b', 'c'] },
-          rework_rate: { numerator: 1, denominator: 2, rate: 0.5, numerator_case_ids: ['b'], denominator_case_ids: ['b', 'c'] },
+          closing_rate: {
+            numerator: 1,
+            denominator: 2,
+            rate: 0.5,
+            numerator_case_ids: ['b'],
+            denominator_case_ids: ['b', 'c'],
+          },
+          rework_rate: {
+            numerator: 1,
+            denominator: 2,
+            rate: 0.5,
+            numerator_case_ids: ['b'],
+            denominator_case_ids: ['b', 'c'],
+          },
         },
       },
     ],
@@ -72,9 +124,17 @@ describe('the bar per community or grid', () => {
 
   it('reads each part with its figures in the street order', () => {
     const parts = partsOf(answer)
-    expect(parts.map((p) => [p.id, p.name])).toEqual([[1, '测试社区1'], [2, '测试社区2']])
+    expect(parts.map((p) => [p.id, p.name])).toEqual([
+      [1, '测试社区1'],
+      [2, '测试社区2'],
+    ])
     expect(parts[0].figures.map((f) => f.code)).toEqual(['closing_rate', 'rework_rate'])
-    expect(parts[1].figures[0]).toMatchObject({ code: 'closing_rate', rate: 0.5, caseIds: ['b', 'c'], numeratorIds: ['b'] })
+    expect(parts[1].figures[0]).toMatchObject({
+      code: 'closing_rate',
+      rate: 0.5,
+      caseIds: ['b', 'c'],
+      numeratorIds: ['b'],
+    })
   })
 
   it('reads nothing from an answer without a breakdown', () => {
@@ -84,15 +144,27 @@ describe('the bar per community or grid', () => {
   })
 
   it('still reads a by_community list', () => {
-    const parts = partsOf({ by_community: [{ community_id: 4, community_name: '东湖社区', figures: [{ code: 'closing_rate', numerator: 1, denominator: 4 }] }] })
-    expect(parts).toEqual([{ id: 4, name: '东湖社区', figures: [expect.objectContaining({ code: 'closing_rate', rate: 0.25 })] }])
+    const parts = partsOf({
+      by_community: [
+        {
+          community_id: 4,
+          community_name: '东湖社区',
+          figures: [{ code: 'closing_rate', numerator: 1, denominator: 4 }],
+        },
+      ],
+    })
+    expect(parts).toEqual([
+      { id: 4, name: '东湖社区', figures: [expect.objectContaining({ code: 'closing_rate', rate: 0.25 })] },
+    ])
   })
 
   it('gives one bar per part in percent, none where nothing was due', () => {
     const parts = partsOf(answer)
     expect(barValues(parts, 'closing_rate')).toEqual({ names: ['测试社区1', '测试社区2'], values: [100, 50] })
     expect(barValues(parts, 'valid_report_rate').values).toEqual([null, null])
-    const empty = partsOf({ breakdown: [{ id: 1, name: 'x', figures: { closing_rate: { numerator: 0, denominator: 0, rate: null } } }] })
+    const empty = partsOf({
+      breakdown: [{ id: 1, name: 'x', figures: { closing_rate: { numerator: 0, denominator: 0, rate: null } } }],
+    })
     expect(barValues(empty, 'closing_rate').values).toEqual([null])
   })
 

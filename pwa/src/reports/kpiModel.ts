@@ -65,8 +65,12 @@ export function normalizeFigure(raw: unknown, code = '', lang: 'zh' | 'en' = 'zh
   const given = f.rate
   const rate =
     typeof given === 'number' && Number.isFinite(given)
-      ? given > 1.0001 ? given / 100 : given
-      : denominator > 0 ? numerator / denominator : null
+      ? given > 1.0001
+        ? given / 100
+        : given
+      : denominator > 0
+        ? numerator / denominator
+        : null
   const theCode = String(f.code ?? code)
   return {
     code: theCode,
@@ -125,7 +129,11 @@ export function breakdownFor(communityId: number | null, communityCount: number)
 /** The parts of a /reports/kpis?by=… answer ({breakdown: [{id, name, figures}]}; by_community read too). */
 export function partsOf(raw: unknown, lang: 'zh' | 'en' = 'zh'): KpiPart[] {
   const root: Loose = isObject(raw) ? raw : {}
-  const list = Array.isArray(root.breakdown) ? root.breakdown : Array.isArray(root.by_community) ? root.by_community : []
+  const list = Array.isArray(root.breakdown)
+    ? root.breakdown
+    : Array.isArray(root.by_community)
+      ? root.by_community
+      : []
   return list.filter(isObject).map((p) => ({
     id: num(p.id ?? p.community_id ?? p.grid_id),
     name: String(p.name ?? p.community_name ?? p.grid_name ?? ''),
@@ -165,7 +173,10 @@ export function monthOf(date: Date): string {
 }
 
 /** One series per KPI for the trend chart: rates as percentages (null where nothing was due). */
-export function trendSeries(points: TrendPoint[]): { months: string[]; series: { code: string; label: string; data: (number | null)[] }[] } {
+export function trendSeries(points: TrendPoint[]): {
+  months: string[]
+  series: { code: string; label: string; data: (number | null)[] }[]
+} {
   const months = points.map((p) => p.month)
   const codes = new Map<string, string>()
   for (const p of points) for (const f of p.figures) if (!codes.has(f.code)) codes.set(f.code, f.label)

@@ -60,9 +60,7 @@ export const useAuthStore = defineStore('auth', {
       if (this.user && this.user.id !== answer.user.id) removePrefix(SCREEN_CACHE_PREFIX)
       // The outbox hears of a new session, not of every background /auth/me that confirms the old one.
       const changed =
-        this.sessionExpired ||
-        this.user?.username !== answer.user.username ||
-        this.csrfToken !== answer.csrf_token
+        this.sessionExpired || this.user?.username !== answer.user.username || this.csrfToken !== answer.csrf_token
       this.user = answer.user
       this.csrfToken = answer.csrf_token
       this.sessionExpired = false

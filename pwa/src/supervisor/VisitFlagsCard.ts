@@ -45,7 +45,11 @@ export default defineComponent({
                       ],
                       label: () => [
                         h('div', row.address),
-                        h('div', { 'data-testid': 'flag-attempts' }, t('flags.attempts', { dates: row.attempts.join('、') })),
+                        h(
+                          'div',
+                          { 'data-testid': 'flag-attempts' },
+                          t('flags.attempts', { dates: row.attempts.join('、') }),
+                        ),
                       ],
                       value: () => row.phoneMasked || t('flags.noPhone'),
                     },

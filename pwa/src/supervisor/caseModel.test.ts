@@ -43,9 +43,24 @@ describe('normalizeCase', () => {
       lights: { case: 'yellow', step: 'green' },
       before_photos: ['a'],
       events: [
-        { id: 1, action: 'report', from_state: null, to_state: 'reported', photos: ['a'], at: '2026-11-20T01:00:00Z', actor: { display_name: '张三' } },
+        {
+          id: 1,
+          action: 'report',
+          from_state: null,
+          to_state: 'reported',
+          photos: ['a'],
+          at: '2026-11-20T01:00:00Z',
+          actor: { display_name: '张三' },
+        },
         { id: 2, action: 'dispatch', from_state: 'filed', to_state: 'dispatched', at: '2026-11-21T01:00:00Z' },
-        { id: 3, action: 'handle', from_state: 'dispatched', to_state: 'handled', photos: ['b'], at: '2026-11-22T01:00:00Z' },
+        {
+          id: 3,
+          action: 'handle',
+          from_state: 'dispatched',
+          to_state: 'handled',
+          photos: ['b'],
+          at: '2026-11-22T01:00:00Z',
+        },
       ],
     })
     expect(view.light).toBe('yellow')
@@ -55,7 +70,15 @@ describe('normalizeCase', () => {
     expect(view.events[0].actor).toBe('张三')
   })
   it('computes a light from the deadline when the copy has none, only while the clock runs', () => {
-    const open = normalizeCase({ id: 'c', state: 'dispatched', dispatched_at: new Date(T0).toISOString(), deadline: new Date(T0 + H).toISOString() }, T0 + 2 * H)
+    const open = normalizeCase(
+      {
+        id: 'c',
+        state: 'dispatched',
+        dispatched_at: new Date(T0).toISOString(),
+        deadline: new Date(T0 + H).toISOString(),
+      },
+      T0 + 2 * H,
+    )
     expect(open.light).toBe('red')
     const closed = normalizeCase({ id: 'c', state: 'closed', deadline: new Date(T0).toISOString() }, T0 + 2 * H)
     expect(closed.light).toBe('none')
@@ -71,7 +94,12 @@ describe('normalizeCase', () => {
     expect(checked).toMatchObject({ light: 'green', deadline: '2026-11-30T01:00:00Z', checkPhotos: ['k'] })
   })
   it('reads events with from/to and the allowed_actions list', () => {
-    const view = normalizeCase({ id: 'c', state: 'reported', allowed_actions: ['file', 'void'], events: [{ id: 1, action: 'report', from: null, to: 'reported', at: 'x' }] })
+    const view = normalizeCase({
+      id: 'c',
+      state: 'reported',
+      allowed_actions: ['file', 'void'],
+      events: [{ id: 1, action: 'report', from: null, to: 'reported', at: 'x' }],
+    })
     expect(view.events[0]).toMatchObject({ to_state: 'reported', from_state: null })
     expect(actionsFor(view, 'supervisor')).toEqual(['file', 'void'])
   })
@@ -99,7 +127,17 @@ describe('actionsFor', () => {
     expect(actionsFor({ state: 'reported', allowed: ['void'] }, 'supervisor')).toEqual(['void'])
   })
   it('keeps the stable button words', () => {
-    expect(Object.values(ACTION_LABELS)).toEqual(['立案', '退回', '作废', '合并', '派遣', '处置完成', '核查通过', '返工', '结案'])
+    expect(Object.values(ACTION_LABELS)).toEqual([
+      '立案',
+      '退回',
+      '作废',
+      '合并',
+      '派遣',
+      '处置完成',
+      '核查通过',
+      '返工',
+      '结案',
+    ])
   })
 })
 
@@ -112,8 +150,15 @@ describe('actionBody', () => {
     expect(() => actionBody({ action: 'return' })).toThrow(ActionInputError)
   })
   it('dispatches to a department before a person', () => {
-    expect(actionBody({ action: 'dispatch', departmentId: 3, assigneeId: 9 })).toEqual({ action: 'dispatch', department_id: 3 })
-    expect(actionBody({ action: 'dispatch', assigneeId: 9, deadline: 'x' })).toEqual({ action: 'dispatch', assignee_id: 9, deadline: 'x' })
+    expect(actionBody({ action: 'dispatch', departmentId: 3, assigneeId: 9 })).toEqual({
+      action: 'dispatch',
+      department_id: 3,
+    })
+    expect(actionBody({ action: 'dispatch', assigneeId: 9, deadline: 'x' })).toEqual({
+      action: 'dispatch',
+      assignee_id: 9,
+      deadline: 'x',
+    })
     expect(() => actionBody({ action: 'dispatch' })).toThrow(/assignee/)
   })
   it('merges only into a named case', () => {
@@ -121,7 +166,11 @@ describe('actionBody', () => {
     expect(actionBody({ action: 'merge', intoCaseId: 'c2' })).toEqual({ action: 'merge', into_case_id: 'c2' })
   })
   it('passes photos on handle and check, nothing extra on file', () => {
-    expect(actionBody({ action: 'check', photos: ['p'], comment: 'ok' })).toEqual({ action: 'check', comment: 'ok', photos: ['p'] })
+    expect(actionBody({ action: 'check', photos: ['p'], comment: 'ok' })).toEqual({
+      action: 'check',
+      comment: 'ok',
+      photos: ['p'],
+    })
     expect(actionBody({ action: 'file', photos: ['p'] })).toEqual({ action: 'file' })
   })
 })
@@ -145,11 +194,19 @@ describe('lists', () => {
   const mk = (id: string, state: string, deadline: string | null, light: string) =>
     normalizeCase({ id, state, deadline, light })
   it('sorts by deadline, none last', () => {
-    const list = [mk('a', 'dispatched', null, 'green'), mk('b', 'dispatched', '2026-11-25T00:00:00Z', 'green'), mk('c', 'dispatched', '2026-11-24T00:00:00Z', 'red')]
+    const list = [
+      mk('a', 'dispatched', null, 'green'),
+      mk('b', 'dispatched', '2026-11-25T00:00:00Z', 'green'),
+      mk('c', 'dispatched', '2026-11-24T00:00:00Z', 'red'),
+    ]
     expect(list.sort(byDeadline).map((c) => c.id)).toEqual(['c', 'b', 'a'])
   })
   it('groups by state and counts lights', () => {
-    const list = [mk('a', 'filed', null, 'green'), mk('b', 'dispatched', null, 'red'), mk('c', 'dispatched', null, 'yellow')]
+    const list = [
+      mk('a', 'filed', null, 'green'),
+      mk('b', 'dispatched', null, 'red'),
+      mk('c', 'dispatched', null, 'yellow'),
+    ]
     const groups = groupByState(list)
     expect(groups.get('dispatched')?.length).toBe(2)
     expect(groups.get('closed')).toEqual([])
@@ -166,11 +223,15 @@ describe('lists', () => {
 describe('estimateDeadline', () => {
   it('counts working days over a weekend', () => {
     const friday = Date.parse('2026-11-27T02:00:00Z') // Friday 10:00 Beijing
-    expect(new Date(estimateDeadline(friday, { value: 1, unit: 'working_days' })).toISOString()).toBe('2026-11-30T02:00:00.000Z')
+    expect(new Date(estimateDeadline(friday, { value: 1, unit: 'working_days' })).toISOString()).toBe(
+      '2026-11-30T02:00:00.000Z',
+    )
   })
   it('counts working hours within 9–17 and carries to the next working day', () => {
     const friday4pm = Date.parse('2026-11-27T08:00:00Z') // Friday 16:00 Beijing
     // 1 h on Friday, 3 h on Monday from 9:00 → Monday 12:00 Beijing.
-    expect(new Date(estimateDeadline(friday4pm, { value: 4, unit: 'working_hours' })).toISOString()).toBe('2026-11-30T04:00:00.000Z')
+    expect(new Date(estimateDeadline(friday4pm, { value: 4, unit: 'working_hours' })).toISOString()).toBe(
+      '2026-11-30T04:00:00.000Z',
+    )
   })
 })

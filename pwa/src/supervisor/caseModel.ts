@@ -14,7 +14,17 @@ export const CASE_STATES = [
 ] as const
 export type CaseState = (typeof CASE_STATES)[number]
 
-export const CASE_ACTIONS = ['file', 'return', 'void', 'merge', 'dispatch', 'handle', 'check', 'rework', 'close'] as const
+export const CASE_ACTIONS = [
+  'file',
+  'return',
+  'void',
+  'merge',
+  'dispatch',
+  'handle',
+  'check',
+  'rework',
+  'close',
+] as const
 export type CaseAction = (typeof CASE_ACTIONS)[number]
 
 export type Light = 'green' | 'yellow' | 'red' | 'none'
@@ -137,9 +147,7 @@ function str(value: unknown): string | null {
 }
 function strings(value: unknown): string[] {
   if (!Array.isArray(value)) return []
-  return value
-    .map((v) => (isObject(v) ? str(v.sha256 ?? v.sha) : str(v)))
-    .filter((v): v is string => v !== null)
+  return value.map((v) => (isObject(v) ? str(v.sha256 ?? v.sha) : str(v))).filter((v): v is string => v !== null)
 }
 function nameOf(value: unknown): string {
   if (isObject(value)) return str(value.display_name ?? value.name ?? value.username) ?? ''
@@ -217,8 +225,7 @@ export function normalizeCase(raw: unknown, nowMs = Date.now(), lang: 'zh' | 'en
     lightValue(stepClock?.light) ??
     lightValue(caseClock?.light) ??
     (c.overdue === true ? 'red' : null)
-  const light: Light =
-    serverLight ?? (OPEN_CLOCK.has(state) ? lightFor(dispatchedAt, deadline, nowMs) : 'none')
+  const light: Light = serverLight ?? (OPEN_CLOCK.has(state) ? lightFor(dispatchedAt, deadline, nowMs) : 'none')
   const allowedRaw = c.allowed ?? c.allowed_actions
   const grid = c.grid
   return {
@@ -283,7 +290,10 @@ export function byDeadline(a: CaseView, b: CaseView): number {
 }
 
 /** Board columns: cases grouped by state in loop order (empty states kept, so columns do not jump). */
-export function groupByState(cases: CaseView[], states: readonly CaseState[] = CASE_STATES): Map<CaseState, CaseView[]> {
+export function groupByState(
+  cases: CaseView[],
+  states: readonly CaseState[] = CASE_STATES,
+): Map<CaseState, CaseView[]> {
   const groups = new Map<CaseState, CaseView[]>(states.map((s) => [s, []]))
   for (const c of cases) groups.get(c.state)?.push(c)
   for (const list of groups.values()) list.sort(byDeadline)
@@ -309,7 +319,10 @@ export interface ActionInput {
 
 export class ActionInputError extends Error {
   override name = 'ActionInputError'
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -430,7 +443,8 @@ export function estimateDeadline(startMs: number, limit: TimeLimit): number {
     const hour = local.getUTCHours() + local.getUTCMinutes() / 60
     if (isWeekendShanghai(ms) || hour >= WORK_END_H) {
       // Jump to 9:00 of the next day.
-      const next = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1, WORK_START_H) - SHANGHAI_MS
+      const next =
+        Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1, WORK_START_H) - SHANGHAI_MS
       ms = next
       continue
     }

@@ -209,7 +209,8 @@ export const caseEn: Record<CaseKey, string> = {
   'task.mineEmpty': 'No open tasks',
   'task.opening': 'Opening the task…',
   'task.finished': 'This task is done or cancelled: nothing more to do.',
-  'task.notFound': 'This task cannot be found: it may have been cancelled or given to someone else. Sync, then look at My tasks on the home screen.',
+  'task.notFound':
+    'This task cannot be found: it may have been cancelled or given to someone else. Sync, then look at My tasks on the home screen.',
   'task.overdue': 'Overdue',
   'task.due': 'Due {time}',
   'task.newTitle': 'New task',

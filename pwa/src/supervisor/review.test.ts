@@ -6,8 +6,21 @@ describe('reviewQuery', () => {
     expect(reviewQuery(defaultReviewFilters())).toEqual({ review_status: 'received' })
   })
   it('sends every filter set, and dates only when well formed and in order', () => {
-    const q = reviewQuery({ community_id: 2, grid_id: 5, kind: 'city_case', review_status: '', from: '2026-11-10', to: '2026-11-01' })
-    expect(q).toEqual({ community_id: '2', grid_id: '5', kind: 'city_case', from: '2026-11-10T00:00:00+08:00', to: '2026-11-11T00:00:00+08:00' })
+    const q = reviewQuery({
+      community_id: 2,
+      grid_id: 5,
+      kind: 'city_case',
+      review_status: '',
+      from: '2026-11-10',
+      to: '2026-11-01',
+    })
+    expect(q).toEqual({
+      community_id: '2',
+      grid_id: '5',
+      kind: 'city_case',
+      from: '2026-11-10T00:00:00+08:00',
+      to: '2026-11-11T00:00:00+08:00',
+    })
     expect(reviewQuery({ ...defaultReviewFilters(), to: '2026-12-31' }).to).toBe('2027-01-01T00:00:00+08:00')
     expect(reviewQuery({ ...defaultReviewFilters(), from: '11/10/2026' }).from).toBeUndefined()
   })

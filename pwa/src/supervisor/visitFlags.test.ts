@@ -79,7 +79,9 @@ describe('the flagged residents on the supervisor home', () => {
   })
 
   it('leaves out rows it cannot read rather than guess', () => {
-    expect(flaggedResidents({ residents: [null, { name: '无编号' }, answer.residents[1]] }).map((r) => r.name)).toEqual(['李建国'])
+    expect(flaggedResidents({ residents: [null, { name: '无编号' }, answer.residents[1]] }).map((r) => r.name)).toEqual(
+      ['李建国'],
+    )
     expect(flaggedResidents('oops')).toEqual([])
   })
 })

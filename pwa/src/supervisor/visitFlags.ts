@@ -21,7 +21,10 @@ function text(value: unknown): string {
 /** The answer of GET /visits/flags as rows to show; anything malformed is left out, not guessed. */
 export function flaggedResidents(answer: unknown): FlaggedResident[] {
   return listOf(answer, 'residents')
-    .filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && typeof (r as Record<string, unknown>).id === 'string')
+    .filter(
+      (r): r is Record<string, unknown> =>
+        typeof r === 'object' && r !== null && typeof (r as Record<string, unknown>).id === 'string',
+    )
     .map((r) => {
       const grid = (typeof r.grid === 'object' && r.grid !== null ? r.grid : {}) as Record<string, unknown>
       return {
@@ -30,7 +33,10 @@ export function flaggedResidents(answer: unknown): FlaggedResident[] {
         gridName: text(grid.name) || text(grid.code),
         address: text(r.household_address),
         phoneMasked: text(r.phone_masked) || text(r.household_phone_masked),
-        attempts: (Array.isArray(r.attempts) ? r.attempts : []).map((at) => shanghaiTime(text(at))).filter(Boolean).slice(0, 2),
+        attempts: (Array.isArray(r.attempts) ? r.attempts : [])
+          .map((at) => shanghaiTime(text(at)))
+          .filter(Boolean)
+          .slice(0, 2),
       }
     })
 }

@@ -23,7 +23,9 @@ describe('tasks on the phone', () => {
       name: 'visit-new',
       query: { task: 't1', household: 'h1' },
     })
-    expect(taskRoute(normalizeTask({ id: 't2', kind: 'welfare_visit', target: { type: 'resident', id: 'r1' } }))).toEqual({
+    expect(
+      taskRoute(normalizeTask({ id: 't2', kind: 'welfare_visit', target: { type: 'resident', id: 'r1' } })),
+    ).toEqual({
       name: 'form-new',
       params: { key: 'welfare_visit' },
       query: { task: 't2', resident: 'r1' },
@@ -39,7 +41,12 @@ describe('tasks on the phone', () => {
 describe('taskBody', () => {
   const base = { assigneeId: 4, kind: 'check_case', targetId: 'c1', dueAt: '2026-11-28T01:00:00Z', note: '' }
   it('builds the POST /tasks body', () => {
-    expect(taskBody(base, NOW)).toEqual({ assignee_id: 4, kind: 'check_case', due_at: '2026-11-28T01:00:00.000Z', case_id: 'c1' })
+    expect(taskBody(base, NOW)).toEqual({
+      assignee_id: 4,
+      kind: 'check_case',
+      due_at: '2026-11-28T01:00:00.000Z',
+      case_id: 'c1',
+    })
   })
   it('refuses no worker, no due time, a due time in the past', () => {
     expect(() => taskBody({ ...base, assigneeId: null }, NOW)).toThrow('task.workerRequired')

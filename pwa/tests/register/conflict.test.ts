@@ -27,11 +27,20 @@ function outboxItem(extra: Partial<OutboxItem>): OutboxItem {
 describe('conflict rows', () => {
   const conflict = outboxItem({
     status: 'conflict',
-    payload: { household: { id: 'h1', head_name: '王秀英', room: '302', phone: '13912345678', notes: null }, base_version: 3 },
+    payload: {
+      household: { id: 'h1', head_name: '王秀英', room: '302', phone: '13912345678', notes: null },
+      base_version: 3,
+    },
     server_result: {
       id: 'i1',
       status: 'conflict',
-      server: { entity: 'household', op: 'upsert', id: 'h1', version: 5, data: { id: 'h1', head_name: '王秀英', room: '301', phone_masked: '138****5678', unit: '2' } },
+      server: {
+        entity: 'household',
+        op: 'upsert',
+        id: 'h1',
+        version: 5,
+        data: { id: 'h1', head_name: '王秀英', room: '301', phone_masked: '138****5678', unit: '2' },
+      },
     },
   })
 
@@ -73,7 +82,11 @@ describe('edit queueing', () => {
   })
 
   it('bases a new edit on a delivered version the pull has not brought back yet', () => {
-    const delivered = outboxItem({ status: 'done', updated_at: '2026-11-27T09:05:00.000+08:00', server_result: { id: 'i1', status: 'accepted', version: 6 } })
+    const delivered = outboxItem({
+      status: 'done',
+      updated_at: '2026-11-27T09:05:00.000+08:00',
+      server_result: { id: 'i1', status: 'accepted', version: 6 },
+    })
     expect(baseVersionFor(delivered, 5, '2026-11-27T09:00:00.000+08:00')).toBe(6)
     expect(baseVersionFor(delivered, 6, '2026-11-27T09:06:00.000+08:00')).toBe(6)
     expect(baseVersionFor(delivered, 7, '2026-11-27T09:06:00.000+08:00')).toBe(7)

@@ -5,9 +5,23 @@ import { payloadFor, placeMissing } from '../../src/register/entry'
 describe('form payloads', () => {
   it('carries the resident on a welfare visit and the building on a report, nothing else', () => {
     const context = { grid_id: 3, answers: { a: 1 }, resident_id: 'r1', household_id: 'h1', building_id: 'b1' }
-    expect(payloadFor('welfare_visit', context)).toEqual({ grid_id: 3, household_id: 'h1', resident_id: 'r1', answers: { a: 1 } })
-    expect(payloadFor('hazard_report', context)).toEqual({ grid_id: 3, household_id: 'h1', building_id: 'b1', answers: { a: 1 } })
-    expect(payloadFor('household_visit', { grid_id: 3, answers: {} })).toEqual({ grid_id: 3, household_id: null, answers: {} })
+    expect(payloadFor('welfare_visit', context)).toEqual({
+      grid_id: 3,
+      household_id: 'h1',
+      resident_id: 'r1',
+      answers: { a: 1 },
+    })
+    expect(payloadFor('hazard_report', context)).toEqual({
+      grid_id: 3,
+      household_id: 'h1',
+      building_id: 'b1',
+      answers: { a: 1 },
+    })
+    expect(payloadFor('household_visit', { grid_id: 3, answers: {} })).toEqual({
+      grid_id: 3,
+      household_id: null,
+      answers: {},
+    })
   })
 
   it('names the returned submission a resubmission replaces', () => {
@@ -21,6 +35,8 @@ describe('form payloads', () => {
     expect(placeMissing({ ...none, answers: { address: '孺子路12号' } })).toBe(false)
     expect(placeMissing({ ...none, location: { lat: 28.68, lng: 115.89, accuracy: 12 } })).toBe(false)
     expect(placeMissing({ ...none, buildingId: 'b1' })).toBe(false)
-    expect(placeMissing({ ...none, household: { id: 'h', grid_id: 1, head_name: 'x', address: '蓼洲街8号' } })).toBe(false)
+    expect(placeMissing({ ...none, household: { id: 'h', grid_id: 1, head_name: 'x', address: '蓼洲街8号' } })).toBe(
+      false,
+    )
   })
 })

@@ -23,7 +23,10 @@ export function fakeGrid(households = 500, residentsTotal = 1300, gridId = 1): F
     seed = (seed * 1103515245 + 12345) % 2147483648
     return seed / 2147483648
   }
-  const name = () => SURNAMES[Math.floor(rand() * SURNAMES.length)] + GIVEN[Math.floor(rand() * GIVEN.length)] + (rand() < 0.5 ? GIVEN[Math.floor(rand() * GIVEN.length)] : '')
+  const name = () =>
+    SURNAMES[Math.floor(rand() * SURNAMES.length)] +
+    GIVEN[Math.floor(rand() * GIVEN.length)] +
+    (rand() < 0.5 ? GIVEN[Math.floor(rand() * GIVEN.length)] : '')
   for (let b = 0; b < Math.ceil(households / 40); b++) {
     out.buildings.push({ id: uuid(1, b), grid_id: gridId, name: `${b + 1}栋`, address: `示例路${b + 1}号`, version: 1 })
   }

@@ -1,6 +1,15 @@
 // The household and resident forms: the server's rules and messages, and the records they send.
 import { describe, expect, it } from 'vitest'
-import { changedRecord, checkHousehold, checkResident, householdForm, householdRecord, residentForm, residentRecord, withLocalBuilding } from '../../src/register/forms'
+import {
+  changedRecord,
+  checkHousehold,
+  checkResident,
+  householdForm,
+  householdRecord,
+  residentForm,
+  residentRecord,
+  withLocalBuilding,
+} from '../../src/register/forms'
 import { makeIdNumber, maskIdNumber } from '../../src/register/idcard'
 import type { Resident } from '../../src/register/types'
 
@@ -21,7 +30,14 @@ describe('household form', () => {
   })
 
   it('checks the phone and lengths like the server', () => {
-    const form = { ...blank(), building: 'none' as const, head_name: '王', address: 'x', phone: '0791-86123456', room: '1'.repeat(21) }
+    const form = {
+      ...blank(),
+      building: 'none' as const,
+      head_name: '王',
+      address: 'x',
+      phone: '0791-86123456',
+      room: '1'.repeat(21),
+    }
     const errors = checkHousehold(form)
     expect(errors.phone[0]).toContain('座机')
     expect(errors.room).toEqual(['最多 20 个字'])
@@ -60,20 +76,35 @@ describe('household form', () => {
 
 describe('resident form', () => {
   const number = makeIdNumber('360103', '1950-06-01', 22) // a woman
-  const filled = () => ({ ...residentForm(null, { id: 'r-new', household_id: 'h1' }), name: '王秀英', gender: 'female', birth_date: '1950-06-01' })
+  const filled = () => ({
+    ...residentForm(null, { id: 'r-new', household_id: 'h1' }),
+    name: '王秀英',
+    gender: 'female',
+    birth_date: '1950-06-01',
+  })
 
   it('needs name, gender and birth date, and refuses a birth date in the future', () => {
     const errors = checkResident(residentForm(null, { id: 'r', household_id: 'h1' }), TODAY, null)
     expect(Object.keys(errors).sort()).toEqual(['birth_date', 'gender', 'name'])
-    expect(checkResident({ ...filled(), birth_date: '2027-01-01' }, TODAY, null)).toEqual({ birth_date: ['出生日期不能在未来'] })
-    expect(checkResident({ ...filled(), birth_date: '2023-02-29' }, TODAY, null)).toEqual({ birth_date: ['没有这一天'] })
+    expect(checkResident({ ...filled(), birth_date: '2027-01-01' }, TODAY, null)).toEqual({
+      birth_date: ['出生日期不能在未来'],
+    })
+    expect(checkResident({ ...filled(), birth_date: '2023-02-29' }, TODAY, null)).toEqual({
+      birth_date: ['没有这一天'],
+    })
   })
 
   it('checks the ID number, then that it agrees with birth date and gender', () => {
     expect(checkResident({ ...filled(), id_number: number }, TODAY, null)).toEqual({})
-    expect(checkResident({ ...filled(), id_number: number.slice(0, 17) }, TODAY, null).id_number[0]).toContain('现为 17 位')
+    expect(checkResident({ ...filled(), id_number: number.slice(0, 17) }, TODAY, null).id_number[0]).toContain(
+      '现为 17 位',
+    )
     expect(checkResident({ ...filled(), id_number: number.slice(0, 17) + 'x' }, TODAY, null).id_number).toBeDefined()
-    const wrong = checkResident({ ...filled(), id_number: number, gender: 'male', birth_date: '1950-06-02' }, TODAY, null)
+    const wrong = checkResident(
+      { ...filled(), id_number: number, gender: 'male', birth_date: '1950-06-02' },
+      TODAY,
+      null,
+    )
     expect(wrong.id_number).toHaveLength(2)
     expect(wrong.id_number[0]).toContain('1950-06-01')
     expect(checkResident({ ...filled(), phone: '1381234567' }, TODAY, null).phone).toHaveLength(1)
@@ -105,7 +136,10 @@ describe('resident form', () => {
       care_tier_override: null,
       care_tier_reason: null,
     })
-    expect(residentRecord({ ...filled(), id_number: number, phone: '13812345678' })).toMatchObject({ id_number: number, phone: '13812345678' })
+    expect(residentRecord({ ...filled(), id_number: number, phone: '13812345678' })).toMatchObject({
+      id_number: number,
+      phone: '13812345678',
+    })
   })
 })
 
@@ -113,7 +147,9 @@ describe('edits send only what changed', () => {
   it('keeps the id and the changed fields, numbers only when typed', () => {
     const start = { id: 'h1', head_name: '王', room: '301', notes: null, tags: ['aged'] }
     expect(changedRecord({ ...start }, start)).toEqual({ id: 'h1' })
-    expect(changedRecord({ ...start, room: '302', tags: ['aged', 'living_alone'], phone: '13812345678' }, start)).toEqual({
+    expect(
+      changedRecord({ ...start, room: '302', tags: ['aged', 'living_alone'], phone: '13812345678' }, start),
+    ).toEqual({
       id: 'h1',
       room: '302',
       tags: ['aged', 'living_alone'],

@@ -35,7 +35,9 @@ describe('GB 11643 ID numbers', () => {
   })
 
   it('maps every remainder to its check character', () => {
-    const seen = new Set(Array.from({ length: 200 }, (_, n) => checkCharacter(`36010319500101${String(n).padStart(3, '0')}`)))
+    const seen = new Set(
+      Array.from({ length: 200 }, (_, n) => checkCharacter(`36010319500101${String(n).padStart(3, '0')}`)),
+    )
     expect([...seen].sort().join('')).toBe([...'10X98765432'].sort().join(''))
   })
 

@@ -1,6 +1,14 @@
 // The replica with the worker's own outbox laid over it: offline edits, new records, visits, conflicts.
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_INTERVAL_DAYS, DEFAULT_TIER_RULES, derivedTier, dueAfterVisit, effectiveTier, intervalsFrom, tierRulesFrom } from '../../src/register/care'
+import {
+  DEFAULT_INTERVAL_DAYS,
+  DEFAULT_TIER_RULES,
+  derivedTier,
+  dueAfterVisit,
+  effectiveTier,
+  intervalsFrom,
+  tierRulesFrom,
+} from '../../src/register/care'
 import { addDays, ageOn, shanghaiDate, shanghaiDateOf } from '../../src/register/dates'
 import { dueLists, overlayRegister, visitDueState } from '../../src/register/overlay'
 import type { Replica } from '../../src/register/overlay'
@@ -9,7 +17,15 @@ import type { Catalogue, Household, QueuedItem, Resident } from '../../src/regis
 const TODAY = '2026-11-27'
 const options = { today: TODAY, intervals: { ...DEFAULT_INTERVAL_DAYS } }
 
-const household: Household = { id: 'h1', grid_id: 3, head_name: '王秀英', address: '示例路1号', unit: '2', room: '301', version: 4 }
+const household: Household = {
+  id: 'h1',
+  grid_id: 3,
+  head_name: '王秀英',
+  address: '示例路1号',
+  unit: '2',
+  room: '301',
+  version: 4,
+}
 const aged: Resident = {
   id: 'r1',
   household_id: 'h1',
@@ -23,8 +39,24 @@ const aged: Resident = {
   next_visit_due: TODAY,
   version: 2,
 }
-const overdue: Resident = { ...aged, id: 'r2', name: '李建国', gender: 'male', care_tier: 'key', next_visit_due: '2026-11-01', relation: 'spouse' }
-const young: Resident = { id: 'r3', household_id: 'h1', grid_id: 3, name: '王磊', gender: 'male', birth_date: '1990-05-05', version: 1 }
+const overdue: Resident = {
+  ...aged,
+  id: 'r2',
+  name: '李建国',
+  gender: 'male',
+  care_tier: 'key',
+  next_visit_due: '2026-11-01',
+  relation: 'spouse',
+}
+const young: Resident = {
+  id: 'r3',
+  household_id: 'h1',
+  grid_id: 3,
+  name: '王磊',
+  gender: 'male',
+  birth_date: '1990-05-05',
+  version: 1,
+}
 
 function replica(): Replica {
   return { buildings: [], households: [household], residents: [aged, overdue, young] }
@@ -36,8 +68,22 @@ function item(kind: string, payload: Record<string, unknown>, extra: Partial<Que
   return { id: `item-${n}`, kind, status: 'pending', payload, created_at: '2026-11-27T09:30:00.000+08:00', ...extra }
 }
 
-function visit(residentId: string, how = 'home', extra: Partial<QueuedItem> = {}, answers: Record<string, unknown> = {}): QueuedItem {
-  return item('welfare_visit', { grid_id: 3, household_id: 'h1', resident_id: residentId, answers: { how_contacted: how, major_change: false, ...answers } }, extra)
+function visit(
+  residentId: string,
+  how = 'home',
+  extra: Partial<QueuedItem> = {},
+  answers: Record<string, unknown> = {},
+): QueuedItem {
+  return item(
+    'welfare_visit',
+    {
+      grid_id: 3,
+      household_id: 'h1',
+      resident_id: residentId,
+      answers: { how_contacted: how, major_change: false, ...answers },
+    },
+    extra,
+  )
 }
 
 describe('dates and tiers', () => {
@@ -71,7 +117,9 @@ describe('dates and tiers', () => {
   })
 
   it('reads intervals from the pulled care_tiers catalogue', () => {
-    const intervals = intervalsFrom([{ id: 'care_tiers', items: [{ code: 'high', label: { zh: '', en: '' }, interval_days: 3 }] }])
+    const intervals = intervalsFrom([
+      { id: 'care_tiers', items: [{ code: 'high', label: { zh: '', en: '' }, interval_days: 3 }] },
+    ])
     expect(intervals).toEqual({ high: 3, key: 30, general: 90 })
   })
 })
@@ -95,7 +143,11 @@ describe('due lists', () => {
   })
 
   it('keeps a resident not reached on the list, and one with a major change due today', () => {
-    const data = overlayRegister(replica(), [visit('r1', 'not_reached'), visit('r2', 'home', {}, { major_change: true })], options)
+    const data = overlayRegister(
+      replica(),
+      [visit('r1', 'not_reached'), visit('r2', 'home', {}, { major_change: true })],
+      options,
+    )
     expect(data.residents.get('r1')!.next_visit_due).toBe(TODAY)
     expect(data.visits.get('r1')!.reached).toBe(false)
     expect(data.residents.get('r2')!.next_visit_due).toBe(TODAY)
@@ -130,13 +182,22 @@ describe('major change follow-ups', () => {
     const data = overlayRegister({ ...replica(), residents: [visited] }, [changeAt10], options)
     const residents = [...data.residents.values()]
     expect(names(dueLists(residents, TODAY, at('2026-11-27T10:00:00')))).toEqual({ today: ['王秀英'], overdue: [] })
-    expect(names(dueLists(residents, '2026-11-28', at('2026-11-28T09:59:00')))).toEqual({ today: ['王秀英'], overdue: [] })
-    expect(names(dueLists(residents, '2026-11-28', at('2026-11-28T10:01:00')))).toEqual({ today: [], overdue: ['王秀英'] })
+    expect(names(dueLists(residents, '2026-11-28', at('2026-11-28T09:59:00')))).toEqual({
+      today: ['王秀英'],
+      overdue: [],
+    })
+    expect(names(dueLists(residents, '2026-11-28', at('2026-11-28T10:01:00')))).toEqual({
+      today: [],
+      overdue: ['王秀英'],
+    })
   })
 
   it('is cleared by the next visit that reaches them, back to the tier interval', () => {
     const followUp = visit('r1', 'phone', { created_at: '2026-11-28T10:30:00.000+08:00' })
-    const data = overlayRegister({ ...replica(), residents: [visited] }, [changeAt10, followUp], { ...options, today: '2026-11-28' })
+    const data = overlayRegister({ ...replica(), residents: [visited] }, [changeAt10, followUp], {
+      ...options,
+      today: '2026-11-28',
+    })
     const resident = data.residents.get('r1')!
     expect(resident.major_change_at).toBeUndefined()
     expect(resident.next_visit_due).toBe('2026-12-05')
@@ -152,7 +213,11 @@ describe('major change follow-ups', () => {
   })
 
   it('a change reported on a not-reached attempt still asks for a follow-up today', () => {
-    const data = overlayRegister({ ...replica(), residents: [visited] }, [visit('r1', 'not_reached', {}, { major_change: true })], options)
+    const data = overlayRegister(
+      { ...replica(), residents: [visited] },
+      [visit('r1', 'not_reached', {}, { major_change: true })],
+      options,
+    )
     expect(data.residents.get('r1')).toMatchObject({ next_visit_due: TODAY, last_visit_at: visited.last_visit_at })
     expect(visitDueState(data.residents.get('r1')!, TODAY, at('2026-11-27T12:00:00'))).toBe('today')
   })
@@ -179,13 +244,24 @@ describe("the street's own care settings, from the pulled catalogue", () => {
     },
   ] as unknown as Catalogue[]
   const newcomer = item('resident_upsert', {
-    resident: { id: 'r7', household_id: 'h1', name: '赵奶奶', gender: 'female', birth_date: '1950-05-05', tags: ['living_alone'] },
+    resident: {
+      id: 'r7',
+      household_id: 'h1',
+      name: '赵奶奶',
+      gender: 'female',
+      birth_date: '1950-05-05',
+      tags: ['living_alone'],
+    },
     base_version: null,
   })
 
   it('derives the tier by the shipped rules and moves the due date by the shipped interval', () => {
     const street = { today: TODAY, intervals: intervalsFrom(catalogues), rules: tierRulesFrom(catalogues) }
-    const data = overlayRegister(replica(), [newcomer, visit('r7', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' })], street)
+    const data = overlayRegister(
+      replica(),
+      [newcomer, visit('r7', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' })],
+      street,
+    )
     // 76 and living alone: high risk here (general by the default rules), visited every 3 days.
     expect(data.residents.get('r7')).toMatchObject({ care_tier: 'high', next_visit_due: '2026-11-30' })
   })
@@ -194,7 +270,11 @@ describe("the street's own care settings, from the pulled catalogue", () => {
     expect(tierRulesFrom([])).toEqual(DEFAULT_TIER_RULES)
     expect(tierRulesFrom([{ id: 'care_tier_rules', items: [] }])).toEqual(DEFAULT_TIER_RULES)
     const defaults = { today: TODAY, intervals: intervalsFrom([]), rules: tierRulesFrom([]) }
-    const data = overlayRegister(replica(), [newcomer, visit('r7', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' })], defaults)
+    const data = overlayRegister(
+      replica(),
+      [newcomer, visit('r7', 'home', { created_at: '2026-11-27T10:00:00.000+08:00' })],
+      defaults,
+    )
     expect(data.residents.get('r7')).toMatchObject({ care_tier: 'general', next_visit_due: '2027-02-25' })
   })
 })
@@ -202,7 +282,15 @@ describe("the street's own care settings, from the pulled catalogue", () => {
 describe('offline register edits', () => {
   it('shows a household edit at once, with the phone masked and the record marked', () => {
     const edit = item('household_upsert', {
-      household: { id: 'h1', grid_id: 3, head_name: '王秀英', address: '示例路1号', room: '302', phone: '13912345678', notes: null },
+      household: {
+        id: 'h1',
+        grid_id: 3,
+        head_name: '王秀英',
+        address: '示例路1号',
+        room: '302',
+        phone: '13912345678',
+        notes: null,
+      },
       base_version: 4,
     })
     const data = overlayRegister(replica(), [edit], options)
@@ -215,25 +303,52 @@ describe('offline register edits', () => {
 
   it('adds a household made offline in a new building, and its residents with a derived tier due today', () => {
     const newHousehold = item('household_upsert', {
-      household: { id: 'h2', grid_id: 3, head_name: '赵桂兰', unit: '1', room: '101', building_id: 'b9', building: { id: 'b9', name: '新建9栋', address: '新路9号' } },
+      household: {
+        id: 'h2',
+        grid_id: 3,
+        head_name: '赵桂兰',
+        unit: '1',
+        room: '101',
+        building_id: 'b9',
+        building: { id: 'b9', name: '新建9栋', address: '新路9号' },
+      },
       base_version: null,
     })
     const newResident = item('resident_upsert', {
-      resident: { id: 'r7', household_id: 'h2', name: '赵桂兰', gender: 'female', birth_date: '1941-01-05', tags: ['living_alone'], id_number: '36010319410105002X', phone: '13812345678', status: 'present' },
+      resident: {
+        id: 'r7',
+        household_id: 'h2',
+        name: '赵桂兰',
+        gender: 'female',
+        birth_date: '1941-01-05',
+        tags: ['living_alone'],
+        id_number: '36010319410105002X',
+        phone: '13812345678',
+        status: 'present',
+      },
       base_version: null,
     })
     const data = overlayRegister(replica(), [newHousehold, newResident], options)
     expect(data.buildings.get('b9')).toMatchObject({ name: '新建9栋', grid_id: 3 })
     expect(data.householdsByBuilding.get('b9')!.map((h) => h.id)).toEqual(['h2'])
     const r = data.residents.get('r7')!
-    expect(r).toMatchObject({ grid_id: 3, care_tier: 'high', next_visit_due: TODAY, age: 85, phone_masked: '138****5678' })
+    expect(r).toMatchObject({
+      grid_id: 3,
+      care_tier: 'high',
+      next_visit_due: TODAY,
+      age: 85,
+      phone_masked: '138****5678',
+    })
     expect(r.id_number_masked).toBe('3601**********002X')
     expect(data.residentsByHousehold.get('h2')!.map((x) => x.id)).toEqual(['r7'])
     expect(dueLists(data.residents.values(), TODAY).today.map((x) => x.id)).toEqual(['r1', 'r7'])
   })
 
   it('moves the due date when an edit changes the tier, and drops it when the resident died', () => {
-    const tagged = item('resident_upsert', { resident: { ...young, tags: ['disabled'], care_tier_override: 'key', care_tier_reason: '行动不便' }, base_version: 1 })
+    const tagged = item('resident_upsert', {
+      resident: { ...young, tags: ['disabled'], care_tier_override: 'key', care_tier_reason: '行动不便' },
+      base_version: 1,
+    })
     const died = item('resident_upsert', { resident: { ...aged, status: 'deceased' }, base_version: 2 })
     const data = overlayRegister(replica(), [tagged, died], options)
     expect(data.residents.get('r3')).toMatchObject({ care_tier: 'key', next_visit_due: TODAY })
@@ -242,14 +357,29 @@ describe('offline register edits', () => {
   })
 
   it('keeps the masked number when the masked value is echoed back', () => {
-    const echo = item('resident_upsert', { resident: { id: 'r1', household_id: 'h1', name: '王秀英', id_number: '3601**********1234' }, base_version: 2 })
-    const data = overlayRegister({ ...replica(), residents: [{ ...aged, id_number_masked: '3601**********1234' }] }, [echo], options)
+    const echo = item('resident_upsert', {
+      resident: { id: 'r1', household_id: 'h1', name: '王秀英', id_number: '3601**********1234' },
+      base_version: 2,
+    })
+    const data = overlayRegister(
+      { ...replica(), residents: [{ ...aged, id_number_masked: '3601**********1234' }] },
+      [echo],
+      options,
+    )
     expect(data.residents.get('r1')!.id_number_masked).toBe('3601**********1234')
   })
 
   it('shows the server copy for a conflict, marked, and a rejected edit marked to fix', () => {
-    const conflict = item('household_upsert', { household: { id: 'h1', grid_id: 3, head_name: '改名' }, base_version: 3 }, { status: 'conflict' })
-    const rejected = item('resident_upsert', { resident: { ...young, name: '王小磊' }, base_version: 1 }, { status: 'needs_fix' })
+    const conflict = item(
+      'household_upsert',
+      { household: { id: 'h1', grid_id: 3, head_name: '改名' }, base_version: 3 },
+      { status: 'conflict' },
+    )
+    const rejected = item(
+      'resident_upsert',
+      { resident: { ...young, name: '王小磊' }, base_version: 1 },
+      { status: 'needs_fix' },
+    )
     const data = overlayRegister(replica(), [conflict, rejected], options)
     expect(data.households.get('h1')!.head_name).toBe('王秀英')
     expect(data.marks.get('h1')).toEqual({ mark: 'conflict', itemId: conflict.id })
@@ -258,11 +388,19 @@ describe('offline register edits', () => {
   })
 
   it('drops a delivered edit once a pull ran after it (the record may have left the grid)', () => {
-    const moved = item('household_upsert', { household: { id: 'h5', grid_id: 3, head_name: '某', address: 'x' }, base_version: null }, {
-      status: 'done',
-      updated_at: '2026-11-27T09:31:00.000+08:00',
-    })
+    const moved = item(
+      'household_upsert',
+      { household: { id: 'h5', grid_id: 3, head_name: '某', address: 'x' }, base_version: null },
+      {
+        status: 'done',
+        updated_at: '2026-11-27T09:31:00.000+08:00',
+      },
+    )
     expect(overlayRegister(replica(), [moved], { ...options, lastPullAt: null }).households.has('h5')).toBe(true)
-    expect(overlayRegister(replica(), [moved], { ...options, lastPullAt: '2026-11-27T09:32:00.000+08:00' }).households.has('h5')).toBe(false)
+    expect(
+      overlayRegister(replica(), [moved], { ...options, lastPullAt: '2026-11-27T09:32:00.000+08:00' }).households.has(
+        'h5',
+      ),
+    ).toBe(false)
   })
 })

@@ -24,8 +24,21 @@ describe('my reports', () => {
       item('x', 'done', { kind: 'household_upsert' }),
     ]
     const submissions: SubmissionState[] = [
-      { id: 'bb', kind: 'hazard_report', review_status: 'received', case_state: 'filed', created_at: '2026-11-27T09:02:00+08:00' },
-      { id: 'old', kind: 'welfare_visit', review_status: 'returned', review_comment: '请补充照片', created_at: '2026-11-01T09:00:00+08:00', resident_id: 'r1' },
+      {
+        id: 'bb',
+        kind: 'hazard_report',
+        review_status: 'received',
+        case_state: 'filed',
+        created_at: '2026-11-27T09:02:00+08:00',
+      },
+      {
+        id: 'old',
+        kind: 'welfare_visit',
+        review_status: 'returned',
+        review_comment: '请补充照片',
+        created_at: '2026-11-01T09:00:00+08:00',
+        resident_id: 'r1',
+      },
       { id: 'acc', kind: 'city_case', review_status: 'accepted', created_at: '2026-11-02T09:00:00+08:00' },
     ]
     const rows = myReports(items, submissions)
@@ -48,7 +61,9 @@ describe('my reports', () => {
       item('a', 'done', { server_result: { id: 'a', status: 'accepted', case_state: 'reported' } }),
       item('fix', 'pending', { payload: { grid_id: 1, answers: {}, resubmits: 'old' } }),
     ]
-    const rows = myReports(items, [{ id: 'old', kind: 'hazard_report', review_status: 'returned', created_at: '2026-11-01T00:00:00+08:00' }])
+    const rows = myReports(items, [
+      { id: 'old', kind: 'hazard_report', review_status: 'returned', created_at: '2026-11-01T00:00:00+08:00' },
+    ])
     expect(rows.find((r) => r.id === 'a')).toMatchObject({ state: 'received', caseState: 'reported' })
     const old = rows.find((r) => r.id === 'old')!
     expect(old.resubmittedBy).toBe('fix')
@@ -57,10 +72,19 @@ describe('my reports', () => {
   })
 
   it('takes the server word for rejected and resubmitted', () => {
-    const rows = myReports([], [
-      { id: 'r', kind: 'city_case', review_status: 'rejected', review_comment: '不属于城管范围', created_at: '2026-11-02T00:00:00+08:00' },
-      { id: 's', kind: 'city_case', review_status: 'resubmitted', created_at: '2026-11-01T00:00:00+08:00' },
-    ])
+    const rows = myReports(
+      [],
+      [
+        {
+          id: 'r',
+          kind: 'city_case',
+          review_status: 'rejected',
+          review_comment: '不属于城管范围',
+          created_at: '2026-11-02T00:00:00+08:00',
+        },
+        { id: 's', kind: 'city_case', review_status: 'resubmitted', created_at: '2026-11-01T00:00:00+08:00' },
+      ],
+    )
     expect(rows.map((r) => r.state)).toEqual(['rejected', 'resubmitted'])
     expect(rows.every((r) => !needsWorker(r))).toBe(true)
   })
@@ -68,12 +92,22 @@ describe('my reports', () => {
 
 describe('resubmitting a returned report', () => {
   const answers = { category: 'ebike', description: '楼道充电', scene_photos: ['a1'] }
-  const local = { owner: 'worker', payload: { grid_id: 3, answers, household_id: 'h1' }, location: { lat: 28.6, lng: 115.8, accuracy: 9 } }
+  const local = {
+    owner: 'worker',
+    payload: { grid_id: 3, answers, household_id: 'h1' },
+    location: { lat: 28.6, lng: 115.8, accuracy: 9 },
+  }
 
   it("starts from the phone's copy whenever it is there, online or not", () => {
     expect(resubmitSource(local, 'worker', false)).toBe('phone')
     expect(resubmitSource(local, 'worker', true)).toBe('phone')
-    expect(prefillFromItem(local)).toMatchObject({ answers, gridId: 3, householdId: 'h1', residentId: null, location: local.location })
+    expect(prefillFromItem(local)).toMatchObject({
+      answers,
+      gridId: 3,
+      householdId: 'h1',
+      residentId: null,
+      location: local.location,
+    })
   })
 
   it("asks the server when the phone's copy is gone, and says offline when it cannot", () => {

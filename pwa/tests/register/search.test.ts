@@ -14,7 +14,15 @@ function small() {
       { id: 'b2', grid_id: 1, name: '5栋', address: '孺子路14号' },
     ],
     households: [
-      { id: 'h1', building_id: 'b1', grid_id: 1, unit: '2', room: '301', head_name: '王秀英', phone_masked: '138****5678' },
+      {
+        id: 'h1',
+        building_id: 'b1',
+        grid_id: 1,
+        unit: '2',
+        room: '301',
+        head_name: '王秀英',
+        phone_masked: '138****5678',
+      },
       { id: 'h2', building_id: 'b2', grid_id: 1, unit: '1', room: '301', head_name: '李建国' },
       { id: 'h3', grid_id: 1, address: '蓼洲街8号平房', head_name: '张伟' },
     ],
