@@ -65,7 +65,7 @@ function filesOf(chunk: ManifestChunk): string[] {
  */
 function deskRoots(): string[] {
   const router = readFileSync(join(PWA, 'src', 'router.ts'), 'utf8')
-  const routes = [...router.matchAll(/import\('\.\/([^']+)'\)[^\n]*?roles: \[([^\]]*)\]/g)]
+  const routes = [...router.matchAll(/import\('\.\/([^']+)'\)[^}]*?roles: \[([^\]]*)\]/g)]
     .filter((m) => !m[2].includes("'worker'"))
     .map((m) => `src/${m[1]}`)
   const home = readFileSync(join(PWA, 'src', 'pages', 'HomePage.vue'), 'utf8')
@@ -110,8 +110,19 @@ describe('built service worker', () => {
 
   it('precaches every chunk a worker route can reach, the icon font included', () => {
     const worker = workerFiles(viteManifest, deskRoots())
-    for (const screen of ['MePage', 'OutboxPage', 'FormEntryPage', 'RosterPage', 'MyReportsPage', 'CasePage', 'TaskOpenPage']) {
-      expect([...worker].some((file) => file.startsWith(`assets/${screen}-`)), screen).toBe(true)
+    for (const screen of [
+      'MePage',
+      'OutboxPage',
+      'FormEntryPage',
+      'RosterPage',
+      'MyReportsPage',
+      'CasePage',
+      'TaskOpenPage',
+    ]) {
+      expect(
+        [...worker].some((file) => file.startsWith(`assets/${screen}-`)),
+        screen,
+      ).toBe(true)
     }
     expect([...worker].some((file) => file.endsWith('.woff2'))).toBe(true)
     for (const file of worker) expect(precache, file).toContain(file)
@@ -121,14 +132,28 @@ describe('built service worker', () => {
 
   it('leaves the desk screens (supervisor, handler, admin, dashboard, charts) out of the precache', () => {
     const roots = deskRoots()
-    for (const screen of ['SupervisorHome', 'HandlerHome', 'AdminHome', 'ReviewQueuePage', 'CaseBoardPage', 'TaskNewPage', 'DashboardPage']) {
-      expect(roots.some((root) => root.endsWith(`/${screen}.vue`)), screen).toBe(true)
+    for (const screen of [
+      'SupervisorHome',
+      'HandlerHome',
+      'AdminHome',
+      'ReviewQueuePage',
+      'CaseBoardPage',
+      'TaskNewPage',
+      'DashboardPage',
+    ]) {
+      expect(
+        roots.some((root) => root.endsWith(`/${screen}.vue`)),
+        screen,
+      ).toBe(true)
     }
     const worker = workerFiles(viteManifest, roots)
     const assets = readdirSync(join(DIST, 'assets')).map((name) => `assets/${name}`)
     const desk = assets.filter((file) => !worker.has(file))
     for (const screen of ['SupervisorHome', 'AdminHome', 'DashboardPage', 'charts', 'DeskNav']) {
-      expect(desk.some((file) => file.startsWith(`assets/${screen}-`)), screen).toBe(true)
+      expect(
+        desk.some((file) => file.startsWith(`assets/${screen}-`)),
+        screen,
+      ).toBe(true)
     }
     for (const file of desk) expect(precache, file).not.toContain(file)
   })
