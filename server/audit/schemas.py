@@ -30,7 +30,7 @@ class AuditEntrySchema(Schema):
 
 
 class AuditPageSchema(Schema):
-    entries = fields.List(fields.Nested(AuditEntrySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    entries = fields.List(fields.Nested(AuditEntrySchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)

@@ -50,12 +50,12 @@ RAW_PHOTO_BODY = {
     responses={
         "200": {"description": "The JPEG", "content": {"image/jpeg": {}}},
         "304": {"description": "The copy the browser holds is current"},
-        "404": {"description": "No such photo, or not the caller's to see"},
     }
 )
 def get(sha256: str, size: str = "full"):
     """The photo (?size=full, ≤ 2048 px) or its thumbnail (?size=thumb, 320 px), as JPEG.
 
+    404 for no such photo and for one not the caller's to see alike.
     HEAD answers 200 when the server has it and the caller may see it, else 404: the sync
     engine asks before uploading, and the uploader sees their own photo before any record uses it.
     """

@@ -245,11 +245,13 @@ def all_buildings(args):
 @bp.doc(
     responses={
         "200": {"description": "The CSV (UTF-8 with BOM), as an attachment", "content": {"text/csv": {}}},
-        "404": {"description": "Not a supervisor or admin, or a grid outside the caller's scope"},
     }
 )
 def export_register(args):
-    """The register in the caller's scope as CSV, numbers masked; every export is written to the audit log."""
+    """The register in the caller's scope as CSV, numbers masked; every export is written to the audit log.
+
+    A grid outside the caller's scope answers 404, as for any role but supervisor and admin.
+    """
     scope, grid_id = _scope(), args.get("grid_id")
     if grid_id is not None:
         grid_or_404(scope, grid_id)

@@ -74,10 +74,10 @@ class HouseholdDetailSchema(HouseholdSchema):
 
 
 class HouseholdPageSchema(Schema):
-    households = fields.List(fields.Nested(HouseholdSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    households = fields.List(fields.Nested(HouseholdSchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
 
 
 class BuildingListSchema(Schema):

@@ -63,10 +63,10 @@ class MySubmissionSchema(Schema):
 
 
 class MinePageSchema(Schema):
-    submissions = fields.List(fields.Nested(MySubmissionSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+    submissions = fields.List(fields.Nested(MySubmissionSchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
 
 
 class SubmissionStateSchema(OpenSchema):
