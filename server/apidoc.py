@@ -93,17 +93,17 @@ class ErrorStatuses(BasePlugin):
             if not isinstance(operation, dict) or method == "parameters":
                 continue
             public = operation.get("security") == []
-            statuses: set[int] = set()
+            # security.py refuses a NUL anywhere in any query string with a 422 naming it.
+            statuses: set[int] = {422}
             if not public:
                 statuses.add(401)
             if method in UNSAFE_METHODS:
-                # security.py: a non-JSON body is 415, an oversize one 413, a missing CSRF token 403.
-                statuses |= {413, 415}
+                # security.py: a JSON body is parsed for every unsafe request (malformed or too
+                # deep: 400), a non-JSON one is 415, an oversize one 413, no CSRF token 403.
+                statuses |= {400, 413, 415}
                 if not public:
                     statuses.add(403)
                     operation["security"] = [{SESSION: [], CSRF: []}]
-            if "application/json" in operation.get("requestBody", {}).get("content", {}):
-                statuses.add(400)  # malformed JSON
             if "{" in (path or "") or operation.get("x-roles"):
                 # Missing, outside the caller's scope, or a role that may never: all answer 404.
                 statuses.add(404)
