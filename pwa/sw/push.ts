@@ -26,7 +26,7 @@ const DEFAULT_BODY = '有新消息，点击查看'
 
 /** The push's JSON, or a generic notice: Chrome counts a push that shows nothing against the site. */
 export function parsePush(data: { text(): string } | null | undefined): PushNotice {
-  let value: unknown = null
+  let value: unknown
   try {
     value = data ? JSON.parse(data.text()) : null
   } catch {

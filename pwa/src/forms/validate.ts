@@ -30,9 +30,7 @@ class FieldFailure extends Error {
 
 /** Python's len(): code points, not UTF-16 units. */
 function pyLen(text: string): number {
-  let n = 0
-  for (const _ of text) n += 1
-  return n
+  return Array.from(text).length
 }
 
 /** No answer: absent, null, blank text or an empty list (server is_empty). */

@@ -53,6 +53,7 @@ describe('GB 11643 ID numbers', () => {
     [withCheck('99010519491231002'), '省级行政区划'],
     ['3601051949123100AX', '17 位数字'],
     ['', '18 位'],
+    // eslint-disable-next-line no-loss-of-precision -- a number on purpose (not text); its exact value does not matter
     [36010519491231002, '文字'],
   ])('names what is wrong with %s', (number, needle) => {
     const problems = idNumberErrors(number, TODAY)
