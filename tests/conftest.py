@@ -3,6 +3,7 @@
 GRIDWALK_TEST_DB=sqlite (default) or a postgresql:// URL of a server to create a throwaway
 database on; GRIDWALK_TEST_REDIS=redis://... makes the rate limiter use that Redis. When they
 are set and unreachable, the run fails: it never quietly falls back to SQLite.
+GRIDWALK_TEST_CLOCK=2027-02-28T16:30:00Z starts every test at that instant (tests/clock.py).
 """
 
 from __future__ import annotations
@@ -21,9 +22,39 @@ from sqlalchemy.engine import make_url
 
 from server import create_app
 from server.extensions import db, limiter
+from server.timeutil import SHANGHAI
+from tests import clock
 
 TEST_DB = os.environ.get("GRIDWALK_TEST_DB", "sqlite")
 TEST_REDIS = os.environ.get("GRIDWALK_TEST_REDIS") or None
+
+
+@pytest.fixture(scope="session")
+def _travelling_clock() -> Iterator:
+    """Under GRIDWALK_TEST_CLOCK: the whole process's clock moved there, ticking on (so timeouts
+    and sleeps still work); None on the wall clock."""
+    instant = clock.start()
+    if instant is None:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(instant, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(_travelling_clock) -> None:
+    """Each test starts at the frozen-clock instant, so none inherits how long the run took."""
+    if _travelling_clock is not None:
+        _travelling_clock.move_to(clock.start())
+
+
+def pytest_report_header(config) -> str | None:
+    if clock.TRAVEL_TO:
+        start = clock.start()
+        return f"test clock: every test starts at {start.isoformat()} (Shanghai {start.astimezone(SHANGHAI):%Y-%m-%d %H:%M})"
+    return None
 
 
 def _postgres_database(base_url: str) -> Iterator[str]:

@@ -12,8 +12,17 @@ from server.auth import service as auth_service
 from server.auth.models import User
 from server.extensions import db
 from server.org.models import Community, Department, Grid, Street
+from tests import clock
 
 PASSWORD = "correct-horse-9"
+
+
+def field_time() -> str:
+    """When a factory's field record was made: yesterday 09:30 in Shanghai, as the PWA stamps it.
+
+    From the test clock, so a visit's next due date lies ahead of today on any day it runs.
+    """
+    return clock.stamp(clock.yesterday_at(9, 30))
 
 
 def make_org(communities: int = 2, grids_per_community: int = 2) -> dict:
@@ -78,7 +87,7 @@ def install_forms() -> None:
 def visit_answers(**overrides) -> dict:
     """Valid answers to 入户走访 v1: someone at home, a need and a hazard noted (10 answers)."""
     answers = {
-        "visit_date": "2026-11-27",
+        "visit_date": clock.days_ago(1).isoformat(),
         "anyone_home": True,
         "people_met": 2,
         "housing": "owner_occupied",
@@ -101,7 +110,7 @@ def visit_item(grid_id: int, item_id: str | None = None, **overrides) -> dict:
         "id": item_id or str(uuid.uuid4()),
         "kind": "household_visit",
         "template": {"key": "household_visit", "version": 1},
-        "created_at": "2026-11-27T09:30:00.000+08:00",
+        "created_at": field_time(),
         "payload": {"grid_id": grid_id, "household_id": None, "answers": visit_answers()},
         "photos": [],
         "location": {"lat": 28.6829, "lng": 115.8582, "accuracy": 12.5},
@@ -177,7 +186,6 @@ def make_resident(household, **fields):
 
     from server.register.care import effective_tier
     from server.register.models import Resident
-    from server.timeutil import local_today, utcnow
     from server.visits.schedule import next_due
 
     values = {
@@ -188,7 +196,7 @@ def make_resident(household, **fields):
         "status": "present",
         "tags": ["living_alone"],
         "phone": "13987654321",
-        "created_at": utcnow(),
+        "created_at": clock.now(),
     }
     values.update(fields)
     if "id_number" not in values:
@@ -198,7 +206,7 @@ def make_resident(household, **fields):
         values["tags"],
         values["status"],
         values.get("care_tier_override"),
-        local_today(),
+        clock.today(),
     )
     resident = Resident(
         id=values.pop("id", None) or uuid.uuid4(),
@@ -222,7 +230,7 @@ def push_item(kind: str, payload: dict, item_id: str | None = None, **overrides)
     item = {
         "id": item_id or str(uuid.uuid4()),
         "kind": kind,
-        "created_at": "2026-11-27T09:30:00.000+08:00",
+        "created_at": field_time(),
         "payload": payload,
         "photos": [],
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from server.audit import service as audit
 from server.audit.models import AppendOnlyError, AuditLog
 from server.extensions import db
+from tests import clock
 from tests.factories import make_household, make_resident, org_with_users
 
 
@@ -92,7 +93,7 @@ def test_filters_and_pages(org, auth, client):
     ).get_json()
     assert len(page["entries"]) == 1 and page["total"] == 3
     assert client.get("/api/v1/audit", query_string={"action": "auth.login_failed"}).get_json()["total"] == 0
-    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    later = (clock.now() + timedelta(hours=1)).isoformat()
     assert client.get("/api/v1/audit", query_string={"since": later}).get_json()["total"] == 0
     assert client.get("/api/v1/audit", query_string={"until": later}).get_json()["total"] == 4
     bad = client.get("/api/v1/audit", query_string={"action": "made.up"})

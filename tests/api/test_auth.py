@@ -1,12 +1,12 @@
 """Login, logout, me, CSRF, rate limits and the error envelope of the auth endpoints."""
 
 import uuid
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import pytest
 
 from server.extensions import db
+from tests import clock
 from tests.factories import PASSWORD, org_with_users
 
 
@@ -47,7 +47,7 @@ def _cookies(response) -> dict[str, dict[str, str]]:
 
 def _days_ahead(cookie: dict[str, str]) -> float:
     expires = parsedate_to_datetime(cookie["expires"])
-    return (expires - datetime.now(UTC)).total_seconds() / 86400
+    return (expires - clock.now()).total_seconds() / 86400
 
 
 def test_session_cookie_is_httponly_lax_and_remember_lasts_30_days(org, auth):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from server.extensions import db
 from server.submissions.models import Submission
+from tests import clock
 from tests.factories import (
     hazard_answers,
     hazard_item,
@@ -37,8 +39,8 @@ def test_my_submissions_with_review_and_case_state(org, auth, client):
     grid = org["worker"].grids[0].id
     auth.login("worker1")
     photos = upload_photos(auth, 1)
-    visit = visit_item(grid, created_at="2026-11-26T09:00:00+08:00")
-    report = hazard_item(grid, photos, created_at="2026-11-27T09:00:00+08:00")
+    visit = visit_item(grid, created_at=clock.stamp(clock.yesterday_at(9) - timedelta(days=1)))
+    report = hazard_item(grid, photos, created_at=clock.stamp(clock.yesterday_at(9)))
     results = push(auth, visit, report)
     # A supervisor returned the visit (the review issue will do this through its API).
     returned = db.session.get(Submission, uuid.UUID(visit["id"]))

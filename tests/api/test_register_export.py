@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.audit.models import AuditLog
 from server.extensions import db
-from server.timeutil import local_today
+from tests import clock
 from tests.factories import id_number_for, make_building, make_household, make_resident
 
 EXPORT = "/api/v1/register/export.csv"
@@ -69,7 +69,7 @@ def test_a_supervisor_exports_their_communitys_register_masked(org, register, au
     assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert f'filename="gridwalk-register-{local_today():%Y%m%d}.csv"' in disposition
+    assert f'filename="gridwalk-register-{clock.today():%Y%m%d}.csv"' in disposition
     assert response.headers["Cache-Control"] == "no-store"
 
     header, *rows = parse(response)

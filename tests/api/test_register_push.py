@@ -12,7 +12,7 @@ from server.audit.models import AuditLog
 from server.extensions import db
 from server.register.models import Building, Household, RegisterEdit, Resident
 from server.sync.models import SyncChange, SyncConflict
-from server.timeutil import local_today
+from tests import clock
 from tests.factories import (
     household_upsert,
     id_number_for,
@@ -86,7 +86,7 @@ def test_a_new_building_household_and_resident_in_one_batch(org, grid, worker):
     person = db.session.get(Resident, uuid.UUID(resident["id"]))
     assert person.grid_id == grid and person.id_number == resident["id_number"]
     # 82, living alone: high risk, due at once (never visited).
-    assert person.care_tier == "high" and person.next_visit_due == local_today()
+    assert person.care_tier == "high" and person.next_visit_due == clock.today()
     changes = {(c.entity, c.op, c.grid_id) for c in db.session.scalars(select(SyncChange))}
     assert {
         ("building", "upsert", grid),
@@ -293,7 +293,7 @@ def test_tags_status_and_an_override_set_the_tier(org, grid, worker):
 
 
 def _today() -> date:
-    return local_today()
+    return clock.today()
 
 
 def _bad(field: str, value, **extra):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.submissions.models import Submission, submission_photo
 from server.sync.models import Device, SyncChange, SyncConflict
+from tests import clock
 from tests.factories import exploding_insert, jpeg_bytes, visit_answers, visit_item
 
 PUSH = "/api/v1/sync/push"
@@ -37,7 +38,7 @@ def test_a_visit_is_accepted_and_stored_with_its_device(org, grid, worker):
     assert stored.location == item["location"]
     assert stored.review_status == "received" and stored.template_version == 1
     # 09:30 in Nanchang is 01:30 UTC.
-    assert stored.created_at.replace(tzinfo=None).isoformat() == "2026-11-27T01:30:00"
+    assert stored.created_at.replace(tzinfo=None).isoformat() == f"{clock.days_ago(1)}T01:30:00"
     device = db.session.get(Device, "phone-1")
     assert device.user_id == org["worker"].id and device.app_version == "1.2.0"
     change = db.session.scalar(select(SyncChange).where(SyncChange.entity == "submission"))

@@ -21,6 +21,7 @@ from server.forms.answers import DEFAULT_MAX
 from server.forms.builtins import CITY_CASE_V2, HAZARD_INSPECTION_V1, WELFARE_VISIT_V1
 from server.submissions.models import Submission
 from server.visits.models import WelfareVisit
+from tests import clock
 from tests.factories import (
     city_item,
     hazard_item,
@@ -76,7 +77,7 @@ def sample_value(spec: dict) -> Any:
         value = low if low is not None else 1
         return int(value) if spec.get("integer") else value
     if kind == "date":
-        return "2026-11-27"
+        return clock.days_ago(1).isoformat()
     if kind == "select_one":
         return spec["choices"][0]["value"]
     if kind == "select_multiple":

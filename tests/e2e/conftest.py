@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import clock
 from tests.conftest import TEST_DB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DEMO_PASSWORD = "demo-gridwalk"
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_only() -> None:
+    """GRIDWALK_TEST_CLOCK moves this process only: gunicorn and Chromium would keep the wall clock."""
+    if clock.TRAVEL_TO:
+        pytest.skip("browser tests run on the wall clock (GRIDWALK_TEST_CLOCK moves only this process)")
 
 
 def free_port() -> int:
@@ -155,10 +163,7 @@ class SeededDatabases:
         Demo data is dated from today in Shanghai (visits due, cases reported): a run that
         crosses midnight there seeds again rather than hand a test yesterday's register.
         """
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
-        key = (households, datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat())
+        key = (households, clock.today().isoformat())
         if key not in self.templates:
             if self.admin is None:
                 name = str(self.root / f"seeded-{households}-{key[1]}.db")

@@ -4,12 +4,13 @@ closed by the people who do each step, the KPIs count it on time, and an overdue
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests import clock
 from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -111,7 +112,8 @@ def test_reported_to_closed_on_time_and_an_overdue_case_turns_red(server, playwr
         assert case_state(server, case_id) == "closed"
 
         # The KPIs count it as handled and closed on time.
-        month = datetime.now(UTC).astimezone().strftime("%Y-%m")
+        # The KPI month is a Shanghai month (not the machine's, which is UTC from 16:00 there).
+        month = clock.today().strftime("%Y-%m")
         kpis = supervisor.evaluate("m => fetch('/api/v1/reports/kpis?month=' + m).then(r => r.json())", month)
         figures = kpis["figures"]
         for code in ("on_time_handling_rate", "on_time_closing_rate", "closing_rate"):
@@ -121,7 +123,7 @@ def test_reported_to_closed_on_time_and_an_overdue_case_turns_red(server, playwr
         # A second case is dispatched and then left alone until well past its deadline.
         second = _report_and_dispatch_through_the_api(server, tmp_path)
         server.stop()
-        server.env["GRIDWALK_FAKE_NOW"] = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+        server.env["GRIDWALK_FAKE_NOW"] = (clock.now() + timedelta(days=30)).isoformat()
         server.start()
         supervisor.goto(server.url + "/cases")
         row = supervisor.locator(f"[data-testid=case-row][data-id='{second}']")
@@ -162,7 +164,7 @@ def _report_and_dispatch_through_the_api(server, tmp_path) -> str:
                     "id": item_id,
                     "kind": "hazard_report",
                     "template": {"key": "hazard_inspection", "version": 1},
-                    "created_at": datetime.now(UTC).isoformat(),
+                    "created_at": clock.now().isoformat(),
                     "payload": {
                         "grid_id": me["grids"][0]["id"],
                         "address": "示例小区1栋楼道",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests import clock
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
     api_session,
@@ -100,7 +101,7 @@ def test_offline_welfare_visit_updates_the_due_list_and_the_server(server, phone
         f"[data-testid=due-today] [data-testid=due-resident][data-resident-id='{resident_id}']"
     ).click()
     fill_welfare_visit(page)
-    saved_on = datetime.now(SHANGHAI).date()
+    saved_on = clock.today()
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存，联网后自动同步").first.wait_for()
 

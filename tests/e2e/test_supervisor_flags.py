@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
 
+from tests import clock
 from tests.e2e.conftest import api_session, login, wait_until
 
 
@@ -41,7 +42,7 @@ def test_the_supervisor_sees_a_resident_not_reached_twice(server, phone):
         ),
         key=lambda t: t["version"],
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     attempts = [now - timedelta(days=2, hours=1), now - timedelta(hours=3)]
     items = [
         {

@@ -62,7 +62,12 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(runner):
     assert db.session.scalar(select(func.count()).select_from(Community)) == 18
 
 
-def test_seed_demo_refuses_production(app_settings, monkeypatch, make_app):
+def test_seed_demo_refuses_production(app_settings, monkeypatch, make_app, tmp_path):
+    from config import ProductionConfig
+
+    # The class read its settings at import, before this test set SECRET_KEY: keep the local key
+    # it writes on the way in a temporary folder, not in the checkout's instance/.
+    monkeypatch.setattr(ProductionConfig, "INSTANCE_PATH", tmp_path)
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
     monkeypatch.setenv("DATABASE_URL", app_settings["SQLALCHEMY_DATABASE_URI"])
     prod = make_app("production")
