@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from server.auth.models import User
 from server.extensions import db
+from server.register.models import Household
+from server.sync.pull import MAX_LIMIT
 from tests.factories import install_forms, org_with_users, visit_item
 
 PULL = "/api/v1/sync/pull"
@@ -164,7 +167,18 @@ def test_limit_is_checked_and_capped(org, auth, client):
     auth.login("worker1")
     assert client.get(PULL, query_string={"limit": 0}).status_code == 422
     assert client.get(PULL, query_string={"limit": "many"}).status_code == 422
-    assert client.get(PULL, query_string={"limit": 50_000}).status_code == 200
+    # More changes than one page may hold: a greedy limit gets MAX_LIMIT of them and has_more.
+    grid = org["worker"].grids[0].id
+    db.session.add_all(
+        Household(id=uuid.uuid4(), grid_id=grid, address=f"示例路{n}号", head_name="王建国")
+        for n in range(MAX_LIMIT + 1)
+    )
+    db.session.commit()
+    greedy = pull(client, limit=50_000)
+    assert len(greedy["changes"]) == MAX_LIMIT and greedy["has_more"]
+    rest, _ = pull_all(client, greedy["cursor"], limit=50_000)
+    households = [c for c in greedy["changes"] + rest if c["entity"] == "household"]
+    assert len(households) == MAX_LIMIT + 1
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "eyJ2IjoxfQ.forged", "x" * 300, "%%%"])
