@@ -5,6 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,9 +17,11 @@ from server.extensions import db
 from server.photos.models import Photo
 from server.submissions.models import Submission
 from server.sync.models import Device
+from tests import clock
 from tests.factories import install_forms, jpeg_bytes, org_with_users, visit_answers, visit_item
 
 IMPORT = "/api/v1/sync/import"
+PWA = Path(__file__).resolve().parents[2] / "pwa"
 
 
 @pytest.fixture
@@ -45,7 +51,7 @@ def backup(owner: str, items: list[dict], photos: list[bytes] = (), device_id: s
             "version": 1,
             "device_id": device_id,
             "owner": owner,
-            "exported_at": "2026-11-27T18:00:00.000+08:00",
+            "exported_at": clock.stamp(clock.now()),
             "items": records,
             "photos": [
                 {
@@ -178,3 +184,75 @@ def test_import_needs_the_csrf_token(org, auth, client):
     auth.login("super1")
     file = backup("worker1", [visit_item(org["worker"].grids[0].id)])
     assert client.post(IMPORT, data=file, content_type="application/json").status_code == 403
+
+
+def backup_from_the_pwa(tmp_path: Path, owner: str, items: list[dict], photos: list[bytes]) -> bytes:
+    """The file the PWA's own exportBackup writes from a real outbox (pwa/tests/backupFile.test.ts)."""
+    if not (PWA / "node_modules" / ".bin" / "vitest").exists() or shutil.which("node") is None:
+        pytest.fail("the PWA's node_modules are missing: run `make build` (make test does it first)")
+    spec, out = tmp_path / "spec.json", tmp_path / "backup.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "owner": owner,
+                "now_ms": int(clock.now().timestamp() * 1000),
+                "photos": [
+                    {"type": "image/jpeg", "data_base64": base64.b64encode(p).decode()} for p in photos
+                ],
+                "items": items,
+            },
+            ensure_ascii=False,
+        )
+    )
+    run = subprocess.run(
+        ["node_modules/.bin/vitest", "run", "tests/backupFile.test.ts"],
+        cwd=PWA,
+        env=dict(os.environ, GRIDWALK_BACKUP_SPEC=str(spec), GRIDWALK_BACKUP_OUT=str(out), CI="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0 and out.exists(), run.stdout + run.stderr
+    return out.read_bytes()
+
+
+def test_a_backup_the_pwa_wrote_is_imported(org, auth, tmp_path):
+    """The contract between phone and server: exportBackup's file, as it is, through /sync/import."""
+    grid = org["worker"].grids[0].id
+    photo = jpeg_bytes(color=(10, 200, 90))
+    sha = hashlib.sha256(photo).hexdigest()
+
+    def queued(answers: dict, photos: list[str], status: str = "pending") -> dict:
+        return {
+            "kind": "household_visit",
+            "template": {"key": "household_visit", "version": 1},
+            "payload": {"grid_id": grid, "household_id": None, "answers": answers},
+            "photos": photos,
+            "location": {"lat": 28.6829, "lng": 115.8582, "accuracy": 12.5},
+            "status": status,
+        }
+
+    work = [
+        queued(visit_answers(visit_photos=[sha]), [sha]),
+        queued(visit_answers(notes="网络恢复前离线保存"), []),
+        queued(visit_answers(notes="已同步"), [], status="done"),  # delivered: not in the backup
+    ]
+    file = backup_from_the_pwa(tmp_path, "worker1", work, [photo])
+    written = json.loads(file)
+    assert len(written["items"]) == 2
+
+    auth.login("super1")
+    answer = send(auth, file)
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["owner"] == "worker1" and body["device_id"] == written["device_id"]
+    assert [r["status"] for r in body["results"]] == ["accepted", "accepted"], body["results"]
+    assert body["photos"] == [{"sha256": sha, "status": "stored"}]
+    stored = {str(s.id): s for s in db.session.scalars(select(Submission))}
+    assert set(stored) == {i["id"] for i in written["items"]}
+    assert {s.author_id for s in stored.values()} == {org["worker"].id}
+    assert sorted(s.answers.get("notes") for s in stored.values()) == sorted(
+        [visit_answers()["notes"], "网络恢复前离线保存"]
+    )
+    assert db.session.scalar(select(Photo.sha256)) == sha
+    assert [r["status"] for r in send(auth, file).get_json()["results"]] == ["duplicate", "duplicate"]
