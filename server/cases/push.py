@@ -88,9 +88,11 @@ class CaseActions:
         state_now = planned.get(case.id, case.state)
         action = payload.get("action")
         body = dict(payload)
+        sent_photos = payload.get("photos") or []
+        # Merged only when every entry is a string (dict keys); anything else is validate_body's error.
         body["photos"] = (
-            list(dict.fromkeys([*(payload.get("photos") or []), *item.photos]))
-            if isinstance(payload.get("photos") or [], list)
+            list(dict.fromkeys([*sent_photos, *item.photos]))
+            if isinstance(sent_photos, list) and all(isinstance(sha, str) for sha in sent_photos)
             else payload.get("photos")
         )
         try:

@@ -16,7 +16,8 @@ class PushSchema(Schema):
         required=True, validate=validate.Regexp(DEVICE_ID_RE, error="设备编号无效 / Invalid device id")
     )
     app_version = fields.String(allow_none=True, validate=validate.Length(max=40))
-    items = fields.List(fields.Raw(), required=True)
+    # A null item is that item's own `rejected` result (service.parse_item), not the batch's 422.
+    items = fields.List(fields.Raw(allow_none=True), required=True)
 
 
 class TemplateRefSchema(Schema):
