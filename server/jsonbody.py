@@ -12,13 +12,13 @@ import json
 import re
 from typing import Any
 
-# The deepest legitimate body is a sync push: {items: [{payload: {answers: {field: [..]}}}]},
-# 6 levels, and a location's extras one more; 32 leaves room for any form we may add.
+# The deepest legitimate bodies: a sync push {items: [{payload: {answers: {field: [..]}}}]} is
+# 6 levels, a new form version's show_if 5; 32 leaves room for any form we may add.
 MAX_DEPTH = 32
 
-# A JSON string (escapes included) or one bracket; everything else is skipped by the regex engine.
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-_OPENERS = frozenset("[{")
+# A JSON string, escapes included: removed first, so a bracket inside text never counts.
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class TooDeep(ValueError):
@@ -28,12 +28,12 @@ class TooDeep(ValueError):
 def depth(text: str) -> int:
     """How deep the arrays and objects of a JSON text nest (0 for a scalar); text is not parsed."""
     level = deepest = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in _OPENERS:
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        if bracket in "[{":
             level += 1
-            deepest = max(deepest, level)
-        elif token in "]}":
+            if level > deepest:
+                deepest = level
+        else:
             level -= 1
     return deepest
 
@@ -43,7 +43,8 @@ def loads(data: str | bytes | bytearray, max_depth: int = MAX_DEPTH) -> Any:
 
     Raises ValueError (json.JSONDecodeError, UnicodeDecodeError, TooDeep) for any bad text.
     """
-    text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    # As json.loads does for bytes: UTF-8, -16 or -32, told apart by the first bytes.
+    text = data.decode(json.detect_encoding(data), "surrogatepass") if not isinstance(data, str) else data
     if depth(text) > max_depth:
         raise TooDeep(f"JSON nested deeper than {max_depth} levels")
     return json.loads(text)
