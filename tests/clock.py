@@ -9,6 +9,7 @@ utcnow() and local_today() all follow it. The database server's own clock (SQL n
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, date, datetime, time, timedelta
 
 from server.timeutil import SHANGHAI
@@ -55,3 +56,21 @@ def yesterday_at(hour: int, minute: int = 0) -> datetime:
 def stamp(value: datetime) -> str:
     """An instant as the PWA writes created_at: ISO 8601, milliseconds, Shanghai offset."""
     return value.astimezone(SHANGHAI).isoformat(timespec="milliseconds")
+
+
+# Runs `python -m MODULE ARGS...` with the clock moved to argv[1], ticking on.
+_CHILD = (
+    "import runpy, sys, time_machine; from datetime import datetime; "
+    "time_machine.travel(datetime.fromisoformat(sys.argv[1]), tick=True).start(); "
+    "sys.argv = sys.argv[3:]; runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)"
+)
+
+
+def python_m(module: str, *args: str) -> list[str]:
+    """The command for `python -m module args...` in a child process on this test's clock.
+
+    A child starts on the wall clock; under GRIDWALK_TEST_CLOCK it is moved to this process's now.
+    """
+    if TRAVEL_TO is None:
+        return [sys.executable, "-m", module, *args]
+    return [sys.executable, "-c", _CHILD, now().isoformat(), "-m", module, *args]

@@ -10,9 +10,8 @@ import hashlib
 import os
 import socket
 import threading
-import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
@@ -26,6 +25,7 @@ from server.photos import service
 from server.photos.models import Photo
 from server.photos.store import LocalPhotoStore, S3PhotoStore, build_store, photo_store
 from server.submissions.models import submission_photo
+from tests import clock
 from tests.conftest import AuthActions
 from tests.factories import (
     city_item,
@@ -97,6 +97,19 @@ def store(backend):
     return build_store(backend)
 
 
+def written_on_the_test_clock(store) -> None:
+    """Restamp a local store's files with the test clock.
+
+    The disk stamps files with the real clock, which GRIDWALK_TEST_CLOCK does not move, while
+    the store compares those stamps with Python's clock: a disk living on that day agrees.
+    """
+    if isinstance(store, LocalPhotoStore) and clock.TRAVEL_TO:
+        now = clock.now().timestamp()
+        for path in store.root.rglob("*"):
+            if path.is_file():
+                os.utime(path, (now, now))
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -136,13 +149,14 @@ def test_open_of_a_missing_variant_raises_photo_missing(store):
 
 
 def test_iter_lists_every_variant_with_size_and_time(store):
-    before = datetime.now(UTC) - timedelta(seconds=5)
+    before = clock.now() - timedelta(seconds=5)
     store.put(H1, "full", b"12345")
     store.put(H1, "thumb", b"12")
     store.put(H2, "full", b"1")
+    written_on_the_test_clock(store)
     listed = sorted((e.sha256, e.variant, e.size) for e in store.iter())
     assert listed == sorted([(H1, "full", 5), (H1, "thumb", 2), (H2, "full", 1)])
-    assert all(before <= e.modified <= datetime.now(UTC) + timedelta(seconds=5) for e in store.iter())
+    assert all(before <= e.modified <= clock.now() + timedelta(seconds=5) for e in store.iter())
 
 
 @pytest.mark.parametrize(
@@ -180,10 +194,10 @@ def test_local_store_lists_no_temp_files_and_removes_stale_ones(tmp_path):
     store.put(H1, "full", b"bytes")
     stale = tmp_path / H1[:2] / H1[2:4] / ".upload-crashed"
     stale.write_bytes(b"half a photo")
-    old = time.time() - 3 * 86400
+    old = clock.now().timestamp() - 3 * 86400
     os.utime(stale, (old, old))
     assert [e.sha256 for e in store.iter()] == [H1]
-    assert store.remove_stale_temp_files(datetime.now(UTC) - timedelta(days=1)) == 1
+    assert store.remove_stale_temp_files(clock.now() - timedelta(days=1)) == 1
     assert not stale.exists() and store.exists(H1, "full")
 
 
@@ -322,7 +336,7 @@ def test_prune_removes_old_photos_no_record_uses_rows_and_files(org, make_app, b
     item["payload"]["answers"] = visit_answers(visit_photos=[used])
     pushed = auth.post("/api/v1/sync/push", json={"device_id": "p", "items": [item]}).get_json()
     assert pushed["results"][0]["status"] == "accepted"
-    four_days_ago = datetime.now(UTC) - timedelta(days=4)
+    four_days_ago = clock.now() - timedelta(days=4)
     db.session.execute(
         update(Photo).where(Photo.sha256.in_([used, sha(photos["old"])])).values(created_at=four_days_ago)
     )
@@ -331,6 +345,7 @@ def test_prune_removes_old_photos_no_record_uses_rows_and_files(org, make_app, b
     # A stray: files whose row is gone (a crash between storing and the row).
     stray = sha(b"stray")
     store.put(stray, "full", b"x")
+    written_on_the_test_clock(store)
 
     dry = prune(prune_app, "--dry-run")
     assert dry.exit_code == 0, dry.output

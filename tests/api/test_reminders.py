@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -20,6 +19,7 @@ import pytest
 from server.cases.models import Case
 from server.extensions import db
 from server.tasks.models import Task
+from tests import clock
 from tests.factories import (
     city_item,
     install_forms,
@@ -309,7 +309,7 @@ def test_remind_every_keeps_sweeping_in_a_process_of_its_own(org, auth, subscrib
     )
     env.pop("REDIS_URL", None)  # pushes go out from the command's own threads
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "server", "cases", "remind", "--every", "1"],
+        clock.python_m("flask", "--app", "server", "cases", "remind", "--every", "1"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
