@@ -7,7 +7,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig(
-  globalIgnores(['dist/', 'dev-dist/', 'src/components.d.ts', 'src/api/schema.d.ts']),
+  globalIgnores(['dist/', 'dev-dist/', 'src/components.d.ts', 'src/apiSchema.d.ts']),
   js.configs.recommended,
   tseslint.configs.recommended,
   vue.configs['flat/recommended'],

@@ -1,4 +1,7 @@
 // The one way the app talks to /api/v1: JSON, CSRF header, language, typed errors.
+import type { ErrorDetail, ErrorEnvelope, Unchecked } from './apiTypes'
+
+export type { ApiSchema, ErrorDetail, ErrorEnvelope, Unchecked, WithRequired } from './apiTypes'
 
 /** The server answered with an error envelope (or at least an error status). */
 export class ApiError extends Error {
@@ -7,7 +10,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly fields: Record<string, unknown> = {},
+    readonly fields: NonNullable<ErrorDetail['fields']> = {},
     /** Everything else the envelope carried (e.g. retry_after), for callers that need it. */
     readonly details: Record<string, unknown> = {},
   ) {
@@ -69,14 +72,15 @@ export async function parseErrorResponse(response: Response): Promise<ApiError> 
   } catch {
     // A proxy's HTML error page or an empty body: fall through to the status alone.
   }
-  const envelope = body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : null
+  const envelope = body && typeof body === 'object' && 'error' in body ? (body as ErrorEnvelope).error : null
   if (envelope && typeof envelope === 'object') {
-    const { code, message, fields, ...details } = envelope as Record<string, unknown>
+    // Checked one by one below: the body came off the wire, whatever the spec promises.
+    const { code, message, fields, ...details } = envelope as Unchecked<ErrorDetail> & Record<string, unknown>
     return new ApiError(
       response.status,
       typeof code === 'string' ? code : `http_${response.status}`,
       typeof message === 'string' ? message : response.statusText || `HTTP ${response.status}`,
-      fields && typeof fields === 'object' ? (fields as Record<string, unknown>) : {},
+      fields && typeof fields === 'object' ? (fields as NonNullable<ErrorDetail['fields']>) : {},
       details,
     )
   }

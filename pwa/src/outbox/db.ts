@@ -4,6 +4,7 @@
  */
 import { openDB } from 'idb'
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb'
+import type { ApiSchema } from '../apiTypes'
 
 export const DB_NAME = 'gridwalk'
 /** Bump by one for every schema change, and add a `case` below; never edit an old case. */
@@ -35,14 +36,11 @@ export interface GeoLocation {
   [extra: string]: unknown
 }
 
-/** One `results[]` entry of POST /sync/push, kept as the server sent it. */
-export interface PushResult {
-  id: string
-  status: string
-  error?: { code: string; message: string; fields?: FieldErrors }
-  missing?: string[]
-  [extra: string]: unknown
-}
+/**
+ * One `results[]` entry of POST /sync/push (schema PushResult), kept as the server sent it.
+ * The engine checks id and status on arrival; a status this build does not know stays a string.
+ */
+export type PushResult = Omit<ApiSchema<'PushResult'>, 'id' | 'status'> & { id: string; status: string }
 
 export interface OutboxItem {
   /** Client UUID: the record's id on the server too, so a resend is recognised. */

@@ -6,6 +6,7 @@
 import type { FieldErrors, OutboxItem, PhotoRow, PushResult } from './db'
 import { OutboxStore, isoWithOffset } from './store'
 import type { ItemError, OutboxCounts, PushOutcome, ReplicaChange } from './store'
+import type { ApiSchema, ErrorDetail, ErrorEnvelope, Unchecked, WithRequired } from '../apiTypes'
 
 export const SYNC_TAG = 'gridwalk-sync'
 export const LOCK_NAME = 'gridwalk-sync'
@@ -125,11 +126,8 @@ interface HttpAnswer {
   body: unknown
 }
 
-interface ApiError {
-  code: string
-  message: string
-  fields?: FieldErrors
-}
+/** The error envelope's detail, as far as the engine reads it. */
+type ApiError = Pick<ErrorDetail, 'code' | 'message'> & { fields?: FieldErrors }
 
 /** Messages the phone writes itself (zh-CN first, like the app); the UI may translate by code. */
 const MESSAGES: Record<string, string> = {
@@ -150,9 +148,9 @@ const SPLIT_STATUSES = new Set([400, 413, 422])
 
 function apiError(body: unknown): ApiError | null {
   if (typeof body !== 'object' || body === null) return null
-  const err = (body as { error?: unknown }).error
+  const err = (body as Unchecked<ErrorEnvelope>).error
   if (typeof err !== 'object' || err === null) return null
-  const e = err as { code?: unknown; message?: unknown; fields?: unknown }
+  const e = err as Unchecked<ErrorDetail>
   if (typeof e.code !== 'string') return null
   return {
     code: e.code,
@@ -173,33 +171,32 @@ function parseRetryAfter(value: string | null, now: number): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - now)
 }
 
-interface PushAnswer {
-  results: PushResult[]
-}
+/** POST /sync/push's answer (schema PushAnswer), its results checked one by one. */
+type PushAnswer = Omit<ApiSchema<'PushAnswer'>, 'results'> & { results: PushResult[] }
 
 function parsePushAnswer(body: unknown): PushAnswer | null {
   if (typeof body !== 'object' || body === null) return null
-  const results = (body as { results?: unknown }).results
+  const results = (body as Unchecked<ApiSchema<'PushAnswer'>>).results
   if (!Array.isArray(results)) return null
   const ok = results.every(
-    (r) => typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.status === 'string',
+    (r: Unchecked<PushResult> | null) =>
+      typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.status === 'string',
   )
   return ok ? { results: results as PushResult[] } : null
 }
 
-interface PullAnswer {
+/** A page of GET /sync/pull (schema PullAnswer), its changes checked one by one. */
+type PullAnswer = WithRequired<Omit<ApiSchema<'PullAnswer'>, 'changes'>, 'cursor' | 'has_more'> & {
   changes: ReplicaChange[]
-  cursor: string
-  has_more: boolean
 }
 
 function parsePullAnswer(body: unknown): PullAnswer | null {
   if (typeof body !== 'object' || body === null) return null
-  const b = body as { changes?: unknown; cursor?: unknown; has_more?: unknown }
+  const b = body as Unchecked<ApiSchema<'PullAnswer'>>
   if (!Array.isArray(b.changes) || typeof b.cursor !== 'string' || b.cursor === '') return null
   for (const c of b.changes) {
     if (typeof c !== 'object' || c === null) return null
-    const ch = c as { entity?: unknown; op?: unknown; id?: unknown }
+    const ch = c as Unchecked<ApiSchema<'Change'>>
     if (typeof ch.entity !== 'string' || (ch.op !== 'upsert' && ch.op !== 'delete')) return null
     if (typeof ch.id !== 'string' && typeof ch.id !== 'number') return null
   }
@@ -643,11 +640,12 @@ export class SyncEngine {
     const sending = await this.store.markSending(batch.map((i) => i.id))
     if (!sending.length) return
     const ids = sending.map((i) => i.id)
-    const json = JSON.stringify({
+    const body: ApiSchema<'Push'> = {
       device_id: deviceId,
       app_version: this.opts.appVersion,
       items: sending.map(toWireItem),
-    })
+    }
+    const json = JSON.stringify(body)
     let answer: HttpAnswer
     try {
       answer = await this.send('POST', '/sync/push', { json, contentType: 'application/json', csrf: true })

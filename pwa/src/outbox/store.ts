@@ -4,6 +4,7 @@
  */
 import type { IDBPTransaction } from 'idb'
 import { OUTBOX_STATUSES, getDb, DB_NAME } from './db'
+import type { ApiSchema } from '../apiTypes'
 import type {
   EntityId,
   FieldErrors,
@@ -55,9 +56,10 @@ export interface PhotoBytes {
   count: number
 }
 
+/** One `changes[]` entry of GET /sync/pull (schema Change); the engine checks entity, op and id on arrival. */
 export interface ReplicaChange {
   entity: string
-  op: 'upsert' | 'delete'
+  op: NonNullable<ApiSchema<'Change'>['op']>
   id: EntityId
   version?: number | string | null
   data?: unknown

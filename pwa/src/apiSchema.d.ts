@@ -1,0 +1,3434 @@
+// Generated from GET /api/v1/openapi.json by openapi-typescript: do not edit.
+// Regenerate with `npm run api-types` (pwa/scripts/api-types.mjs); `make test` fails when it is stale.
+
+export interface paths {
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report the service and database state (no login needed: load balancers call it). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description The database is unreachable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in with username and password; answers the user and the CSRF token. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Login"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End this device's session, remember-me cookie included. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in user and a CSRF token for unsafe requests. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Session"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List user accounts in the caller's scope (phones masked). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a user account. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        /** One user account. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit, deactivate or reassign a user account. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/org": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The street, its communities and grids as far as the caller may see, and departments. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrgTree"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/grids/{grid_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        /** One grid; a grid outside the caller's scope answers 404. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    grid_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Grid"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The form templates offered for new forms (the newest version of each). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormTemplateList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a template version; older versions stay valid for items queued under them. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TemplateCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormTemplate"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/{key}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        /** One exact template version, also an older one a queued item still uses. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FormTemplate"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/photos/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description SHA-256 of the photo's bytes, 64 lowercase hex digits */
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The photo (?size=full, ≤ 2048 px) or its thumbnail (?size=thumb, 320 px), as JPEG.
+         * @description 404 for no such photo and for one not the caller's to see alike.
+         *     HEAD answers 200 when the server has it and the caller may see it, else 404: the sync
+         *     engine asks before uploading, and the uploader sees their own photo before any record uses it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    size?: "full" | "thumb";
+                };
+                header?: never;
+                path: {
+                    /** @description SHA-256 of the photo's bytes, 64 lowercase hex digits */
+                    sha256: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The JPEG */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": unknown;
+                    };
+                };
+                /** @description The copy the browser holds is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /**
+         * Upload a photo's raw bytes (JPEG, PNG, WebP or HEIC, told apart by content); a retry is harmless.
+         * @description The server keeps a clean JPEG ≤ 2048 px and a 320 px thumbnail, never the upload itself.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description SHA-256 of the photo's bytes, 64 lowercase hex digits */
+                    sha256: string;
+                };
+                cookie?: never;
+            };
+            /** @description The photo's raw bytes (JPEG, PNG, WebP or HEIC; the content decides) */
+            requestBody: {
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/heic": string;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description The server already had this photo */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Photo"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Photo"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver outbox items (≤ 100, ≤ 1 MB); one result per item, in order. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Push"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushAnswer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Changes after the cursor; without one, a snapshot of everything the caller may see. */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PullAnswer"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver a worker's outbox backup file as if their phone had pushed it (exactly once). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The backup file the PWA's 导出备份 wrote (JSON, photos as base64), sent as is */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportAnswer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Households in scope; search by head or resident name, address or room. */
+        get: {
+            parameters: {
+                query?: {
+                    grid_id?: number;
+                    building_id?: string;
+                    /** @description Name, address or room */
+                    q?: string;
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Register a household (id optional; a `building` object adds a new building with it). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EditBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        /** One household with its building and residents (numbers masked). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdDetail"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a household; `version` is the version edited (stale: 409 with the server's side). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EditBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/households/{household_id}/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: string;
+            };
+            cookie?: never;
+        };
+        /** The household's full phone number (written to the audit log). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdPhone"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Buildings in scope (for choosing one when registering a household). */
+        get: {
+            parameters: {
+                query?: {
+                    grid_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BuildingList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/register/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register in the caller's scope as CSV, numbers masked; every export is written to the audit log.
+         * @description A grid outside the caller's scope answers 404, as for any role but supervisor and admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this grid (in the caller's scope) */
+                    grid_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The CSV (UTF-8 with BOM), as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": unknown;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{resident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: string;
+            };
+            cookie?: never;
+        };
+        /** One resident (numbers masked); outside the caller's scope: 404. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resident_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Resident"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a resident; `version` is the version edited (stale: 409 with the server's side). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resident_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EditBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Resident"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/residents/{resident_id}/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: string;
+            };
+            cookie?: never;
+        };
+        /** The full ID-card and phone numbers (written to the audit log); outside the scope: 404. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resident_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Identity"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a resident in a household (id optional). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EditBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Resident"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{resident_id}/major-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a major change in a resident's life: the next welfare visit is due within 24 h. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resident_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MajorChange"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Resident"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Residents not reached twice in a row, in the caller's scope, with where to find them. */
+        get: {
+            parameters: {
+                query?: {
+                    grid_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlagList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 今日到期 and 已逾期 in the caller's scope now: the lists the worker's phone shows offline. */
+        get: {
+            parameters: {
+                query?: {
+                    grid_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DueLists"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/visit-rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per grid in scope: residents due in the month, how many were visited, and the rate. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM (Asia/Shanghai); empty or absent: this month */
+                    month?: string;
+                    grid_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VisitRate"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My submissions, newest first: received, returned (with the comment) or accepted; a report's case state. */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "household_visit" | "welfare_visit" | "hazard_report" | "city_case";
+                    review_status?: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MinePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The review queue in scope, oldest first: filters community_id, grid_id, kind, review_status
+         *     (default received), from, to (created_at); page, per_page.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    community_id?: number;
+                    grid_id?: number;
+                    kind?: "household_visit" | "welfare_visit" | "hazard_report" | "city_case";
+                    review_status?: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+                    /** @description created_at from this instant (ISO 8601 with offset) */
+                    from?: string;
+                    /** @description created_at before this instant */
+                    to?: string;
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueuePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/{submission_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One submission with its answers, photos and place: the author's own (to fix a returned one
+         *     on a phone that no longer holds it), or a reviewer's in scope; anyone else 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submission_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubmissionDetail"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/{submission_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                submission_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject, with a comment. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    submission_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubmissionState"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit entries newest first; filter by action, actor, target and time; paginated. */
+        get: {
+            parameters: {
+                query?: {
+                    action?: "auth.login" | "auth.login_failed" | "resident.identity_view" | "resident.identity_denied" | "household.phone_view" | "household.phone_denied" | "household.create" | "household.update" | "resident.create" | "resident.update" | "resident.major_change" | "building.create" | "export";
+                    actor_id?: number;
+                    target_type?: string;
+                    target_id?: string;
+                    /** @description From this time on (ISO 8601 with offset) */
+                    since?: string;
+                    /** @description Before this time */
+                    until?: string;
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VAPID public key browsers subscribe with (applicationServerKey). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicKey"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Store this browser's push subscription for the logged-in user (201 new, 200 already known). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SubscriptionIn"];
+                };
+            };
+            responses: {
+                /** @description This endpoint was already stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Delete this browser's subscription (only the caller's own; anyone else's answers 404). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Unsubscribe"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases in scope, newest first; filters state (comma list), category, community_id, grid_id, overdue=1. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One state or a comma list: reported,filed,dispatched,... */
+                    state?: string;
+                    category?: string;
+                    community_id?: number;
+                    grid_id?: number;
+                    /** @description 1/true: only cases past a running deadline */
+                    overdue?: boolean;
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CasePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        /** One case with its events, before/after photos, clocks and the caller's allowed actions. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take one step of the loop: file, return, void, merge, dispatch, handle, check, rework, close.
+         * @description An action the case's state does not allow answers 409 illegal_transition with `allowed`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CaseAction"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        /** Open cases of the same category within 50 m or in the same building, reported in the last 30 days. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SimilarList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/time-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each category code's handling limit (working hours or days), its default, and whether edited. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimeLimits"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Set limits: {"time_limits": [{"code", "value", "unit"}]}; value null restores the default. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TimeLimitsBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimeLimits"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Own tasks (worker) or the scope's (supervisor); filters status, assignee_id, overdue=1. */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "done" | "cancelled";
+                    assignee_id?: number;
+                    /** @description 1/true: only open tasks past their due time */
+                    overdue?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Assign a task to a worker covering the target's grid, due in the future. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        /** One task. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Reassign, move the due time, cancel or reopen. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    task_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TaskUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/reports/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The KPIs of one month (YYYY-MM), for the scope or one community or grid in it.
+         * @description by=community (or grid) adds `breakdown`: [{id, code, name, figures, visit_rate}] per community
+         *     (or grid) of the same selection, each as /reports/kpis?community_id= (or grid_id=) answers it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM (Asia/Shanghai); empty or absent: this month */
+                    month?: string;
+                    community_id?: number;
+                    grid_id?: number;
+                    /** @description Adds `breakdown` per community or grid */
+                    by?: "community" | "grid";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MonthKpis"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/kpis/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The KPIs of the last N months (default 6, at most 24), oldest first, without case ids. */
+        get: {
+            parameters: {
+                query?: {
+                    months?: number;
+                    community_id?: number;
+                    grid_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Trend"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        ErrorDetail: {
+            /** @description Stable, machine-readable: validation_failed */
+            code: string;
+            /** @description For people: zh-CN unless Accept-Language prefers English */
+            message: string;
+            /** @description illegal_transition: the actions the caller may take now */
+            allowed?: string[];
+            /** @description illegal_transition: the case's state */
+            state?: string;
+            /** @description already_reviewed: the submission's status */
+            review_status?: string;
+            /** @description conflict: different_content | stale_base_version */
+            reason?: string;
+            /** @description conflict: the record as the server holds it */
+            server?: {
+                [key: string]: unknown;
+            };
+            /** @description validation_failed: the messages per field name (lists, or nested per item) */
+            fields?: {
+                [key: string]: unknown;
+            };
+        };
+        Error: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        PaginationMetadata: {
+            /** @description Total number of items. */
+            total?: number;
+            /** @description Total number of pages. */
+            total_pages?: number;
+            /** @description First available page number. */
+            first_page?: number;
+            /** @description Last available page number. */
+            last_page?: number;
+            /** @description Current page number. */
+            page?: number;
+            /** @description Previous page number. */
+            previous_page?: number;
+            /** @description Next page number. */
+            next_page?: number;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            /** @enum {string} */
+            db: "ok" | "unreachable";
+            version: string;
+        };
+        Login: {
+            username: string;
+            password: string;
+            /** @default true */
+            remember: boolean;
+        };
+        Ref: {
+            id?: number;
+            name?: string;
+        };
+        GridRef: {
+            id?: number;
+            code?: string;
+            name?: string;
+            community_id?: number;
+        };
+        User: {
+            readonly id?: number;
+            username?: string;
+            display_name?: string;
+            phone?: string | null;
+            role?: string;
+            active?: boolean;
+            street_wide?: boolean;
+            community?: (Record<string, never> | null) | components["schemas"]["Ref"];
+            department?: (Record<string, never> | null) | components["schemas"]["Ref"];
+            grids?: components["schemas"]["GridRef"][];
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+        };
+        Session: {
+            user?: components["schemas"]["User"];
+            csrf_token?: string;
+        };
+        UserListItem: {
+            readonly id?: number;
+            username?: string;
+            display_name?: string;
+            readonly phone?: unknown;
+            role?: string;
+            active?: boolean;
+            street_wide?: boolean;
+            community?: (Record<string, never> | null) | components["schemas"]["Ref"];
+            department?: (Record<string, never> | null) | components["schemas"]["Ref"];
+            grids?: components["schemas"]["GridRef"][];
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+        };
+        UserList: {
+            users?: components["schemas"]["UserListItem"][];
+        };
+        UserCreate: {
+            username: string;
+            display_name: string;
+            password: string;
+            phone?: string | null;
+            /** @enum {string} */
+            role: "worker" | "supervisor" | "handler" | "admin";
+            community_id?: number | null;
+            /** @default false */
+            street_wide: boolean;
+            department_id?: number | null;
+            grid_ids?: number[];
+        };
+        UserUpdate: {
+            display_name?: string;
+            password?: string;
+            phone?: string | null;
+            /** @enum {string} */
+            role?: "worker" | "supervisor" | "handler" | "admin";
+            community_id?: number | null;
+            street_wide?: boolean;
+            department_id?: number | null;
+            grid_ids?: number[];
+            active?: boolean;
+        };
+        Street: {
+            id?: number;
+            code?: string;
+            name?: string;
+        };
+        Grid: {
+            id?: number;
+            code?: string;
+            name?: string;
+            community_id?: number;
+        };
+        Community: {
+            id?: number;
+            code?: string;
+            name?: string;
+            grids?: components["schemas"]["Grid"][];
+        };
+        Department: {
+            id?: number;
+            name?: string;
+            kind?: string;
+        };
+        OrgTree: {
+            street?: (Record<string, never> | null) | components["schemas"]["Street"];
+            communities?: components["schemas"]["Community"][];
+            departments?: components["schemas"]["Department"][];
+        };
+        FormTemplate: {
+            key?: string;
+            version?: number;
+            kind?: string;
+            readonly title?: unknown;
+            fields?: {
+                [key: string]: unknown;
+            }[];
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        FormTemplateList: {
+            forms?: components["schemas"]["FormTemplate"][];
+        };
+        Label: {
+            zh: string;
+            en: string;
+        };
+        Choice: {
+            value: string;
+            label: components["schemas"]["Label"];
+        };
+        Condition: {
+            field: string;
+            equals?: unknown;
+            in?: unknown[];
+        };
+        FieldSpec: {
+            name: string;
+            type: string;
+            label: components["schemas"]["Label"];
+            hint?: components["schemas"]["Label"];
+            /** @default false */
+            required: boolean;
+            min?: unknown;
+            max?: unknown;
+            integer?: boolean;
+            choices?: components["schemas"]["Choice"][];
+            show_if?: components["schemas"]["Condition"];
+        };
+        TemplateCreate: {
+            key: string;
+            version?: number;
+            kind: string;
+            title: components["schemas"]["Label"];
+            fields: components["schemas"]["FieldSpec"][];
+        };
+        Photo: {
+            sha256?: string;
+            content_type?: string;
+            bytes?: number;
+            width?: number;
+            height?: number;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        ItemError: {
+            code?: string;
+            message?: string;
+            fields?: {
+                [key: string]: string[];
+            };
+        };
+        PushResult: {
+            /** @description The item's id as sent */
+            id?: unknown;
+            /** @enum {string} */
+            status?: "accepted" | "duplicate" | "rejected" | "missing_photos" | "conflict" | "forbidden";
+            /** @description accepted, duplicate: when the server stored it */
+            received_at?: string;
+            /** @description rejected, conflict, forbidden */
+            error?: components["schemas"]["ItemError"];
+            /** @description missing_photos: hashes to upload */
+            missing?: string[];
+            /** @description conflict: the stored side (form kinds: in the item's shape; household_upsert, resident_upsert: a pull change {entity, op, id, version, data}) */
+            server?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description conflict: different_content | stale_base_version
+             * @enum {string}
+             */
+            reason?: "different_content" | "stale_base_version";
+            /** @description household_upsert, resident_upsert: household | resident */
+            entity?: string;
+            /** @description household_upsert, resident_upsert: the record's id */
+            entity_id?: string;
+            /** @description household_upsert, resident_upsert: the version now stored (the next base_version) */
+            version?: number;
+            /** @description hazard_report, city_case: the case the report opened */
+            case_id?: string;
+            /** @description hazard_report, city_case: the case's state */
+            case_state?: string;
+        };
+        Change: {
+            entity?: string;
+            /** @enum {string} */
+            op?: "upsert" | "delete";
+            id?: unknown;
+            version?: unknown;
+            data?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        Push: {
+            device_id: string;
+            app_version?: string | null;
+            items: unknown[];
+        };
+        PushAnswer: {
+            /** @description One PushResult per item, in order */
+            results?: {
+                [key: string]: unknown;
+            }[];
+            /** Format: date-time */
+            server_time?: string;
+        };
+        PullAnswer: {
+            /** @description Change entries (see Change) */
+            changes?: {
+                [key: string]: unknown;
+            }[];
+            cursor?: string;
+            has_more?: boolean;
+        };
+        ImportPhotoResult: {
+            sha256?: string | null;
+            /** @enum {string} */
+            status?: "stored" | "already_stored" | "rejected";
+            error?: components["schemas"]["ItemError"];
+        };
+        ImportAnswer: {
+            owner?: string;
+            device_id?: string;
+            /** @description One PushResult per item, in order */
+            results?: {
+                [key: string]: unknown;
+            }[];
+            photos?: components["schemas"]["ImportPhotoResult"][];
+            /** Format: date-time */
+            server_time?: string;
+        };
+        Household: {
+            id?: string;
+            building_id?: string;
+            grid_id?: number;
+            unit?: string;
+            room?: string;
+            address?: string;
+            /** @enum {string} */
+            housing_type?: "own" | "rent" | "group_rental";
+            head_name?: string;
+            /** @description 138****5678; the full number: GET .../phone */
+            phone_masked?: string;
+            notes?: string;
+            version?: number;
+            updated_at?: string;
+        };
+        HouseholdPage: {
+            households: components["schemas"]["Household"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        Building: {
+            id?: string;
+            grid_id?: number;
+            name?: string;
+            address?: string;
+            version?: number;
+        };
+        Resident: {
+            id?: string;
+            household_id?: string;
+            grid_id?: number;
+            name?: string;
+            /** @enum {string} */
+            gender?: "male" | "female";
+            birth_date?: string;
+            age?: number;
+            /** @description 3601**********1234; full: GET .../identity */
+            id_number_masked?: string;
+            phone_masked?: string;
+            relation?: string;
+            /** @description absent = present (在住) */
+            status?: string;
+            /** @description absent = none */
+            tags?: string[];
+            /** @description high | key | general; absent = none */
+            care_tier?: string;
+            care_tier_override?: string;
+            care_tier_reason?: string;
+            last_visit_at?: string;
+            last_contact_method?: string;
+            /** @description ISO date (Asia/Shanghai) */
+            next_visit_due?: string;
+            /** @enum {string} */
+            visit_flag?: "not_reached_twice";
+            /** @description A major change not yet followed by a visit */
+            major_change_at?: string;
+            not_reached_streak?: number;
+            version?: number;
+        };
+        HouseholdDetail: {
+            id?: string;
+            building_id?: string;
+            grid_id?: number;
+            unit?: string;
+            room?: string;
+            address?: string;
+            /** @enum {string} */
+            housing_type?: "own" | "rent" | "group_rental";
+            head_name?: string;
+            /** @description 138****5678; the full number: GET .../phone */
+            phone_masked?: string;
+            notes?: string;
+            version?: number;
+            updated_at?: string;
+            building?: components["schemas"]["Building"];
+            residents?: components["schemas"]["Resident"][];
+        };
+        EditBody: {
+            [key: string]: unknown;
+        };
+        HouseholdPhone: {
+            id?: string;
+            phone?: string | null;
+        };
+        BuildingList: {
+            buildings?: components["schemas"]["Building"][];
+        };
+        Identity: {
+            id?: string;
+            id_number?: string | null;
+            phone?: string | null;
+        };
+        MajorChange: {
+            /** @default null */
+            note: string | null;
+        };
+        FlagGrid: {
+            id?: number;
+            code?: string;
+            name?: string;
+        };
+        FlaggedResident: {
+            id?: string;
+            household_id?: string;
+            grid_id?: number;
+            name?: string;
+            /** @enum {string} */
+            gender?: "male" | "female";
+            birth_date?: string;
+            age?: number;
+            /** @description 3601**********1234; full: GET .../identity */
+            id_number_masked?: string;
+            phone_masked?: string;
+            relation?: string;
+            /** @description absent = present (在住) */
+            status?: string;
+            /** @description absent = none */
+            tags?: string[];
+            /** @description high | key | general; absent = none */
+            care_tier?: string;
+            care_tier_override?: string;
+            care_tier_reason?: string;
+            last_visit_at?: string;
+            last_contact_method?: string;
+            /** @description ISO date (Asia/Shanghai) */
+            next_visit_due?: string;
+            /** @enum {string} */
+            visit_flag?: "not_reached_twice";
+            /** @description A major change not yet followed by a visit */
+            major_change_at?: string;
+            not_reached_streak?: number;
+            version?: number;
+            grid?: components["schemas"]["FlagGrid"];
+            /** @description The household's address, else its building's with the door */
+            household_address?: string;
+            household_phone_masked?: string | null;
+            /** @description When the last two not-reached attempts were made, newest first */
+            attempts?: string[];
+        };
+        FlagList: {
+            residents?: components["schemas"]["FlaggedResident"][];
+        };
+        DueResident: {
+            id?: string;
+            household_id?: string;
+            grid_id?: number;
+            name?: string;
+            /** @enum {string} */
+            gender?: "male" | "female";
+            birth_date?: string;
+            age?: number;
+            /** @description 3601**********1234; full: GET .../identity */
+            id_number_masked?: string;
+            phone_masked?: string;
+            relation?: string;
+            /** @description absent = present (在住) */
+            status?: string;
+            /** @description absent = none */
+            tags?: string[];
+            /** @description high | key | general; absent = none */
+            care_tier?: string;
+            care_tier_override?: string;
+            care_tier_reason?: string;
+            last_visit_at?: string;
+            last_contact_method?: string;
+            /** @description ISO date (Asia/Shanghai) */
+            next_visit_due?: string;
+            /** @enum {string} */
+            visit_flag?: "not_reached_twice";
+            /** @description A major change not yet followed by a visit */
+            major_change_at?: string;
+            not_reached_streak?: number;
+            version?: number;
+            /** @description A pending major change: overdue from this instant (24 h after it) */
+            follow_up_due_at?: string | null;
+        };
+        DueLists: {
+            /**
+             * Format: date-time
+             * @description The instant the lists hold for
+             */
+            now?: string;
+            /** @description 今日到期 */
+            today?: components["schemas"]["DueResident"][];
+            /** @description 已逾期 */
+            overdue?: components["schemas"]["DueResident"][];
+        };
+        GridRate: {
+            grid_id?: number;
+            grid_code?: string;
+            grid_name?: string;
+            /** @description Residents due at least once in the month */
+            due?: number;
+            /** @description Of them, visited (home, phone or video) in the month */
+            visited?: number;
+            /** @description visited / due; null when none was due */
+            rate?: number | null;
+        };
+        TotalRate: {
+            due?: number;
+            visited?: number;
+            rate?: number | null;
+        };
+        VisitRate: {
+            month?: string;
+            definition?: string;
+            grids?: components["schemas"]["GridRate"][];
+            total?: components["schemas"]["TotalRate"];
+        };
+        TemplateRef: {
+            key?: string;
+            version?: number;
+        };
+        MySubmission: {
+            id?: string;
+            kind?: string;
+            template?: components["schemas"]["TemplateRef"];
+            grid_id?: number;
+            household_id?: string;
+            resident_id?: string;
+            created_at?: string;
+            received_at?: string;
+            /** @enum {string} */
+            review_status?: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+            /** @description The supervisor's words when returned */
+            review_comment?: string;
+            /** @description hazard_report, city_case: the case it opened */
+            case_id?: string;
+            /** @description reported, filed, returned, ... closed */
+            case_state?: string;
+            /** @description The returned submission this one replaces */
+            resubmits?: string;
+            /** @description The task this submission completes */
+            task_id?: string;
+            version?: number;
+        };
+        MinePage: {
+            submissions: components["schemas"]["MySubmission"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        QueueSubmission: {
+            id: string;
+            kind: string;
+            template: components["schemas"]["TemplateRef"];
+            grid_id?: number;
+            household_id?: string;
+            resident_id?: string;
+            created_at?: string;
+            received_at?: string;
+            /** @enum {string} */
+            review_status: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+            review_comment?: string | null;
+            /** @description The returned submission this one replaces */
+            resubmits?: string;
+            task_id?: string;
+            /** @description hazard_report, city_case: the case it opened */
+            case_id?: string;
+            case_state?: string;
+            version: number;
+            author_id: number;
+            answers: {
+                [key: string]: unknown;
+            } | null;
+        };
+        QueuePage: {
+            submissions: components["schemas"]["QueueSubmission"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        SubmissionDetail: {
+            id: string;
+            kind: string;
+            template: components["schemas"]["TemplateRef"];
+            grid_id?: number;
+            household_id?: string;
+            resident_id?: string;
+            created_at?: string;
+            received_at?: string;
+            /** @enum {string} */
+            review_status: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+            review_comment?: string | null;
+            /** @description The returned submission this one replaces */
+            resubmits?: string;
+            task_id?: string;
+            /** @description hazard_report, city_case: the case it opened */
+            case_id?: string;
+            case_state?: string;
+            version: number;
+            answers: {
+                [key: string]: unknown;
+            } | null;
+            photos: string[];
+            location: {
+                [key: string]: unknown;
+            } | null;
+            /** @description hazard_report, city_case */
+            building_id?: string | null;
+            /** @description hazard_report, city_case */
+            address?: string | null;
+        };
+        Review: {
+            /** @enum {string} */
+            action: "approve" | "return" | "reject";
+            /** @description Required for return and reject: the worker reads it in 我的上报 */
+            comment?: string | null;
+        };
+        SubmissionState: {
+            id: string;
+            kind: string;
+            template: components["schemas"]["TemplateRef"];
+            grid_id?: number;
+            household_id?: string;
+            resident_id?: string;
+            created_at?: string;
+            received_at?: string;
+            /** @enum {string} */
+            review_status: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+            review_comment?: string | null;
+            /** @description The returned submission this one replaces */
+            resubmits?: string;
+            task_id?: string;
+            /** @description hazard_report, city_case: the case it opened */
+            case_id?: string;
+            case_state?: string;
+            version: number;
+        };
+        AuditEntry: {
+            id?: number;
+            /** Format: date-time */
+            at?: string;
+            actor_id?: number | null;
+            /** @description The actor's username */
+            actor?: string | null;
+            action?: string;
+            target_type?: string | null;
+            target_id?: string | null;
+            detail?: {
+                [key: string]: unknown;
+            } | null;
+            ip?: string | null;
+        };
+        AuditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        PublicKey: {
+            /** @description base64url applicationServerKey */
+            public_key?: string;
+        };
+        Keys: {
+            p256dh: string;
+            auth: string;
+        };
+        SubscriptionIn: {
+            endpoint: string;
+            keys: components["schemas"]["Keys"];
+        };
+        Subscription: {
+            id?: number;
+            endpoint?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            last_success_at?: string | null;
+        };
+        Unsubscribe: {
+            endpoint: string;
+        };
+        Clock: {
+            deadline: string;
+            /** @description Working minutes */
+            limit_minutes: number;
+            elapsed_minutes: number;
+            /** @enum {string} */
+            light: "green" | "yellow" | "red";
+            running: boolean;
+        };
+        Clocks: {
+            /** @description dispatch → handled */
+            handle?: components["schemas"]["Clock"];
+            /** @description filed → closed */
+            case?: components["schemas"]["Clock"];
+        };
+        Case: {
+            id: string;
+            kind: string;
+            category: string;
+            subcategory: string | null;
+            severity: string | null;
+            urgent: boolean | null;
+            state: string;
+            description: string | null;
+            address: string | null;
+            location: {
+                [key: string]: unknown;
+            } | null;
+            grid_id: number | null;
+            building_id: string | null;
+            household_id: string | null;
+            reporter_id: number | null;
+            submission_id: string | null;
+            department_id: number | null;
+            assignee_id: number | null;
+            reported_at: string | null;
+            filed_at: string | null;
+            dispatched_at: string | null;
+            handled_at: string | null;
+            closed_at: string | null;
+            merged_into_id: string | null;
+            /** @description Before photos */
+            photos: string[];
+            /** @description The last handling's */
+            after_photos: string[];
+            /** @description The last check's */
+            check_photos: string[];
+            clocks: components["schemas"]["Clocks"];
+            overdue: boolean;
+            version: number;
+            /** @description What the caller may do now */
+            allowed_actions?: string[];
+        };
+        CasePage: {
+            cases: components["schemas"]["Case"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        CaseEvent: {
+            id: number;
+            action: string;
+            from: string | null;
+            to: string;
+            actor_id: number | null;
+            comment: string | null;
+            photos: string[];
+            department_id: number | null;
+            assignee_id: number | null;
+            deadline: string | null;
+            at: string;
+        };
+        CaseDetail: {
+            id: string;
+            kind: string;
+            category: string;
+            subcategory: string | null;
+            severity: string | null;
+            urgent: boolean | null;
+            state: string;
+            description: string | null;
+            address: string | null;
+            location: {
+                [key: string]: unknown;
+            } | null;
+            grid_id: number | null;
+            building_id: string | null;
+            household_id: string | null;
+            reporter_id: number | null;
+            submission_id: string | null;
+            department_id: number | null;
+            assignee_id: number | null;
+            reported_at: string | null;
+            filed_at: string | null;
+            dispatched_at: string | null;
+            handled_at: string | null;
+            closed_at: string | null;
+            merged_into_id: string | null;
+            /** @description Before photos */
+            photos: string[];
+            /** @description The last handling's */
+            after_photos: string[];
+            /** @description The last check's */
+            check_photos: string[];
+            clocks: components["schemas"]["Clocks"];
+            overdue: boolean;
+            version: number;
+            /** @description What the caller may do now */
+            allowed_actions?: string[];
+            events: components["schemas"]["CaseEvent"][];
+        };
+        CaseAction: {
+            /** @enum {string} */
+            action: "file" | "return" | "void" | "merge" | "dispatch" | "handle" | "check" | "rework" | "close";
+            /** @description Required for return */
+            comment?: string | null;
+            /** @description void: why (作废原因) */
+            reason?: string | null;
+            /** @description SHA-256 of uploaded photos; handle and check need at least one */
+            photos?: string[] | null;
+            /**
+             * Format: uuid
+             * @description merge: the case kept
+             */
+            into_case_id?: string | null;
+            /** @description dispatch, rework */
+            department_id?: number | null;
+            /** @description dispatch, rework */
+            assignee_id?: number | null;
+            /**
+             * Format: date-time
+             * @description dispatch, rework: overrides the category's limit
+             */
+            deadline?: string | null;
+        };
+        SimilarCase: {
+            id: string;
+            kind: string;
+            category: string;
+            subcategory: string | null;
+            severity: string | null;
+            urgent: boolean | null;
+            state: string;
+            description: string | null;
+            address: string | null;
+            location: {
+                [key: string]: unknown;
+            } | null;
+            grid_id: number | null;
+            building_id: string | null;
+            household_id: string | null;
+            reporter_id: number | null;
+            submission_id: string | null;
+            department_id: number | null;
+            assignee_id: number | null;
+            reported_at: string | null;
+            filed_at: string | null;
+            dispatched_at: string | null;
+            handled_at: string | null;
+            closed_at: string | null;
+            merged_into_id: string | null;
+            /** @description Before photos */
+            photos: string[];
+            /** @description The last handling's */
+            after_photos: string[];
+            /** @description The last check's */
+            check_photos: string[];
+            clocks: components["schemas"]["Clocks"];
+            overdue: boolean;
+            version: number;
+            /** @description What the caller may do now */
+            allowed_actions?: string[];
+            distance_m: number | null;
+            same_building: boolean;
+        };
+        SimilarList: {
+            cases: components["schemas"]["SimilarCase"][];
+        };
+        CategoryLabel: {
+            zh: string;
+            en: string;
+        };
+        Limit: {
+            value: number;
+            /** @enum {string} */
+            unit: "working_hours" | "working_days";
+        };
+        TimeLimit: {
+            code: string;
+            label: components["schemas"]["CategoryLabel"];
+            default: components["schemas"]["Limit"];
+            /** @description The limit in force */
+            time_limit: components["schemas"]["Limit"];
+            edited: boolean;
+        };
+        TimeLimits: {
+            time_limits: components["schemas"]["TimeLimit"][];
+            /** @description The whole-case limit is this many times the handling limit */
+            case_limit_factor: number;
+        };
+        TimeLimitsBody: {
+            time_limits: {
+                code: string;
+                value?: number | null;
+                /** @enum {string} */
+                unit?: "working_hours" | "working_days";
+            }[];
+        };
+        TaskCreate: {
+            /** @enum {string} */
+            kind: "visit_household" | "welfare_visit" | "reinspect_hazard" | "check_case";
+            /**
+             * Format: uuid
+             * @description visit_household
+             */
+            household_id?: string | null;
+            /**
+             * Format: uuid
+             * @description welfare_visit
+             */
+            resident_id?: string | null;
+            /**
+             * Format: uuid
+             * @description reinspect_hazard, check_case
+             */
+            case_id?: string | null;
+            /** @description A worker covering the grid */
+            assignee_id: number;
+            /**
+             * Format: date-time
+             * @description In the future, with an offset
+             */
+            due_at: string;
+            note?: string | null;
+        };
+        Task: {
+            id: string;
+            /** @enum {string} */
+            kind: "visit_household" | "welfare_visit" | "reinspect_hazard" | "check_case";
+            title: string;
+            grid_id: number;
+            household_id: string | null;
+            resident_id: string | null;
+            case_id: string | null;
+            assignee_id: number;
+            due_at: string;
+            status: string;
+            overdue: boolean;
+            /** @description The completing one */
+            submission_id: string | null;
+            note: string | null;
+            created_by: number | null;
+            created_at: string | null;
+            completed_at: string | null;
+            version: number;
+        };
+        TaskList: {
+            /** @description At most 500 */
+            tasks: components["schemas"]["Task"][];
+        };
+        TaskUpdate: {
+            assignee_id?: number;
+            /** Format: date-time */
+            due_at?: string;
+            /** @enum {string} */
+            status?: "open" | "cancelled";
+        };
+        Definition: {
+            zh: string;
+            en: string;
+        };
+        Figure: {
+            numerator: number;
+            denominator: number;
+            /** @description null when the denominator is 0 */
+            rate: number | null;
+            definition: components["schemas"]["Definition"];
+            numerator_case_ids: string[];
+            denominator_case_ids: string[];
+        };
+        Figures: {
+            on_time_handling_rate: components["schemas"]["Figure"];
+            closing_rate: components["schemas"]["Figure"];
+            on_time_closing_rate: components["schemas"]["Figure"];
+            rework_rate: components["schemas"]["Figure"];
+            valid_report_rate: components["schemas"]["Figure"];
+            rectification_rate: components["schemas"]["Figure"];
+        };
+        VisitFigure: {
+            numerator: number;
+            denominator: number;
+            /** @description null when the denominator is 0 */
+            rate: number | null;
+            definition: components["schemas"]["Definition"];
+        };
+        Breakdown: {
+            id: number;
+            code: string;
+            name: string;
+            figures: components["schemas"]["Figures"];
+            visit_rate: components["schemas"]["VisitFigure"];
+        };
+        MonthKpis: {
+            month: string;
+            /** @description null: the whole street */
+            grid_ids: number[] | null;
+            figures: components["schemas"]["Figures"];
+            visit_rate: components["schemas"]["VisitFigure"];
+            /** @enum {string} */
+            by?: "community" | "grid";
+            breakdown?: components["schemas"]["Breakdown"][];
+        };
+        TrendFigure: {
+            numerator: number;
+            denominator: number;
+            /** @description null when the denominator is 0 */
+            rate: number | null;
+        };
+        TrendFigures: {
+            on_time_handling_rate: components["schemas"]["TrendFigure"];
+            closing_rate: components["schemas"]["TrendFigure"];
+            on_time_closing_rate: components["schemas"]["TrendFigure"];
+            rework_rate: components["schemas"]["TrendFigure"];
+            valid_report_rate: components["schemas"]["TrendFigure"];
+            rectification_rate: components["schemas"]["TrendFigure"];
+        };
+        TrendMonth: {
+            month: string;
+            figures: components["schemas"]["TrendFigures"];
+        };
+        Trend: {
+            /** @description Oldest first */
+            months: components["schemas"]["TrendMonth"][];
+        };
+    };
+    responses: {
+        /** @description Default error response */
+        DEFAULT_ERROR: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unprocessable Entity */
+        UNPROCESSABLE_ENTITY: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too Many Requests */
+        TOO_MANY_REQUESTS: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unauthorized */
+        UNAUTHORIZED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Bad Request */
+        BAD_REQUEST: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Request Entity Too Large */
+        REQUEST_ENTITY_TOO_LARGE: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unsupported Media Type */
+        UNSUPPORTED_MEDIA_TYPE: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Forbidden */
+        FORBIDDEN: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not Found */
+        NOT_FOUND: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Conflict */
+        CONFLICT: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Service Unavailable */
+        SERVICE_UNAVAILABLE: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
