@@ -1,5 +1,5 @@
 // Generate src/apiSchema.d.ts from the server's OpenAPI document; with --check, fail when the committed file differs.
-// Usage: npm run api-types | npm run api-types:check (Python from $PYTHON, else ../.venv/bin/python).
+// Usage: npm run api-types | npm run api-types:check (Python from $GRIDWALK_PYTHON, else ../.venv/bin/python).
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,7 +16,7 @@ const HEADER = `// Generated from GET /api/v1/openapi.json by openapi-typescript
 `
 
 const check = process.argv.includes('--check')
-const python = process.env.PYTHON || join(ROOT, '.venv', 'bin', 'python')
+const python = process.env.GRIDWALK_PYTHON || join(ROOT, '.venv', 'bin', 'python')
 const scratch = mkdtempSync(join(tmpdir(), 'gridwalk-api-types-'))
 try {
   const specPath = join(scratch, 'openapi.json')
