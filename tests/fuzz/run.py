@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from http.cookiejar import CookieJar
@@ -40,7 +41,8 @@ ROLES = ("worker", "admin")  # demo usernames (server/demo.py); the worker goes 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 # Operations that would end the fuzzing session or spend the login rate limit. Nothing else is left out.
 EXCLUDED = ("POST /api/v1/auth/login", "POST /api/v1/auth/logout")
-DEMO_HOUSEHOLDS = "2"
+# A small register (2 households per grid) so register, visit and sync routes have rows to find.
+SETUP_COMMANDS = (["db", "upgrade"], ["forms", "install-builtins"], ["seed-demo", "--households", "2"])
 
 
 def free_port() -> int:
@@ -91,6 +93,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "server.log"
+        self.access_log = folder / "access.log"  # kept with --keep: every request and its status
         self.env = dict(
             os.environ,
             GRIDWALK_CONFIG="default",
@@ -107,18 +110,32 @@ class Server:
             self.env["PUSH_QUEUE_NAME"] = f"fuzz-{uuid.uuid4().hex[:10]}"
         self.process: subprocess.Popen | None = None
 
-    def flask(self, *args: str) -> None:
-        """Run a flask command against this server's database."""
+    def prepare(self) -> None:
+        """Migrate, install the built-in forms and seed the demo: `make seed`'s flask commands.
+
+        One interpreter runs all three through Flask's CLI runner: each `flask` start imports
+        the whole app, which costs ~15 s of a loaded 2-core machine for nothing.
+        """
+        script = (
+            "import sys\n"
+            "from server import create_app\n"
+            "runner = create_app().test_cli_runner()\n"
+            f"for args in {SETUP_COMMANDS!r}:\n"
+            "    result = runner.invoke(args=args)\n"
+            "    if result.exit_code != 0:\n"
+            "        print('flask', *args, 'failed:', result.output, repr(result.exception))\n"
+            "        sys.exit(1)\n"
+        )
         result = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "server", *args],
+            [sys.executable, "-c", script],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=600,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(f"preparing the database failed:\n{result.stdout}\n{result.stderr}")
 
     def start(self) -> None:
         """Start gunicorn and wait for /health."""
@@ -133,7 +150,7 @@ class Server:
                     "--threads",
                     "4",
                 ]
-                + ["server.wsgi:app"],
+                + ["--access-logfile", str(self.access_log), "server.wsgi:app"],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -171,6 +188,25 @@ class Server:
         connection = Redis.from_url(self.redis_url)
         Queue(self.env["PUSH_QUEUE_NAME"], connection=connection).delete(delete_jobs=True)
         connection.close()
+
+    def statuses(self, since: int) -> str:
+        """Responses by status code in the access log from byte offset `since` (a role's share)."""
+        with open(self.access_log, "rb") as log:
+            log.seek(since)
+            codes = re.findall(rb'" (\d{3}) ', log.read())
+        counts: dict[str, int] = {}
+        for code in codes:
+            counts[code.decode()] = counts.get(code.decode(), 0) + 1
+        return ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
+
+    def logged_in(self, cookie: str) -> bool:
+        """Whether this Cookie header still carries a live session (GET /auth/me answers 200)."""
+        request = urllib.request.Request(self.url + "/api/v1/auth/me", headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status == 200
+        except urllib.error.HTTPError:
+            return False
 
     def login(self, username: str) -> tuple[int, str, str]:
         """Log in; return the user's id, the Cookie header to send and the CSRF token."""
@@ -246,9 +282,13 @@ def fuzz(
         text=True,
     ) as process:
         assert process.stdout is not None
-        for line in process.stdout:
-            sys.stdout.write(line)
-            output.append(line)
+        try:
+            for line in process.stdout:
+                sys.stdout.write(line)
+                output.append(line)
+        except BaseException:  # interrupted: stop schemathesis too before cleaning up
+            process.kill()
+            raise
     text = "".join(output)
     generated = _count(r"Test cases:\s*([\d,]+) generated", text)
     failures = _count(r"([\d,]+) unique failures?", text)
@@ -306,6 +346,8 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    # A CI timeout's SIGTERM unwinds like Ctrl-C, so the server stops and the database goes.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="gridwalk-fuzz-"))
     database = server = None
@@ -319,16 +361,20 @@ def main() -> int:
             "migrating and seeding",
             flush=True,
         )
-        server.flask("db", "upgrade")
-        server.flask("forms", "install-builtins")
-        server.flask("seed-demo", "--households", DEMO_HOUSEHOLDS)
+        server.prepare()
         server.start()
         # Both log in before either is fuzzed: the admin run may edit or deactivate the worker.
         sessions = {role: server.login(role) for role in ROLES}
         share = max(1, args.seconds // len(ROLES))
         for role in ROLES:
             spare_id = next(session[0] for other, session in sessions.items() if other != role)
+            seen = server.access_log.stat().st_size if server.access_log.exists() else 0
             results[role] = fuzz(server, role, share, sessions[role], spare_id, folder, args.st_args)
+            print(f"fuzz: {role}'s responses by status: {server.statuses(since=seen)}", flush=True)
+            # A run that lost its session tested nothing past the 401s: that is a failure too.
+            if not server.logged_in(sessions[role][1]):
+                print(f"fuzz: the {role}'s session ended during its run", file=sys.stderr)
+                results[f"{role}-session"] = (1, 0, 0)
     except Exception as error:  # setup failed: still report and clean up below
         print(f"fuzz: {error}", file=sys.stderr)
         results["setup"] = (1, 0, 0)
