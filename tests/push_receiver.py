@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from tests import clock
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -73,7 +75,7 @@ def verify_vapid(authorization: str | None, public_key: str, audience: str, now:
     The JWT must be ES256-signed by `public_key`, name `audience` (the endpoint's origin) as
     `aud`, and expire in the future but within 24 hours.
     """
-    now = time.time() if now is None else now
+    now = clock.now().timestamp() if now is None else now
     if not authorization or not authorization.startswith("vapid "):
         raise VapidError(f"no vapid Authorization header: {authorization!r}")
     params = dict(part.strip().split("=", 1) for part in authorization[len("vapid ") :].split(","))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import time
 import uuid
 
 import http_ece
@@ -25,6 +24,7 @@ from server.push import sender, service
 from server.push.models import PushSubscription
 from server.push.queue import RedisQueue, ThreadQueue, push_queue
 from server.push.vapid import vapid_keys
+from tests import clock
 from tests.factories import org_with_users
 from tests.push_receiver import BrowserSubscription, PushReceiver, VapidError, verify_vapid
 
@@ -375,7 +375,7 @@ def test_a_push_past_its_ttl_is_dropped(org, receiver):
     browser = BrowserSubscription(receiver.endpoint("late"))
     subscribe(org["worker"], browser)
     message = service.build_message(kind="deadline_near", title="即将到期", url="/tasks/1", tag="task-1")
-    message["expires_at"] = time.time() - 1
+    message["expires_at"] = clock.now().timestamp() - 1
 
     assert sender.deliver(browser.endpoint, org["worker"].id, message) == sender.EXPIRED
     assert receiver.pushes == []
@@ -451,13 +451,17 @@ def test_verify_vapid_rejects_what_a_push_service_would(push_app):
     from py_vapid import Vapid
 
     keys = vapid_keys()
-    claims = {"sub": "mailto:ops@example.invalid", "aud": "http://127.0.0.1:1", "exp": int(time.time()) + 60}
+    claims = {
+        "sub": "mailto:ops@example.invalid",
+        "aud": "http://127.0.0.1:1",
+        "exp": int(clock.now().timestamp()) + 60,
+    }
     authorization = keys.signer.sign(dict(claims))["Authorization"]
     assert verify_vapid(authorization, keys.public_key, "http://127.0.0.1:1")["aud"] == "http://127.0.0.1:1"
     with pytest.raises(VapidError, match="aud"):
         verify_vapid(authorization, keys.public_key, "http://127.0.0.1:2")
     with pytest.raises(VapidError, match="exp"):
-        verify_vapid(authorization, keys.public_key, "http://127.0.0.1:1", now=time.time() + 3600)
+        verify_vapid(authorization, keys.public_key, "http://127.0.0.1:1", now=clock.now().timestamp() + 3600)
     with pytest.raises(VapidError, match="public key"):
         verify_vapid(authorization, BrowserSubscription("x").p256dh, "http://127.0.0.1:1")
     impostor = Vapid()
