@@ -114,8 +114,10 @@ class FormSubmissions:
 
     def preload(self, items: list[PushItem], ctx: PushContext) -> None:
         """Templates, grids (for an unlimited scope) and named register records: one query each."""
-        keys = {item.template.get("key") for item in items if isinstance(item.template, dict)}
-        keys = {key for key in keys if isinstance(key, str)}
+        # Filtered before the set: a key sent as a list or object is unhashable (parse_item
+        # rejects those items first; this keeps the handler safe on its own).
+        refs = [item.template.get("key") for item in items if isinstance(item.template, dict)]
+        keys = {key for key in refs if isinstance(key, str)}
         templates = ctx.cache.setdefault("templates", {})
         if keys - {key for key, _ in templates}:
             for template in db.session.scalars(select(FormTemplate).where(FormTemplate.key.in_(keys))):
