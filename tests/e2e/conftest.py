@@ -218,9 +218,15 @@ def seeded_databases(tmp_path_factory) -> Iterator[SeededDatabases]:
     seeded.close()
 
 
+# Every module that needs a register seeds this one size: each size costs a migrate + seed of
+# ~24 s per run, while a copy of a seeded database costs well under one.
+REGISTER_HOUSEHOLDS = 6
+
+
 @pytest.fixture
 def seed_households() -> int:
-    """Synthetic households per grid in the demo data; modules that need a register override it."""
+    """Synthetic households per grid in the demo data: none, or REGISTER_HOUSEHOLDS for modules
+    that need a register (they override this fixture)."""
     return 0
 
 

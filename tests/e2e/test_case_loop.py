@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DEMO_PASSWORD,
+    REGISTER_HOUSEHOLDS,
     Phone,
     login,
     query,
@@ -26,7 +27,7 @@ from tests.e2e.test_field_work import due_rows_ready, report_hazard, scene_photo
 
 @pytest.fixture
 def seed_households() -> int:
-    return 2
+    return REGISTER_HOUSEHOLDS
 
 
 def desk(playwright_driver, base_url: str, username: str):

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests import clock
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
+    REGISTER_HOUSEHOLDS,
     api_session,
     first_household_id,
     login,
@@ -44,7 +45,7 @@ def as_json(value):
 
 @pytest.fixture
 def seed_households() -> int:
-    return 6
+    return REGISTER_HOUSEHOLDS
 
 
 def due_rows_ready(page) -> None:
@@ -143,7 +144,7 @@ def test_a_household_visit_started_from_the_household_card_is_linked_to_it(serve
     linked = page.get_by_test_id("field-household")
     assert linked.get_attribute("data-household-id") == household_id
     assert head in linked.locator("input").input_value()
-    page.get_by_label("走访日期").fill("2026-11-27")
+    page.get_by_label("走访日期").fill(clock.today().isoformat())
     pick(page, "家中是否有人", "是")
     page.get_by_label("见到的人数").fill("2")
     pick(page, "居住情况", "自住")

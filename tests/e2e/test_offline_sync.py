@@ -7,7 +7,8 @@ import json
 from PIL import Image
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import ALL_DONE, login, wait_for_offline_ready, wait_until
+from tests import clock
+from tests.e2e.conftest import ALL_DONE, api_session, login, open_outbox, wait_for_offline_ready, wait_until
 
 
 def count_rows(server, sql: str) -> int:
@@ -34,7 +35,7 @@ def fill_household_visit(page, note: str, photo: str | None = None) -> None:
     page.get_by_role("link", name="入户走访").or_(page.get_by_role("button", name="入户走访")).first.click()
     form = page.locator("form")
     form.wait_for()
-    page.get_by_label("走访日期").fill("2026-11-27")
+    page.get_by_label("走访日期").fill(clock.today().isoformat())
     page.get_by_role("radio", name="是").first.click()
     page.get_by_label("见到的人数").fill("2")
     page.get_by_role("radio", name="自住").first.click()
@@ -127,3 +128,37 @@ def test_push_answer_lost_after_commit_is_delivered_once(server, phone):
     wait_until(page, ALL_DONE, timeout=60)
     assert lost["count"] == 1
     assert count_rows(server, "SELECT count(*) FROM submission") == 1
+
+
+def test_a_backup_exported_offline_is_taken_by_the_servers_import(server, phone, tmp_path):
+    """导出备份 in the basement: the file the worker hands over is one /sync/import accepts."""
+    context = phone.open()
+    page = context.new_page()
+    login(page, server.url, "worker")
+    wait_for_offline_ready(page)
+    server.stop()
+    page.goto(server.url + "/")
+    fill_household_visit(page, "备份里的一户", photo=photo_file(tmp_path))
+    open_outbox(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出备份").click()
+    file = tmp_path / download.value.suggested_filename
+    download.value.save_as(file)
+    assert file.name.startswith("gridwalk-outbox-worker-") and file.suffix == ".json"
+    written = json.loads(file.read_text())
+    assert [i["payload"]["answers"]["notes"] for i in written["items"]] == ["备份里的一户"]
+    assert len(written["photos"]) == 1
+    # The phone is lost before it ever syncs; the supervisor's desk imports its file.
+    phone.close()
+    server.start()
+    desk, csrf = api_session(server, "street")
+    answer = desk.post(
+        server.url + "/api/v1/sync/import",
+        data=file.read_bytes(),
+        headers={"Content-Type": "application/json", "X-CSRF-Token": csrf},
+    )
+    assert answer.status_code == 200, answer.text
+    assert [r["status"] for r in answer.json()["results"]] == ["accepted"]
+    assert [p["status"] for p in answer.json()["photos"]] == ["stored"]
+    assert count_rows(server, "SELECT count(*) FROM submission") == 1
+    assert count_rows(server, "SELECT count(*) FROM photo") == 1

@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from server.push.service import build_message
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
+    REGISTER_HOUSEHOLDS,
     first_household_id,
     login,
     open_outbox,
@@ -36,8 +37,8 @@ NOTIFICATIONS = """() => navigator.serviceWorker.ready
 
 @pytest.fixture
 def seed_households() -> int:
-    """A household per grid, for the task a push announces."""
-    return 1
+    """A household per grid, for the task a push announces (the run's one register size)."""
+    return REGISTER_HOUSEHOLDS
 
 
 def assign_household_visit(server) -> tuple[str, str, requests.Session]:

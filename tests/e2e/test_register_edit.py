@@ -7,13 +7,20 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.conftest import first_household_id, login, query, wait_for_offline_ready, wait_until_synced
+from tests.e2e.conftest import (
+    REGISTER_HOUSEHOLDS,
+    first_household_id,
+    login,
+    query,
+    wait_for_offline_ready,
+    wait_until_synced,
+)
 from tests.factories import id_number_for
 
 
 @pytest.fixture
 def seed_households() -> int:
-    return 3
+    return REGISTER_HOUSEHOLDS
 
 
 def db_id(server, value: str) -> str:

@@ -9,12 +9,12 @@ import pytest
 import requests
 
 from tests import clock
-from tests.e2e.conftest import api_session, login, wait_until
+from tests.e2e.conftest import REGISTER_HOUSEHOLDS, api_session, login, wait_until
 
 
 @pytest.fixture
 def seed_households() -> int:
-    return 6
+    return REGISTER_HOUSEHOLDS
 
 
 def pulled(session: requests.Session, server) -> list[dict]:
