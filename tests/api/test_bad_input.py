@@ -194,7 +194,9 @@ def test_a_nul_in_a_json_key_is_refused(org, auth):
     auth.login("super1")
     household = org["household"]
     response = auth.patch(f"/api/v1/households/{household.id}", json={"version": 1, "no\u0000tes": "x"})
-    assert_envelope(response, 422, "validation_failed")
+    error = assert_envelope(response, 422, "validation_failed")
+    # The key is named with its NUL spelled out, so the message shows where it is.
+    assert list(error["fields"]) == ["no\\u0000tes"] and "NUL" in error["fields"]["no\\u0000tes"][0]
     db.session.refresh(household)
     assert household.version == 1
 
