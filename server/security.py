@@ -149,7 +149,8 @@ def guard_api_input() -> None:
         return
     if any(isinstance(v, str) and "\x00" in v for v in (request.view_args or {}).values()):
         raise not_found()  # no record is named with a NUL
-    refuse_nul([key for key, value in request.args.items(multi=True) if "\x00" in key + value])
+    query = request.args.items(multi=True)
+    refuse_nul([key.replace("\x00", "\\u0000") for key, value in query if "\x00" in key + value])
     has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
     if not has_body or not request.is_json or _view_flag("raw_body"):
         return
