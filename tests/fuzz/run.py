@@ -41,6 +41,17 @@ ROLES = ("worker", "admin")  # demo usernames (server/demo.py); the worker goes 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 # Operations that would end the fuzzing session or spend the login rate limit. Nothing else is left out.
 EXCLUDED = ("POST /api/v1/auth/login", "POST /api/v1/auth/logout")
+# Where the ids of real rows come from: parameter name -> (list route, key of its list).
+ID_SOURCES = {
+    "household_id": ("/api/v1/households", "households"),
+    "building_id": ("/api/v1/buildings", "buildings"),
+    "case_id": ("/api/v1/cases", "cases"),
+    "task_id": ("/api/v1/tasks", "tasks"),
+    "submission_id": ("/api/v1/submissions/mine", "submissions"),
+    "user_id": ("/api/v1/users", "users"),
+}
+# How often a parameter with real ids takes one of them instead of a generated value.
+REAL_ID_PROBABILITY = 0.5
 # Fuzzing and stateful testing get at least this long per role, however long coverage took.
 MIN_RANDOM_SECONDS = 20
 # A small register (2 households per grid) so register, visit and sync routes have rows to find.
@@ -201,6 +212,34 @@ class Server:
             counts[code.decode()] = counts.get(code.decode(), 0) + 1
         return ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
 
+    def get_json(self, path: str, cookie: str) -> dict | None:
+        """GET an API path with this session; None when it answers an error."""
+        request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError:
+            return None
+
+    def known_ids(self, cookie: str, own_id: int) -> dict[str, list]:
+        """Ids of real rows this session can see, by path/query parameter name (a few of each)."""
+        ids: dict[str, list] = {}
+        for name, (path, key) in ID_SOURCES.items():
+            answer = self.get_json(path, cookie) or {}
+            rows = answer.get(key) if isinstance(answer, dict) else None
+            ids[name] = [row["id"] for row in rows or [] if isinstance(row, dict) and "id" in row][:8]
+        ids["user_id"] = [i for i in ids.get("user_id", []) if i != own_id]  # hooks.py: never own
+        residents: list = []
+        for household_id in ids.get("household_id", [])[:4]:
+            household = self.get_json(f"/api/v1/households/{household_id}", cookie) or {}
+            residents += [row["id"] for row in household.get("residents", [])]
+        ids["resident_id"] = residents[:8]
+        org = self.get_json("/api/v1/org", cookie) or {}
+        communities = org.get("communities", [])
+        ids["community_id"] = [c["id"] for c in communities][:8]
+        ids["grid_id"] = [g["id"] for c in communities for g in c.get("grids", [])][:8]
+        return {name: values for name, values in ids.items() if values}
+
     def logged_in(self, cookie: str) -> bool:
         """Whether this Cookie header still carries a live session (GET /auth/me answers 200)."""
         request = urllib.request.Request(self.url + "/api/v1/auth/me", headers={"Cookie": cookie})
@@ -226,6 +265,21 @@ class Server:
         return answer["user"]["id"], cookie, answer["csrf_token"]
 
 
+def write_config(path: Path, ids: dict[str, list]) -> None:
+    """A schemathesis.toml that draws id parameters from real rows half of the time.
+
+    Random UUIDs and ints almost always answer 404, so PATCH bodies and case actions would
+    rarely reach their validation; the other half still probes ids that do not exist.
+    """
+    lines = []
+    for name, values in sorted(ids.items()):
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
+    lines.append("[parameters]")
+    for name in sorted(ids):
+        lines.append(f'{name} = {{ dictionary = "{name}", probability = {REAL_ID_PROBABILITY} }}')
+    path.write_text("\n".join(lines) + "\n")
+
+
 def fuzz_role(
     server: Server,
     role: str,
@@ -242,6 +296,7 @@ def fuzz_role(
     own until done, and fuzzing and stateful testing share what is left of the role's time.
     """
     started = time.monotonic()
+    write_config(folder / f"{role}.toml", server.known_ids(session[1], session[0]))
     first = fuzz(server, role, "examples,coverage", seconds, session, spare_id, folder, extra)
     left = max(MIN_RANDOM_SECONDS, seconds - round(time.monotonic() - started))
     second = fuzz(server, role, "fuzzing,stateful", left, session, spare_id, folder, extra)
@@ -262,6 +317,8 @@ def fuzz(
     own_id, cookie, csrf = session
     command = [
         str(BIN / "st"),
+        "--config-file",
+        str(folder / f"{role}.toml"),
         "run",
         server.url + "/api/v1/openapi.json",
         "--checks",
