@@ -60,22 +60,24 @@ def pull_all(client, cursor=None) -> tuple[list[dict], str]:
             return changes, cursor
 
 
-def feed_after(client, cursor: str, count: int, timeout: float = 10.0) -> list[dict]:
-    """The feed past `cursor` once `count` changes have arrived.
+def feed_after(client, snapshot: list[dict], cursor: str, count: int, timeout: float = 10.0) -> list[dict]:
+    """The changes past `cursor` that the snapshot did not already carry, once `count` have arrived.
 
-    The feed serves only what lies below its safe point: on a shared PostgreSQL another
-    session's open transaction can hold that back a moment, so wait as a phone would pull again.
+    The feed serves only what lies below its safe point: on a shared PostgreSQL another session's
+    open transaction can hold that back a while, so wait as a phone pulls again; what it held back
+    from before the snapshot then arrives too, just as the snapshot carried it.
     """
-    changes: list[dict] = []
+    carried = {json.dumps(c, sort_keys=True) for c in snapshot}
+    fresh: list[dict] = []
     deadline = time.monotonic() + timeout
     while True:
         page = pull(client, cursor)
-        changes += page["changes"]
+        fresh += [c for c in page["changes"] if json.dumps(c, sort_keys=True) not in carried]
         cursor = page["cursor"]
-        if len(changes) >= count and not page["has_more"]:
-            return changes
+        if len(fresh) >= count and not page["has_more"]:
+            return fresh
         if time.monotonic() > deadline:
-            raise AssertionError(f"the feed held {len(changes)} of {count} changes after {timeout}s")
+            raise AssertionError(f"the feed held {len(fresh)} of {count} new changes after {timeout}s")
         if not page["has_more"]:
             time.sleep(0.1)
 
@@ -186,10 +188,10 @@ def test_supervisors_phones_do_not_carry_the_register(org, auth, client):
 
 def test_a_visit_reaches_the_workers_phone_as_a_resident_change(org, auth, client):
     auth.login("worker1")
-    _, cursor = pull_all(client)
+    snapshot, cursor = pull_all(client)
     item = welfare_item(org["worker"].grids[0].id, org["resident"].id)
     auth.post("/api/v1/sync/push", json={"device_id": "p", "items": [item]})
-    changes = feed_after(client, cursor, 2)
+    changes = feed_after(client, snapshot, cursor, 2)
     [resident] = [c for c in changes if c["entity"] == "resident"]
     assert resident["data"]["last_contact_method"] == "home" and "last_visit_at" in resident["data"]
     # A high-tier resident visited yesterday is next due in six days, not today.
@@ -199,7 +201,7 @@ def test_a_visit_reaches_the_workers_phone_as_a_resident_change(org, auth, clien
 
 def test_a_household_moved_away_arrives_as_a_delete(org, auth, client):
     auth.login("worker1")
-    _, cursor = pull_all(client)
+    snapshot, cursor = pull_all(client)
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("admin1")
     moved = auth.patch(
@@ -209,7 +211,7 @@ def test_a_household_moved_away_arrives_as_a_delete(org, auth, client):
     assert moved.status_code == 200, moved.get_json()
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("worker1")
-    changes = feed_after(client, cursor, 3)
+    changes = feed_after(client, snapshot, cursor, 3)
     assert {(c["entity"], c["op"]) for c in changes} == {("household", "delete"), ("resident", "delete")}
     assert len(changes) == 3
     client.post("/api/v1/auth/logout", headers=auth.headers())
