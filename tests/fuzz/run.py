@@ -1,6 +1,7 @@
 """Fuzz the live API with schemathesis, as a worker and as an admin; exit non-zero on any failure.
 
     .venv/bin/python tests/fuzz/run.py [--seconds 180] [--database sqlite|postgresql://...]
+        [--keep] [-- more `st run` options, e.g. --continue-on-failure or --seed N to replay]
 
 Not a pytest module (no test_ prefix): `make test` runs it as its own step, so a plain `pytest`
 stays fast and a fuzz failure reads as one, with schemathesis's own report and reproductions.
@@ -12,6 +13,7 @@ gunicorn app as `make run` (Redis from TEST_REDIS_URL when set), logs in as the 
 the demo admin and runs `st run` against /api/v1/openapi.json for each, with the session cookie
 and CSRF token as headers. Login and logout are left out of the fuzzed operations, so the run
 never locks an account out or ends its own session; hooks.py keeps it from editing its own account.
+Id parameters take real rows' ids half of the time, so bodies get past the 404 to validation.
 """
 
 from __future__ import annotations
