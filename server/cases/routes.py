@@ -164,7 +164,11 @@ def put_time_limits(body):
         raise validation_failed({"time_limits": [msg("应为非空列表", "A non-empty list")]})
     errors = {}
     for n, entry in enumerate(entries):
-        if not isinstance(entry, dict) or entry.get("code") not in known:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("code"), str)
+            or entry["code"] not in known
+        ):
             errors[str(n)] = [msg("未知的类别", "Unknown category code")]
             continue
         value = entry.get("value")

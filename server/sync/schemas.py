@@ -114,8 +114,14 @@ class PushAnswerSchema(Schema):
 
 
 class PullQuerySchema(Schema):
-    cursor = fields.String(validate=validate.Length(min=1, max=2000))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1))
+    # A cursor is a URL-safe signed token; the documented alphabet keeps every cursor the spec
+    # allows inside gunicorn's request line. Any other text is a 400 bad_cursor (the phone resyncs).
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=2000), metadata={"pattern": r"^[A-Za-z0-9_.-]+$"}
+    )
+    limit = Int(
+        min=1, load_default=DEFAULT_LIMIT, metadata={"description": "Capped at the server's page size"}
+    )
 
 
 class ChangeSchema(Schema):

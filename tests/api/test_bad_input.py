@@ -136,6 +136,27 @@ def test_creating_a_user_in_a_grid_past_any_id_is_refused(org, auth):
     assert count(User) == users
 
 
+@pytest.mark.parametrize("code", [{}, [], 7])
+def test_a_time_limit_whose_code_is_not_a_string_is_a_field_error(org, auth, client, code):
+    # Found by schemathesis: an unhashable code used to reach `in known` and raise (500).
+    auth.login("admin1")
+    before = client.get("/api/v1/cases/time-limits").get_json()
+    body = {"time_limits": [{"code": code, "value": 1, "unit": "working_hours"}]}
+    error = assert_envelope(auth.put("/api/v1/cases/time-limits", json=body), 422, "validation_failed")
+    assert "0" in error["fields"], error
+    assert client.get("/api/v1/cases/time-limits").get_json() == before
+
+
+def test_a_cursor_outside_the_token_alphabet_is_a_bad_cursor(org, auth, client):
+    # Found by schemathesis: 2,000 non-ASCII characters percent-encode past gunicorn's request
+    # line (an HTML 414); the spec now gives the token alphabet, and the server keeps its word.
+    auth.login("worker1")
+    spec = client.get("/api/v1/openapi.json").get_json()
+    [cursor] = [p for p in spec["paths"]["/api/v1/sync/pull"]["get"]["parameters"] if p["name"] == "cursor"]
+    assert cursor["schema"]["pattern"] == "^[A-Za-z0-9_.-]+$"
+    assert_envelope(client.get("/api/v1/sync/pull?cursor=%E7%BD%91%E6%A0%BC"), 400, "bad_cursor")
+
+
 # ---- NUL (U+0000) in strings ---------------------------------------------------------------
 
 
