@@ -20,7 +20,7 @@ DEMO_HOUSEHOLDS ?= 40
 PWA_SOURCES := $(shell find pwa/src pwa/sw pwa/public pwa/vite -type f 2>/dev/null) \
 	pwa/index.html pwa/vite.config.ts pwa/package.json pwa/tsconfig.json
 
-.PHONY: help run test test-python test-pwa lint build chromium migrate seed bench clean
+.PHONY: help run test test-python test-pwa test-fuzz lint api-types build chromium migrate seed bench clean
 
 help:
 	@echo "make run   - build and serve Gridwalk on http://$(HOST):$(PORT) with demo data"
@@ -73,9 +73,16 @@ run: $(VENV)/.installed build seed
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - server.wsgi:app
 
-lint: $(VENV)/.installed
+# Both languages: ruff for Python; ESLint + Prettier for the PWA; the PWA's API types must be the
+# ones the server's OpenAPI generates today (regenerate with `make api-types`).
+lint: $(VENV)/.installed pwa/node_modules/.installed
 	$(VENV)/bin/ruff check server tests bench config
 	$(VENV)/bin/ruff format --check server tests bench config
+	cd pwa && npm run --silent lint
+	cd pwa && GRIDWALK_PYTHON=../$(PY) npm run --silent api-types:check
+
+api-types: $(VENV)/.installed pwa/node_modules/.installed
+	cd pwa && GRIDWALK_PYTHON=../$(PY) npm run --silent api-types
 
 test-python: $(VENV)/.installed build chromium
 	PY=$(PY) .ci/python-passes
@@ -83,7 +90,13 @@ test-python: $(VENV)/.installed build chromium
 test-pwa: build
 	cd pwa && npx vitest run
 
-test: lint test-pwa test-python
+# schemathesis against the live gunicorn app as a worker and an admin (PostgreSQL + Redis when
+# TEST_DATABASE_URL / TEST_REDIS_URL are set): 0 failures or the step fails.
+FUZZ_SECONDS ?= 180
+test-fuzz: $(VENV)/.installed
+	$(PY) tests/fuzz/run.py --seconds $(FUZZ_SECONDS)
+
+test: lint test-pwa test-python test-fuzz
 
 bench: $(VENV)/.installed build
 	$(PY) bench/shell_size.py
