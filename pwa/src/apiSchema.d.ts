@@ -699,6 +699,7 @@ export interface paths {
             parameters: {
                 query?: {
                     cursor?: string;
+                    /** @description Capped at the server's page size */
                     limit?: number;
                 };
                 header?: never;
