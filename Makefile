@@ -76,13 +76,13 @@ run: $(VENV)/.installed build seed
 # Both languages: ruff for Python; ESLint + Prettier for the PWA; the PWA's API types must be the
 # ones the server's OpenAPI generates today (regenerate with `make api-types`).
 lint: $(VENV)/.installed pwa/node_modules/.installed
-	$(VENV)/bin/ruff check server tests bench config
-	$(VENV)/bin/ruff format --check server tests bench config
+	$(VENV)/bin/ruff check server tests bench config pwa/scripts
+	$(VENV)/bin/ruff format --check server tests bench config pwa/scripts
 	cd pwa && npm run --silent lint
-	cd pwa && GRIDWALK_PYTHON=../$(PY) npm run --silent api-types:check
+	cd pwa && GRIDWALK_PYTHON=$(abspath $(PY)) npm run --silent api-types:check
 
 api-types: $(VENV)/.installed pwa/node_modules/.installed
-	cd pwa && GRIDWALK_PYTHON=../$(PY) npm run --silent api-types
+	cd pwa && GRIDWALK_PYTHON=$(abspath $(PY)) npm run --silent api-types
 
 test-python: $(VENV)/.installed build chromium
 	PY=$(PY) .ci/python-passes
