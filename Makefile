@@ -94,7 +94,7 @@ test-pwa: build
 # TEST_DATABASE_URL / TEST_REDIS_URL are set): 0 failures or the step fails.
 FUZZ_SECONDS ?= 180
 test-fuzz: $(VENV)/.installed
-	$(PY) tests/fuzz/run.py --seconds $(FUZZ_SECONDS)
+	$(PY) -m tests.fuzz.run --seconds $(FUZZ_SECONDS)
 
 test: lint test-pwa test-python test-fuzz
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import threading
 import uuid
 from datetime import timedelta
@@ -25,7 +24,7 @@ from server.photos import service
 from server.photos.models import Photo
 from server.photos.store import LocalPhotoStore, S3PhotoStore, build_store, photo_store
 from server.submissions.models import submission_photo
-from tests import clock
+from tests import clock, gunicorn
 from tests.conftest import AuthActions
 from tests.factories import (
     city_item,
@@ -40,18 +39,12 @@ from tests.factories import (
 S3_KEYS = {"S3_ACCESS_KEY_ID": "gridwalk-test", "S3_SECRET_ACCESS_KEY": "gridwalk-test-secret"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> str:
     """A real S3 API (moto's server mode) for the whole run."""
     from moto.server import ThreadedMotoServer
 
-    port = free_port()
+    port = gunicorn.free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"

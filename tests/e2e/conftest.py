@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests import clock
+from tests import clock, gunicorn
 from tests.conftest import TEST_DB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,19 +44,13 @@ def _wall_clock_only() -> None:
         pytest.skip("browser tests run on the wall clock (GRIDWALK_TEST_CLOCK moves only this process)")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class LiveServer:
     """gunicorn serving the app on a fixed port; stop() is the basement, start() the street."""
 
     def __init__(self, instance: Path, dist: Path, database_url: str):
         self.instance = instance
         self.dist = dist
-        self.port = free_port()
+        self.port = gunicorn.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(
             os.environ,
@@ -87,39 +79,10 @@ class LiveServer:
         return result.stdout
 
     def start(self) -> None:
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(gunicorn),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "1",
-                    "--threads",
-                    "4",
-                    "server.wsgi:app",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+        self.process = gunicorn.start(self.port, self.env, self.log)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=15)
+        gunicorn.stop(self.process)
         self.process = None
         # The port must refuse connections now, like a basement with no signal.
         with socket.socket() as sock:

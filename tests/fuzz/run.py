@@ -1,6 +1,6 @@
 """Fuzz the live API with schemathesis, as a worker and as an admin; exit non-zero on any failure.
 
-    .venv/bin/python tests/fuzz/run.py [--seconds 180] [--database sqlite|postgresql://...]
+    .venv/bin/python -m tests.fuzz.run [--seconds 180] [--database sqlite|postgresql://...]
         [--keep] [-- more `st run` options, e.g. --continue-on-failure or --seed N to replay]
 
 Not a pytest module (no test_ prefix): `make test` runs it as its own step, so a plain `pytest`
@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ import urllib.request
 import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
+
+from tests import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -58,13 +59,6 @@ REAL_ID_PROBABILITY = 0.5
 MIN_RANDOM_SECONDS = 20
 # A small register (2 households per grid) so register, visit and sync routes have rows to find.
 SETUP_COMMANDS = (["db", "upgrade"], ["forms", "install-builtins"], ["seed-demo", "--households", "2"])
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Database:
@@ -105,7 +99,7 @@ class Server:
     """gunicorn serving server.wsgi:app on a free loopback port, as tests/e2e's LiveServer does."""
 
     def __init__(self, folder: Path, database_url: str, redis_url: str | None):
-        self.port = free_port()
+        self.port = gunicorn.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "server.log"
         self.access_log = folder / "access.log"  # kept with --keep: every request and its status
@@ -153,44 +147,14 @@ class Server:
             raise RuntimeError(f"preparing the database failed:\n{result.stdout}\n{result.stderr}")
 
     def start(self) -> None:
-        """Start gunicorn and wait for /health."""
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "4",
-                ]
-                + ["--access-logfile", str(self.access_log), "server.wsgi:app"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
+        """Start gunicorn (two workers, as `make run`) and wait for /health."""
+        self.process = gunicorn.start(
+            self.port, self.env, self.log, "--access-logfile", str(self.access_log), workers=2, wait=60
+        )
 
     def stop(self) -> None:
         """Stop gunicorn and every worker it forked."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        gunicorn.stop(self.process, timeout=20)
         self.process = None
 
     def drop_push_queue(self) -> None:

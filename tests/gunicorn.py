@@ -1,0 +1,61 @@
+"""The real server for tests that need one: gunicorn serving server.wsgi:app (as `make run` does)
+on a free loopback port. The browser tests and the schemathesis run both start it from here."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(
+    port: int, env: dict[str, str], log: Path, *options: str, workers: int = 1, wait: float = 30
+) -> subprocess.Popen:
+    """Start gunicorn in its own process group and return once /api/v1/health answers 200."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4"]
+    with open(log, "ab") as output:
+        process = subprocess.Popen(
+            [*command, *options, "server.wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.1)
+    stop(process)
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
+    """Stop gunicorn and every worker it forked (SIGKILL if they outlive the timeout)."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
