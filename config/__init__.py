@@ -127,7 +127,9 @@ class Config:
         instance = Path(settings["INSTANCE_PATH"])
         instance.mkdir(parents=True, exist_ok=True)
         if not settings["SECRET_KEY"]:
-            settings["SECRET_KEY"] = _local_secret_key(instance)
+            # Read again: the class attribute was read at import, which may be before the
+            # environment got its SECRET_KEY; a deployment's key must never leave a file behind.
+            settings["SECRET_KEY"] = _env("SECRET_KEY") or _local_secret_key(instance)
         # Next year's public holidays (the State Council announces them each November), added
         # to the built-in list in server/cases/calendar.py without a release.
         settings["CALENDAR_EXTRA_HOLIDAYS"] = _iso_dates("CALENDAR_EXTRA_HOLIDAYS")

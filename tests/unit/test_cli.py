@@ -65,12 +65,13 @@ def test_seed_demo_if_empty_leaves_existing_data_alone(runner):
 def test_seed_demo_refuses_production(app_settings, monkeypatch, make_app, tmp_path):
     from config import ProductionConfig
 
-    # The class read its settings at import, before this test set SECRET_KEY: keep the local key
-    # it writes on the way in a temporary folder, not in the checkout's instance/.
+    # The class read its settings at import, before this test set SECRET_KEY: the key still
+    # comes from the environment, and no local key file is written (here, a temporary folder).
     monkeypatch.setattr(ProductionConfig, "INSTANCE_PATH", tmp_path)
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
     monkeypatch.setenv("DATABASE_URL", app_settings["SQLALCHEMY_DATABASE_URI"])
     prod = make_app("production")
+    assert prod.config["SECRET_KEY"] == "p" * 40 and not (tmp_path / "secret_key").exists()
     result = prod.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "production" in result.output
