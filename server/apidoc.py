@@ -7,6 +7,7 @@ The error statuses follow the request guards (server/security.py) and the role c
 
 from __future__ import annotations
 
+import threading
 from http import HTTPStatus
 from typing import Any
 
@@ -120,7 +121,41 @@ class DocumentedApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def __init__(self) -> None:
+        self._pending: list[tuple[Any, str, Any]] = []
+        self._documenting = threading.RLock()
+        self._here = threading.local()
         super().__init__(spec_kwargs={"extra_plugins": [ErrorStatuses()], "security": [{SESSION: []}]})
+
+    # Documenting the views is most of what building an app costs, and each test builds one; the
+    # spec is read only by /openapi.json and the tools that dump it. So blueprints are documented
+    # on the first read, in registration order, while other readers wait for the whole spec.
+    def register_blueprint(self, blp, *, parameters=None, **options) -> None:
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._pending.append((blp, name, parameters))
+
+    @property
+    def spec(self):
+        if self._pending and not getattr(self._here, "documenting", False):
+            with self._documenting:
+                self._here.documenting = True  # the views' own reads of api.spec get the spec as is
+                try:
+                    while self._pending:
+                        blp, name, parameters = self._pending[0]
+                        blp.register_views_in_doc(
+                            self, self._app, self._spec, name=name, parameters=parameters
+                        )
+                        self._spec.tag({"name": name, "description": blp.description})
+                        self._pending.pop(0)  # last: a concurrent reader never sees a half-made spec
+                finally:
+                    self._here.documenting = False
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self._spec = value  # init_app makes a new spec for each app: its views are documented anew
+        self._pending = []
 
     def init_app(self, app, *, spec_kwargs: dict | None = None) -> None:
         super().init_app(app, spec_kwargs=spec_kwargs)
