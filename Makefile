@@ -16,6 +16,8 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 # Synthetic households per grid in the demo data (400 is a real grid; 40 keeps make run quick).
 DEMO_HOUSEHOLDS ?= 40
+# How long schemathesis fuzzes the live API in make test, both roles together.
+FUZZ_SECONDS ?= 180
 
 PWA_SOURCES := $(shell find pwa/src pwa/sw pwa/public pwa/vite -type f 2>/dev/null) \
 	pwa/index.html pwa/vite.config.ts pwa/package.json pwa/tsconfig.json
@@ -84,19 +86,20 @@ lint: $(VENV)/.installed pwa/node_modules/.installed
 api-types: $(VENV)/.installed pwa/node_modules/.installed
 	cd pwa && GRIDWALK_PYTHON=$(abspath $(PY)) npm run --silent api-types
 
+# The Python passes and the fuzz run, in two lanes side by side (see .ci/python-passes).
 test-python: $(VENV)/.installed build chromium
-	PY=$(PY) .ci/python-passes
+	PY=$(PY) FUZZ_SECONDS=$(FUZZ_SECONDS) .ci/python-passes
 
 test-pwa: build
 	cd pwa && npx vitest run
 
 # schemathesis against the live gunicorn app as a worker and an admin (PostgreSQL + Redis when
-# TEST_DATABASE_URL / TEST_REDIS_URL are set): 0 failures or the step fails.
-FUZZ_SECONDS ?= 180
+# TEST_DATABASE_URL / TEST_REDIS_URL are set): 0 failures or the step fails. `make test` runs it
+# inside test-python's second lane; this target runs it alone.
 test-fuzz: $(VENV)/.installed
 	$(PY) -m tests.fuzz.run --seconds $(FUZZ_SECONDS)
 
-test: lint test-pwa test-python test-fuzz
+test: lint test-pwa test-python
 
 bench: $(VENV)/.installed build
 	$(PY) bench/shell_size.py
