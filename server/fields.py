@@ -5,6 +5,7 @@ cannot hold (an integer past its column, a NUL inside a string, a digit int() re
 naming the field, never a 500 from the driver.
 """
 
+import re
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError, fields, validate
@@ -17,6 +18,8 @@ INT_MAX = 2**31 - 1
 PAGE_MAX = 1_000_000
 # server.i18n translates it; the JSON body guard (server.security) says the same.
 NUL_MESSAGE = "May not contain the NUL character."
+# A photo is named by the SHA-256 of its bytes, in lower-case hex (the phone computes it too).
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _no_nul(value: str) -> None:

@@ -1,6 +1,7 @@
 """Times: stored in UTC, sent as ISO 8601 with offset, shown in Asia/Shanghai."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -29,6 +30,19 @@ def iso(value: datetime | None) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.isoformat()
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 with an offset, as UTC; None when it is not one (or not a string, or absurdly long)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC)
 
 
 # China keeps one offset all year; dates a worker sees (due today, birthdays) are Shanghai dates.

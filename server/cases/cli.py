@@ -9,7 +9,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from server import worktime as calendar
+from server.cases.reminders import claim_reminders
 from server.extensions import db
+from server.push.service import flush, send_all
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +54,14 @@ def remind(seconds: int | None) -> None:
 
 def sweep() -> tuple[int, int]:
     """One sweep: claim what is due, commit, then send; returns (cases, tasks) reminded."""
-    from server.cases import calendar
-    from server.cases.loop import send_pushes
-    from server.cases.reminders import claim_reminders
-
     found = claim_reminders(calendar.now())
     db.session.commit()
-    send_pushes(found.pushes)
+    send_all(found.pushes)
     return found.cases, found.tasks
 
 
 def _wait_for_push_threads() -> None:
     """Without Redis the pushes go out from this process's threads: let them finish before exit."""
-    from server.push.service import flush
-
     config = current_app.config
     if config.get("REDIS_URL"):
         return  # queued in Redis for the push worker

@@ -18,17 +18,18 @@ from typing import Any
 from sqlalchemy import Select, false, insert, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from server import worktime as calendar
 from server.auth.models import User
 from server.auth.scope import Scope
-from server.cases import calendar
 from server.cases.limits import CASE_LIMIT_FACTOR, limit_for
 from server.cases.models import Case, CaseEvent, case_photo
 from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
 from server.photos.service import existing_hashes
+from server.push.message import WebPush
 from server.sync.changes import change_row, record_changes
-from server.timeutil import iso
+from server.timeutil import iso, parse_time
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Outcome:
 
     case: Case
     event: CaseEvent
-    pushes: list[dict] = field(default_factory=list)
+    pushes: list[WebPush] = field(default_factory=list)
 
 
 def visible(stmt: Select, user: User, scope: Scope) -> Select:
@@ -237,8 +238,6 @@ def validate_body(case: Case, action: str, body: dict, user: User, scope: Scope,
         deadline = body.get("deadline")
         clean["deadline"] = None
         if deadline is not None:
-            from server.sync.service import parse_time
-
             parsed = parse_time(deadline)
             if parsed is None or parsed <= now:
                 errors["deadline"] = [msg("期限应为将来的时间", "deadline is a future ISO 8601 time")]
@@ -289,7 +288,7 @@ def apply(
     before_holders = audience(case)
     from_state = case.state
     event_extra: dict[str, Any] = {}
-    pushes: list[dict] = []
+    pushes: list[WebPush] = []
     if action == "file":
         case.filed_at = now
     elif action in ("dispatch", "rework"):
@@ -311,14 +310,14 @@ def apply(
             "deadline": case.handle_deadline,
         }
         pushes.append(
-            {
-                "user_ids": audience(case),
-                "kind": "case_dispatched",
-                "title": ("返工：" if action == "rework" else "新派遣案件：") + (case.description or "")[:30],
-                "url": f"/cases/{case.id}",
-                "tag": f"case-{case.id}",
-                "data": {"case_id": str(case.id)},
-            }
+            WebPush(
+                user_ids=audience(case),
+                kind="case_dispatched",
+                title=("返工：" if action == "rework" else "新派遣案件：") + (case.description or "")[:30],
+                url=f"/cases/{case.id}",
+                tag=f"case-{case.id}",
+                data={"case_id": str(case.id)},
+            )
         )
     elif action == "handle":
         case.handled_at = now
@@ -345,14 +344,14 @@ def apply(
         _link_photos(target.id, [*(case.photos or [])])
     elif action == "return":
         pushes.append(
-            {
-                "user_ids": [case.reporter_id],
-                "kind": "case_returned",
-                "title": "上报被退回补充：" + (clean["comment"] or "")[:30],
-                "url": f"/cases/{case.id}",
-                "tag": f"case-{case.id}",
-                "data": {"case_id": str(case.id)},
-            }
+            WebPush(
+                user_ids=[case.reporter_id],
+                kind="case_returned",
+                title="上报被退回补充：" + (clean["comment"] or "")[:30],
+                url=f"/cases/{case.id}",
+                tag=f"case-{case.id}",
+                data={"case_id": str(case.id)},
+            )
         )
     case.state = new_state
     case.version += 1
@@ -405,28 +404,6 @@ def take_action(case: Case, body: dict, user: User) -> Outcome:
     if missing:
         raise validation_failed({"photos": [msg("照片尚未上传", "Upload these photos first")]}) from None
     return apply(case, clean, user, now, new_state)
-
-
-def send_pushes(pushes: list[dict]) -> None:
-    """After the commit: wake the phones (delivery failures never reach the caller)."""
-    from server.push.service import notify
-
-    for push in pushes:
-        if not push["user_ids"]:
-            continue
-        try:
-            notify(
-                push["user_ids"],
-                kind=push["kind"],
-                title=push["title"],
-                url=push["url"],
-                tag=push["tag"],
-                data=push["data"],
-            )
-        except ValueError:
-            # The record is committed and reaches the phones by pull; a message that cannot be
-            # built (too long once encrypted) must not turn the saved action into a 500.
-            log.exception("push %s not sent", push["kind"])
 
 
 # ---- clocks and the shape the PWA gets ------------------------------------------------------

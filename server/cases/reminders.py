@@ -20,6 +20,7 @@ from server.cases import loop
 from server.cases.catalogue import CITY_SUBCATEGORIES, HAZARD_CATEGORIES
 from server.cases.models import Case
 from server.extensions import db
+from server.push.message import WebPush
 from server.tasks.models import Task
 from server.tasks.service import TITLES as TASK_TITLES
 
@@ -33,7 +34,7 @@ class Reminders:
 
     cases: int = 0
     tasks: int = 0
-    pushes: list[dict] = field(default_factory=list)
+    pushes: list[WebPush] = field(default_factory=list)
 
 
 def claim_reminders(now: datetime) -> Reminders:
@@ -102,7 +103,7 @@ def _claim(
     return result.rowcount == 1
 
 
-def case_reminder(case: Case, now: datetime) -> dict:
+def case_reminder(case: Case, now: datetime) -> WebPush:
     """The push for a case nearing (or past) its handling deadline: its assignee, else the
     department's active handlers."""
     if case.assignee_id is not None:
@@ -119,26 +120,26 @@ def case_reminder(case: Case, now: datetime) -> dict:
                 .order_by(User.id)
             )
         )
-    return {
-        "user_ids": user_ids,
-        "kind": "deadline_near",
-        "title": _prefix(_aware(case.handle_deadline), now) + _case_label(case),
-        "url": f"/cases/{case.id}",
-        "tag": f"case-{case.id}",
-        "data": {"case_id": str(case.id)},
-    }
+    return WebPush(
+        user_ids=user_ids,
+        kind="deadline_near",
+        title=_prefix(_aware(case.handle_deadline), now) + _case_label(case),
+        url=f"/cases/{case.id}",
+        tag=f"case-{case.id}",
+        data={"case_id": str(case.id)},
+    )
 
 
-def task_reminder(task: Task, now: datetime) -> dict:
+def task_reminder(task: Task, now: datetime) -> WebPush:
     """The push for a task nearing (or past) its due time, to its worker."""
-    return {
-        "user_ids": [task.assignee_id],
-        "kind": "deadline_near",
-        "title": _prefix(_aware(task.due_at), now) + TASK_TITLES.get(task.kind, "任务"),
-        "url": f"/tasks/{task.id}",
-        "tag": f"task-{task.id}",
-        "data": {"task_id": str(task.id)},
-    }
+    return WebPush(
+        user_ids=[task.assignee_id],
+        kind="deadline_near",
+        title=_prefix(_aware(task.due_at), now) + TASK_TITLES.get(task.kind, "任务"),
+        url=f"/tasks/{task.id}",
+        tag=f"task-{task.id}",
+        data={"task_id": str(task.id)},
+    )
 
 
 def _prefix(deadline: datetime, now: datetime) -> str:

@@ -10,9 +10,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
+from server import worktime as calendar
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
-from server.cases import calendar, limits, loop
+from server.cases import limits, loop
 from server.cases.models import Case
 from server.cases.schemas import (
     CaseActionSchema,
@@ -26,6 +27,7 @@ from server.cases.schemas import (
 from server.errors import validation_failed
 from server.extensions import db
 from server.i18n import msg
+from server.push.service import send_all
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (GB/T 30428 loop)")
 
@@ -99,7 +101,7 @@ def act(body, case_id):
     case = loop.case_or_404(current_user, case_id)
     outcome = loop.take_action(case, body, current_user)
     db.session.commit()
-    loop.send_pushes(outcome.pushes)
+    send_all(outcome.pushes)
     return loop.case_data(outcome.case, current_user, events=True)
 
 

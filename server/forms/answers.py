@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import threading
 from collections import OrderedDict
@@ -13,6 +12,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
+from server.fields import SHA256_RE
+from server.geo import geopoint_errors, is_number
 from server.i18n import field_message, msg
 
 FIELD_TYPES = (
@@ -34,7 +35,6 @@ COUNTED_TYPES = frozenset({"text", "textarea", "select_multiple", "photo"})
 CONDITION_TYPES = frozenset({"select_one", "select_multiple", "yes_no", "number", "text"})
 DEFAULT_MAX = {"text": 200, "textarea": 2000, "photo": 20}
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -43,51 +43,11 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-# No phone sends a whole number JavaScript cannot hold exactly; past it, math.isfinite and
-# float() would raise OverflowError on Python's unbounded ints.
-MAX_SAFE_INTEGER = 2**53 - 1
-
-
-def is_number(value: Any) -> bool:
-    """A JSON number that is finite (bool is an int in Python, not here)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-    return isinstance(value, float) and math.isfinite(value)
-
-
 def same_value(a: Any, b: Any) -> bool:
     """Equality without Python's True == 1: a yes/no answer never equals a number."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     return a == b
-
-
-def geopoint_errors(value: Any) -> list[str]:
-    """Problems with a {lat, lng, accuracy?, ...} point; an empty list when it is fine.
-
-    Extra keys a phone adds (altitude, source, ...) may pass if they are plain values.
-    """
-    if not isinstance(value, dict):
-        return [msg("位置格式应为 {lat, lng, accuracy}", "A location is {lat, lng, accuracy}")]
-    lat, lng, accuracy = value.get("lat"), value.get("lng"), value.get("accuracy")
-    if not is_number(lat) or not -90 <= lat <= 90:
-        return [msg("纬度应在 -90 到 90 之间", "Latitude must be between -90 and 90")]
-    if not is_number(lng) or not -180 <= lng <= 180:
-        return [msg("经度应在 -180 到 180 之间", "Longitude must be between -180 and 180")]
-    if accuracy is not None and (not is_number(accuracy) or accuracy < 0):
-        return [msg("定位精度应为不小于 0 的数", "Accuracy must be a number ≥ 0")]
-    extras = {k: v for k, v in value.items() if k not in ("lat", "lng", "accuracy")}
-    plain = all(
-        isinstance(k, str)
-        and len(k) <= 40
-        and (v is None or isinstance(v, bool) or is_number(v) or (isinstance(v, str) and len(v) <= 100))
-        for k, v in extras.items()
-    )
-    if len(extras) > 10 or not plain:
-        return [msg("位置含无法识别的附加项", "The location has extra keys that are not plain values")]
-    return []
 
 
 class AnswerField(fields.Field):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from server.auth.models import User
 from server.auth.scope import Scope
 from server.errors import ApiError, not_found
 from server.extensions import db
+from server.fields import SHA256_RE
 from server.i18n import msg
 from server.photos import pipeline
 from server.photos.models import Photo
@@ -30,7 +30,7 @@ from server.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
 DEFAULT_MAX_BYTES = 15 * 1024 * 1024
 STORED_TYPE = "image/jpeg"
 

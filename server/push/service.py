@@ -24,11 +24,22 @@ from sqlalchemy import func, select
 
 from server.auth.models import User
 from server.extensions import db
+from server.push.message import WebPush
 from server.push.models import PushSubscription
 from server.push.queue import job, push_queue
 from server.push.sender import PushPayloadTooLarge, check_size, deliver
 
-__all__ = ["KINDS", "PushNotFound", "PushPayloadTooLarge", "flush", "notify", "subscribe", "unsubscribe"]
+__all__ = [
+    "KINDS",
+    "PushNotFound",
+    "PushPayloadTooLarge",
+    "WebPush",
+    "flush",
+    "notify",
+    "send_all",
+    "subscribe",
+    "unsubscribe",
+]
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +163,21 @@ def notify(
         log.exception("push %s for %d users not queued", kind, len(ids))
         return False
     return True
+
+
+def send_all(pushes: Iterable[WebPush]) -> None:
+    """After the caller's commit: wake the phones. Delivery failures never reach the caller."""
+    for push in pushes:
+        if not push.user_ids:
+            continue
+        try:
+            notify(
+                push.user_ids, kind=push.kind, title=push.title, url=push.url, tag=push.tag, data=push.data
+            )
+        except ValueError:
+            # The record is committed and reaches the phones by pull; a message that cannot be
+            # built (too long once encrypted) must not turn the saved action into a 500.
+            log.exception("push %s not sent", push.kind)
 
 
 @job

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from server import worktime as calendar
 from server.auth.scope import Scope
-from server.cases import calendar
 from server.cases.models import Case, CaseEvent
 from server.extensions import db
 from server.org.models import Community, Grid

@@ -16,6 +16,7 @@ from server.auth.scope import Scope
 from server.errors import not_found
 from server.extensions import db
 from server.org.models import Grid
+from server.push.service import send_all
 from server.submissions.models import Submission
 from server.submissions.schemas import (
     MinePageSchema,
@@ -27,6 +28,7 @@ from server.submissions.schemas import (
     SubmissionStateSchema,
 )
 from server.submissions.service import review, submission_detail, submissions_data
+from server.timeutil import app_now
 
 bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", description="Submissions")
 
@@ -120,9 +122,6 @@ def _may_read(submission: Submission) -> bool:
 @bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def review_submission(body, submission_id):
     """Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject, with a comment."""
-    from server.cases.calendar import now
-    from server.cases.loop import send_pushes
-
     try:
         wanted = uuid.UUID(submission_id)
     except ValueError:
@@ -130,7 +129,7 @@ def review_submission(body, submission_id):
     submission = db.session.get(Submission, wanted)
     if submission is None or not Scope.of(current_user).allows_grid(submission.grid_id):
         raise not_found()
-    pushes = review(submission, body, current_user, now())
+    pushes = review(submission, body, current_user, app_now())
     db.session.commit()
-    send_pushes(pushes)
+    send_all(pushes)
     return submissions_data([submission])[0] | {"review_comment": submission.review_comment}

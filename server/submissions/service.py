@@ -19,6 +19,7 @@ from server.forms.models import FormTemplate
 from server.forms.schemas import FORM_KINDS
 from server.i18n import field_message, msg
 from server.org.models import Grid
+from server.push.message import WebPush
 from server.register.push import register_state
 from server.register.service import BUILDING, HOUSEHOLD, RESIDENT
 from server.submissions.models import Submission, submission_photo
@@ -421,7 +422,7 @@ FORM_SUBMISSIONS = FormSubmissions()
 REVIEW_ACTIONS = {"approve": "accepted", "return": "returned", "reject": "rejected"}
 
 
-def review(submission: Submission, body: dict, reviewer, now) -> list[dict]:
+def review(submission: Submission, body: dict, reviewer, now) -> list[WebPush]:
     """A supervisor's verdict on a received submission; returns the pushes to send after commit.
 
     return and reject need a comment (shown to the worker in 我的上报). Only a `received`
@@ -460,12 +461,12 @@ def review(submission: Submission, body: dict, reviewer, now) -> list[dict]:
     if action != "return":
         return []
     return [
-        {
-            "user_ids": [submission.author_id],
-            "kind": "submission_returned",
-            "title": "退回补充：" + comment[:30],
-            "url": f"/submissions/{submission.id}",
-            "tag": f"submission-{submission.id}",
-            "data": {"submission_id": str(submission.id)},
-        }
+        WebPush(
+            user_ids=[submission.author_id],
+            kind="submission_returned",
+            title="退回补充：" + comment[:30],
+            url=f"/submissions/{submission.id}",
+            tag=f"submission-{submission.id}",
+            data={"submission_id": str(submission.id)},
+        )
     ]

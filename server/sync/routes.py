@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.auth.routes import roles_required
-from server.cases.loop import send_pushes
 from server.extensions import db
+from server.push.message import WebPush
+from server.push.service import send_all
 from server.security import raw_body, read_body
 from server.sync import pull as pull_service
 from server.sync import service
@@ -45,10 +46,10 @@ def push(body):
     """Deliver outbox items (≤ 100, ≤ 1 MB); one result per item, in order."""
     # The real user, not the proxy: the push reads it for every item.
     user = current_user._get_current_object()
-    pushes: list[dict] = []
+    pushes: list[WebPush] = []
     results = service.push(user, body["device_id"], body.get("app_version"), body["items"], pushes)
     db.session.commit()
-    send_pushes(pushes)
+    send_all(pushes)
     return {"results": results, "server_time": utcnow()}
 
 
@@ -80,8 +81,8 @@ def import_backup():
     """Deliver a worker's outbox backup file as if their phone had pushed it (exactly once)."""
     # Photos travel inside the file as base64, so it may be far larger than a push.
     data = read_body(current_app.config["IMPORT_MAX_BYTES"])
-    pushes: list[dict] = []
+    pushes: list[WebPush] = []
     answer = service.import_backup(current_user._get_current_object(), data, pushes)
     db.session.commit()
-    send_pushes(pushes)
+    send_all(pushes)
     return dict(answer, server_time=utcnow())

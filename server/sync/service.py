@@ -14,7 +14,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import select
@@ -25,12 +25,13 @@ from server.auth.models import User
 from server.auth.scope import Scope
 from server.errors import ApiError, not_found
 from server.extensions import db
-from server.fields import NUL_MESSAGE
-from server.forms.answers import SHA256_RE, geopoint_errors
+from server.fields import NUL_MESSAGE, SHA256_RE
+from server.geo import geopoint_errors
 from server.i18n import field_message, msg
 from server.photos import service as photos
+from server.push.message import WebPush
 from server.sync.models import Device, SyncConflict
-from server.timeutil import app_now, iso, utcnow
+from server.timeutil import app_now, iso, parse_time, utcnow
 
 if TYPE_CHECKING:
     from server.sync.schemas import PushItemSchema
@@ -109,7 +110,7 @@ class PushContext:
     cache: dict[str, Any] = field(default_factory=dict)
     # Web pushes the stored items call for (a case dispatched offline); the caller sends them
     # after its commit, so a phone is never woken for a record it cannot pull yet.
-    pushes: list[dict] = field(default_factory=list)
+    pushes: list[WebPush] = field(default_factory=list)
 
 
 class KindHandler(Protocol):
@@ -150,19 +151,6 @@ def content_hash(raw: dict) -> str:
     """sha256 of what the worker recorded; a resend has the same one, an edit does not."""
     content = {key: raw.get(key) for key in ("kind", "template", "payload", "photos", "location")}
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
-
-
-def parse_time(value: Any) -> datetime | None:
-    """ISO 8601 with an offset, as UTC; None when it is not one."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(UTC)
 
 
 def _flat_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -323,12 +311,12 @@ def check_batch_size(items: list) -> None:
 
 
 def push(
-    user: User, device_id: str, app_version: str | None, raw_items: list, pushes: list[dict] | None = None
+    user: User, device_id: str, app_version: str | None, raw_items: list, pushes: list[WebPush] | None = None
 ) -> list[dict]:
     """Answer each item in order: accepted, duplicate, rejected, missing_photos, conflict or forbidden.
 
     The Web pushes the stored items call for are appended to `pushes`: the caller sends them
-    (server.cases.loop.send_pushes) once it has committed.
+    (server.push.service.send_all) once it has committed.
     """
     check_batch_size(raw_items)
     # A write before any savepoint: SQLite (pysqlite) only nests savepoints in an open transaction.
@@ -569,7 +557,7 @@ def parse_backup(body: bytes) -> dict:
     return backup
 
 
-def import_backup(importer: User, body: bytes, pushes: list[dict] | None = None) -> dict:
+def import_backup(importer: User, body: bytes, pushes: list[WebPush] | None = None) -> dict:
     """Deliver a phone's backup as its owner would have: photos stored, items through push().
 
     Like push(), appends the Web pushes the stored items call for to `pushes`, for the caller

@@ -6,8 +6,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from server.auth.routes import roles_required
-from server.cases.loop import send_pushes
 from server.extensions import db
+from server.push.service import send_all
 from server.tasks import service
 from server.tasks.models import Task
 from server.tasks.schemas import (
@@ -31,7 +31,7 @@ def new(body):
     """Assign a task to a worker covering the target's grid, due in the future."""
     task = service.create_task(body, current_user)
     db.session.commit()
-    send_pushes([service.task_push(task)])
+    send_all([service.task_push(task)])
     return service.task_data(task), 201
 
 
@@ -71,5 +71,5 @@ def patch(body, task_id):
     service.reassign(task, body, current_user)
     db.session.commit()
     if task.assignee_id != old:
-        send_pushes([service.task_push(task)])
+        send_all([service.task_push(task)])
     return service.task_data(task)

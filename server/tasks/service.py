@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from server import worktime as calendar
 from server.auth.models import User
 from server.auth.scope import Scope
-from server.cases import calendar
 from server.errors import not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
+from server.push.message import WebPush
 from server.sync.changes import change_row, record_changes
 from server.tasks.models import TASK_KINDS, Task
-from server.timeutil import iso
+from server.timeutil import iso, parse_time
 
 TASK_ENTITY = "task"
 TITLES = {
@@ -79,8 +80,6 @@ def _target_grid(kind: str, target: uuid.UUID, scope: Scope, user: User) -> int:
 
 def create_task(body: dict, user: User) -> Task:
     """A supervisor assigns a task; the worker must be active and cover the target's grid."""
-    from server.sync.service import parse_time
-
     scope = Scope.of(user)
     errors: dict[str, list[str]] = {}
     kind = body.get("kind")
@@ -138,21 +137,19 @@ def create_task(body: dict, user: User) -> Task:
     return task
 
 
-def task_push(task: Task) -> dict:
-    return {
-        "user_ids": [task.assignee_id],
-        "kind": "task_assigned",
-        "title": f"新任务：{TITLES[task.kind]}",
-        "url": f"/tasks/{task.id}",
-        "tag": f"task-{task.id}",
-        "data": {"task_id": str(task.id)},
-    }
+def task_push(task: Task) -> WebPush:
+    return WebPush(
+        user_ids=[task.assignee_id],
+        kind="task_assigned",
+        title=f"新任务：{TITLES[task.kind]}",
+        url=f"/tasks/{task.id}",
+        tag=f"task-{task.id}",
+        data={"task_id": str(task.id)},
+    )
 
 
 def reassign(task: Task, body: dict, user: User) -> Task:
     """Change assignee, due time, note or status (cancelled); the old assignee's phone drops it."""
-    from server.sync.service import parse_time
-
     scope = Scope.of(user)
     old = task.assignee_id
     errors: dict[str, list[str]] = {}

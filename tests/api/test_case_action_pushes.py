@@ -8,6 +8,8 @@ import json
 import pytest
 
 from server.extensions import db
+from server.push.message import WebPush
+from server.push.service import send_all
 from tests.factories import (
     city_item,
     exploding_insert,
@@ -181,8 +183,6 @@ def test_an_offline_dispatch_runs_on_the_case_clock_like_the_desks(org, auth, su
 
 def test_a_push_that_cannot_be_built_does_not_stop_the_others(org, auth, subscribed, caplog):
     """After the commit the record is saved: one bad message is logged, the next still goes out."""
-    from server.cases.loop import send_pushes
-
     worker = org["worker"].id
     good = {
         "user_ids": [worker],
@@ -192,8 +192,8 @@ def test_a_push_that_cannot_be_built_does_not_stop_the_others(org, auth, subscri
         "tag": "case-x",
     }
     # Ids enough to push the encrypted payload past Web Push's 4 KB: notify() refuses to build it.
-    too_big = dict(good, data={"ids": list(range(3000))})
-    send_pushes([too_big, dict(good, data={"case_id": "x"})])
+    too_big = WebPush(**good, data={"ids": list(range(3000))})
+    send_all([too_big, WebPush(**good, data={"case_id": "x"})])
     assert "push case_returned not sent" in caplog.text
     assert [(p["kind"], p["url"]) for p in subscribed.received()["worker1"]] == [
         ("case_returned", "/cases/x")

@@ -188,7 +188,7 @@ def test_a_case_first_seen_past_its_deadline_says_so(org, auth, subscribed, deli
 
 def test_two_sweeps_never_remind_the_same_case_twice(org, auth, subscribed, delivering_app):
     """A sweep that read the case before another sweep claimed it finds nothing left to claim."""
-    from server.cases import calendar
+    from server import worktime as calendar
     from server.cases import reminders as sweep
 
     dispatched_case(auth, org, department_id=org["departments"][0].id)

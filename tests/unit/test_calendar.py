@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from server.cases.calendar import add_working_minutes, is_working_day, light, working_minutes_between
 from server.timeutil import SHANGHAI
+from server.worktime import add_working_minutes, is_working_day, light, working_minutes_between
 
 
 def sh(*parts) -> datetime:
