@@ -136,8 +136,8 @@ def push_all(client, headers: dict, items: list[dict], per_request: int) -> tupl
 
 def raw_rows(app, grid_id: int, items: list[dict]) -> list[dict]:
     """The rows the push would insert for these items, made ready before the clock starts."""
-    from server.sync.service import content_hash, parse_time
-    from server.timeutil import utcnow
+    from server.sync.service import content_hash
+    from server.timeutil import parse_time, utcnow
 
     with app.app_context():
         author = db.session.scalar(text("SELECT id FROM \"user\" WHERE username = 'bench'"))

@@ -11,12 +11,17 @@ from config import Config, get_config
 
 
 def create_app(config: type[Config] | str | None = None, overrides: dict | None = None) -> Flask:
-    """Build the app: settings, extensions, security, blueprints, errors, commands."""
+    """Build the app: settings, extensions, security, blueprints, what each feature plugs into the
+    frameworks (sync, photo uses, deadline reminders), errors, commands."""
     app = Flask(__name__, static_folder=None)
     configure(app, config, overrides)
     register_extensions(app)
     register_security_layer(app)
     register_blueprints(app)
+    register_sync(app)
+    register_photo_uses(app)
+    register_reminders(app)
+    connect_features(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -81,6 +86,56 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)
+
+
+def register_sync(app: Flask) -> None:
+    """The sync framework, then each feature's push handlers, feed readers and code lists.
+
+    The order is the snapshot's: a cursor names the reader it stopped in by position, so a new
+    feature's readers go last (tests/unit/test_sync_registry.py pins it).
+    """
+    from server.cases import sync as cases
+    from server.forms import sync as forms
+    from server.register import sync as register
+    from server.submissions import sync as submissions
+    from server.sync import catalogue, org, registry
+    from server.tasks import sync as tasks
+    from server.visits import sync as visits
+
+    sync = registry.init_app(app)
+    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits):
+        feature.register(sync)
+
+
+def register_photo_uses(app: Flask) -> None:
+    """The features whose records keep photos: who may see them, and what the prune must keep."""
+    from server.cases import photos as cases
+    from server.photos import uses
+    from server.submissions import photos as submissions
+
+    photo_uses = uses.init_app(app)
+    for feature in (submissions, cases):
+        feature.register(photo_uses)
+
+
+def register_reminders(app: Flask) -> None:
+    """The records with deadlines the "deadline near" sweep (flask cases remind) reminds of."""
+    from server.cases import reminders as cases
+    from server.push import reminders
+    from server.tasks import reminders as tasks
+
+    sources = reminders.init_app(app)
+    for feature in (cases, tasks):
+        feature.register(sources)
+
+
+def connect_features(app: Flask) -> None:
+    """Where one feature follows another's changes without importing it: the visit schedule
+    follows the register's resident edits."""
+    from server.register import events as register
+    from server.visits import service as visits
+
+    register.on_residents_changed(app, visits.refresh_visit_state)
 
 
 def register_error_handlers(app: Flask) -> None:

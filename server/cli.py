@@ -6,10 +6,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from server import demo
+from server.auth import service
+from server.auth.schemas import UserCreateSchema
 from server.cases.cli import cases
+from server.demo import DEMO_PASSWORD
+from server.errors import ApiError
 from server.extensions import db
+from server.forms.service import install_builtins as install_builtin_forms
 from server.photos.cli import photos
 from server.push.cli import push_keys, push_worker
+from server.visits.service import refresh_care_tiers as refresh_resident_tiers
 
 
 def register(app: Flask) -> None:
@@ -36,7 +43,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def seed_demo(if_empty: bool, households: int) -> None:
     """Load the 南浦街道 demo organisation, users and (optionally) register; print the demo logins."""
-    from server import demo
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
         raise click.ClickException("seed-demo refuses to run under the production configuration.")
@@ -62,7 +68,6 @@ def seed_demo(if_empty: bool, households: int) -> None:
 
 def print_logins(logins: list[tuple[str, str, str]]) -> None:
     """The demo logins, role users first, then a few of the grid workers."""
-    from server.demo import DEMO_PASSWORD
 
     click.echo(f"Demo logins (演示账号), password for all: {DEMO_PASSWORD}")
     workers = [row for row in logins if row[1] == "worker"]
@@ -89,10 +94,6 @@ def create_user(
 ):
     """Create a user account (asks for the password)."""
     from marshmallow import ValidationError
-
-    from server.auth import service
-    from server.auth.schemas import UserCreateSchema
-    from server.errors import ApiError
 
     raw = {
         "username": username,
@@ -124,9 +125,8 @@ def forms() -> None:
 @with_appcontext
 def install_builtins() -> None:
     """Add the built-in form templates the database lacks (safe to run on every start)."""
-    from server.forms.service import install_builtins as install
 
-    added = install()
+    added = install_builtin_forms()
     db.session.commit()
     if added:
         click.echo("Installed form templates: " + ", ".join(f"{t.key} v{t.version}" for t in added))
@@ -143,8 +143,7 @@ def register_group() -> None:
 @with_appcontext
 def refresh_care_tiers() -> None:
     """Recompute care tiers for today's ages (run daily, e.g. from cron: people turn 60 and 80)."""
-    from server.visits.service import refresh_care_tiers as refresh
 
-    changed = refresh()
+    changed = refresh_resident_tiers()
     db.session.commit()
     click.echo(f"Care tiers changed: {changed}.")

@@ -9,8 +9,18 @@ from sqlalchemy import func, select
 
 from server.auth import service as auth_service
 from server.auth.models import User
+from server.cases import loop
+from server.cases.models import Case
+from server.cases.service import case_row, open_cases
 from server.extensions import db
+from server.forms.service import install_builtins
 from server.org.models import Community, Department, Grid, Street
+from server.register.care import age_on, effective_tier
+from server.register.idcard import make_id_number
+from server.register.models import Building, Household, Resident
+from server.register.schedule import next_due
+from server.tasks.models import Task
+from server.timeutil import local_date, utcnow
 
 DEMO_PASSWORD = "demo-gridwalk"
 STREET_NAME = "南浦街道"
@@ -101,7 +111,6 @@ def _assignment(user: User) -> str:
 
 def seed_forms() -> None:
     """The built-in form templates (入户走访, ...); the same ones `flask forms install-builtins` adds."""
-    from server.forms.service import install_builtins
 
     install_builtins()
 
@@ -234,10 +243,6 @@ class RegisterGenerator:
 
     def generate(self, households: int, now) -> tuple[list[dict], list[dict], list[dict]]:
         """Rows for buildings, households and residents (ready for bulk insert)."""
-        from server.register.care import age_on, effective_tier
-        from server.register.idcard import make_id_number
-        from server.timeutil import local_date
-        from server.visits.schedule import next_due
 
         rng = self.rng
         today = local_date(now)
@@ -340,9 +345,6 @@ def seed_households(per_grid: int, seed: int = 2026, grids: list | None = None) 
     """
     from sqlalchemy import insert
 
-    from server.register.models import Building, Household, Resident
-    from server.timeutil import utcnow
-
     if per_grid <= 0:
         return 0, 0
     now = utcnow()
@@ -366,11 +368,6 @@ def seed_cases() -> int:
     """A few demo cases (演示) along the loop in the first worker's grid, and one task; returns the case count."""
     import uuid
     from datetime import timedelta
-
-    from server.cases import loop
-    from server.cases.service import case_row, open_cases
-    from server.tasks.models import Task
-    from server.timeutil import utcnow
 
     worker = db.session.scalar(select(User).where(User.username == "worker"))
     supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
@@ -402,7 +399,6 @@ def seed_cases() -> int:
         for n, (sub, text, severity, _) in enumerate(samples)
     ]
     open_cases(rows)
-    from server.cases.models import Case
 
     steps = {
         "dispatched": [(supervisor, "file"), (supervisor, "dispatch")],

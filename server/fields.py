@@ -6,7 +6,9 @@ naming the field, never a 500 from the driver.
 """
 
 import re
+import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 from werkzeug.routing import IntegerConverter, Map
@@ -92,3 +94,18 @@ class UtcDateTime(fields.DateTime):
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def parse_uuid(value: Any) -> uuid.UUID | None:
+    """A record id the phone sent (in a payload or a path); None when it is not a UUID."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        return None
+
+
+def is_id(value: Any) -> bool:
+    """A JSON integer that can be a serial id (1..INT_MAX; true is not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= INT_MAX

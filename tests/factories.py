@@ -186,7 +186,7 @@ def make_resident(household, **fields):
 
     from server.register.care import effective_tier
     from server.register.models import Resident
-    from server.visits.schedule import next_due
+    from server.register.schedule import next_due
 
     values = {
         "name": "王秀英",

@@ -1243,58 +1243,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/residents/{resident_id}/major-change": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                resident_id: string;
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record a major change in a resident's life: the next welfare visit is due within 24 h. */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    resident_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["MajorChange"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Resident"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/visits/flags": {
         parameters: {
             query?: never;
@@ -1417,6 +1365,58 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/residents/{resident_id}/major-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resident_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a major change in a resident's life: the next welfare visit is due within 24 h. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resident_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MajorChange"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Resident"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2709,10 +2709,6 @@ export interface components {
             id_number?: string | null;
             phone?: string | null;
         };
-        MajorChange: {
-            /** @default null */
-            note: string | null;
-        };
         FlagGrid: {
             id?: number;
             code?: string;
@@ -2825,6 +2821,10 @@ export interface components {
             definition?: string;
             grids?: components["schemas"]["GridRate"][];
             total?: components["schemas"]["TotalRate"];
+        };
+        MajorChange: {
+            /** @default null */
+            note: string | null;
         };
         TemplateRef: {
             key?: string;

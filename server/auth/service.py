@@ -14,6 +14,7 @@ from server.auth.models import User
 from server.errors import validation_failed
 from server.extensions import db
 from server.i18n import msg
+from server.org.models import Community, Department, Grid
 from server.timeutil import utcnow
 
 _dummy_hash: dict[str, str] = {}
@@ -68,8 +69,6 @@ def csrf_valid(user: User, sent: str | None) -> bool:
 
 def _check_assignment(role: str, community_id, department_id, grid_ids, street_wide) -> dict:
     """Validate that a role's assignment exists and fits the role; returns field errors."""
-    from server.org.models import Community, Department, Grid
-
     errors: dict[str, list[str]] = {}
     if community_id is not None and db.session.get(Community, community_id) is None:
         errors["community_id"] = [msg("社区不存在", "No such community")]
@@ -103,7 +102,6 @@ def create_user(
     grid_ids: list[int] | None = None,
 ) -> User:
     """Add a user account (validated); the caller commits."""
-    from server.org.models import Grid
 
     grid_ids = grid_ids or []
     errors = _check_assignment(role, community_id, department_id, grid_ids, street_wide)
@@ -129,7 +127,6 @@ def create_user(
 
 def update_user(user: User, **changes) -> User:
     """Apply an admin's edits; deactivation and password changes end the user's sessions."""
-    from server.org.models import Grid
 
     merged = {
         "role": changes.get("role", user.role),

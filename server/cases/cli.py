@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server import worktime as calendar
-from server.cases.reminders import claim_reminders
 from server.extensions import db
+from server.push import reminders
 from server.push.service import flush, send_all
 
 log = logging.getLogger(__name__)
@@ -54,10 +54,10 @@ def remind(seconds: int | None) -> None:
 
 def sweep() -> tuple[int, int]:
     """One sweep: claim what is due, commit, then send; returns (cases, tasks) reminded."""
-    found = claim_reminders(calendar.now())
+    found = reminders.claim_all(calendar.now())
     db.session.commit()
     send_all(found.pushes)
-    return found.cases, found.tasks
+    return found.counts.get("cases", 0), found.counts.get("tasks", 0)
 
 
 def _wait_for_push_threads() -> None:

@@ -26,6 +26,7 @@ from server.cases.models import Case, CaseEvent, case_photo
 from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
+from server.org.models import Department
 from server.photos.service import existing_hashes
 from server.push.message import WebPush
 from server.sync.changes import change_row, record_changes
@@ -174,9 +175,6 @@ def _int(body: dict, key: str, errors: dict) -> int | None:
 
 def validate_body(case: Case, action: str, body: dict, user: User, scope: Scope, now: datetime) -> dict:
     """Check the fields an action needs; returns them cleaned (photos as a list of sha256)."""
-    from server.auth.models import User as UserModel
-    from server.org.models import Department
-
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {"action": action}
     clean["comment"] = _text(body, "comment", errors, action == "return", "说明")
@@ -229,7 +227,7 @@ def validate_body(case: Case, action: str, body: dict, user: User, scope: Scope,
         if department_id is not None and db.session.get(Department, department_id) is None:
             errors["department_id"] = [msg("处置部门不存在", "No such department")]
         if assignee_id is not None:
-            assignee = db.session.get(UserModel, assignee_id)
+            assignee = db.session.get(User, assignee_id)
             if assignee is None or not assignee.active or assignee.role not in ("handler", "worker"):
                 errors["assignee_id"] = [
                     msg("处置人不存在或已停用", "The assignee is not an active handler or worker")
@@ -261,16 +259,18 @@ def audience(case: Case) -> list[int]:
     return sorted(ids)
 
 
+# The sync entity of the report a case came from: the reporter's phone shows the case's state on it.
+REPORT_ENTITY = "submission"
+
+
 def record_case_changes(case: Case, extra_users: list[int] = ()) -> None:
     """Tell the grid's phones, the case's holders (and its former holders) and the reporter."""
-    from server.submissions.service import SUBMISSION_ENTITY
-
     rows = [change_row(CASE_ENTITY, case.id, grid_id=case.grid_id)]
     rows += [
         change_row(CASE_ENTITY, case.id, user_id=u) for u in sorted(set(audience(case)) | set(extra_users))
     ]
     if case.submission_id is not None:
-        rows.append(change_row(SUBMISSION_ENTITY, case.submission_id, user_id=case.reporter_id))
+        rows.append(change_row(REPORT_ENTITY, case.submission_id, user_id=case.reporter_id))
     record_changes(rows)
 
 

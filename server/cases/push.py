@@ -1,17 +1,14 @@
-"""Push kinds `case_action` (handlers and workers act offline) and `task_update` (a worker closes a task).
+"""Push kind `case_action`: handlers and workers act on cases offline.
 
 case_action payload: {case_id, action, comment?, reason?, photos?, into_case_id?, department_id?,
 assignee_id?, deadline?}; the item's `photos` count as the action's photos too. Idempotent by item
 id (stored on the CaseEvent). A case that moved on since the phone saw it answers `conflict` with
 the current case as `server`; a case the user may not act on answers `forbidden`.
-
-task_update payload: {task_id, status: "done"}.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 
@@ -20,24 +17,13 @@ from server.cases import loop
 from server.cases.models import Case, CaseEvent
 from server.errors import ApiError
 from server.extensions import db
+from server.fields import parse_uuid
 from server.i18n import msg
-from server.sync.service import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if isinstance(value, str) and len(value) <= 40 else None
-    except ValueError:
-        return None
+from server.sync.protocol import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected, stale
 
 
 def _conflict(item: PushItem, server: dict | None, message: str) -> dict:
-    return {
-        "id": item.sent_id,
-        "status": "conflict",
-        "error": {"code": "stale_case", "message": message},
-        "server": server,
-    }
+    return stale(item, server, message, code="stale_case")
 
 
 class CaseActions:
@@ -75,7 +61,7 @@ class CaseActions:
             return rejected(
                 item, "validation_failed", {"payload": [msg("内容应为对象", "The payload must be an object")]}
             )
-        case_id = _uuid(payload.get("case_id"))
+        case_id = parse_uuid(payload.get("case_id"))
         if case_id is None:
             return rejected(
                 item, "validation_failed", {"case_id": [msg("缺少案件编号", "case_id is required")]}
@@ -132,55 +118,4 @@ class CaseActions:
         return loop.case_data(case) if case is not None else None
 
 
-class TaskUpdates:
-    kinds = frozenset({"task_update"})
-
-    def stored(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, StoredItem]:
-        from server.tasks.models import Task
-
-        if not ids:
-            return {}
-        rows = db.session.scalars(select(Task).where(Task.update_item_id.in_(ids)))
-        return {
-            t.update_item_id: StoredItem(
-                t.update_hash or "", t.assignee_id, t.completed_at, {"task_status": t.status}
-            )
-            for t in rows
-        }
-
-    def preload(self, items: list[PushItem], ctx: PushContext) -> None:
-        return None
-
-    def prepare(self, item: PushItem, ctx: PushContext) -> Prepared | dict:
-        from server.tasks.models import Task
-        from server.tasks.service import task_data
-
-        payload = item.payload if isinstance(item.payload, dict) else {}
-        task_id = _uuid(payload.get("task_id"))
-        task = db.session.get(Task, task_id) if task_id else None
-        if task is None or task.assignee_id != ctx.user.id:
-            return forbidden(item)
-        if payload.get("status") != "done":
-            return rejected(
-                item, "validation_failed", {"status": [msg("只能标记为已完成", "status is done")]}
-            )
-        if task.status != "open":
-            return _conflict(
-                item, task_data(task), msg("任务已完成或已取消", "The task is already done or cancelled")
-            )
-        return Prepared(item, {"task_id": task.id}, [], {"task_status": "done"})
-
-    def insert(self, batch: list[Prepared], ctx: PushContext) -> None:
-        from server.tasks.models import Task
-        from server.tasks.service import complete
-
-        for p in batch:
-            complete(db.session.get(Task, p.rows["task_id"]), None, ctx.now, p.item.id, p.item.content_hash)
-        db.session.flush()
-
-    def server_view(self, item_id: uuid.UUID) -> dict | None:
-        return None
-
-
 CASE_ACTIONS = CaseActions()
-TASK_UPDATES = TaskUpdates()

@@ -27,6 +27,7 @@ from server.cases.schemas import (
 from server.errors import validation_failed
 from server.extensions import db
 from server.i18n import msg
+from server.org.models import Grid
 from server.push.service import send_all
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (GB/T 30428 loop)")
@@ -51,8 +52,6 @@ def all_cases(args):
     if args.get("category"):
         stmt = stmt.where(Case.category == args["category"])
     if "community_id" in args:
-        from server.org.models import Grid
-
         in_community = select(Grid.id).where(Grid.community_id == args["community_id"])
         stmt = stmt.where(Case.grid_id.in_(in_community))
     if "grid_id" in args:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, exists, false, insert, or_, select
+from sqlalchemy import ColumnElement, delete, false, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.models import User
@@ -22,10 +22,9 @@ from server.errors import ApiError, not_found
 from server.extensions import db
 from server.fields import SHA256_RE
 from server.i18n import msg
-from server.photos import pipeline
+from server.photos import pipeline, uses
 from server.photos.models import Photo
 from server.photos.store import VARIANTS, LocalPhotoStore, PhotoMissing, StoredVariant, photo_store
-from server.submissions.models import Submission, submission_photo
 from server.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -143,45 +142,12 @@ def existing_hashes(hashes: set[str]) -> set[str]:
 # ---- who may see a photo ------------------------------------------------------------------
 
 
-def _used_by_submissions_in_scope(sha256: str, user: User, scope: Scope) -> ColumnElement[bool]:
-    """A submission in the user's grids (or their own) uses the photo."""
-    used = (
-        select(submission_photo.c.submission_id)
-        .join(Submission, Submission.id == submission_photo.c.submission_id)
-        .where(submission_photo.c.sha256 == sha256)
-    )
-    if not scope.everything:
-        visible = Submission.author_id == user.id
-        if scope.grid_ids:
-            visible = or_(visible, Submission.grid_id.in_(scope.grid_ids))
-        used = used.where(visible)
-    return exists(used)
-
-
-PhotoRule = Callable[[str, User, Scope], ColumnElement[bool]]
-
-
-# Each rule says "a record this user may see uses the photo"; any one is enough. Handlers have
-# no grids, so today they see only their own uploads: the cases issue appends a rule here for
-# photos of cases (and case events) dispatched to the handler's department.
-def _used_by_cases_in_scope(sha256: str, user: User, scope: Scope) -> ColumnElement[bool]:
-    """A case the user may see (grid scope, or dispatched to their department or to them) uses it."""
-    from server.cases.loop import visible
-    from server.cases.models import Case, case_photo
-
-    used = select(case_photo.c.case_id).join(Case, Case.id == case_photo.c.case_id)
-    return exists(visible(used, user, scope).where(case_photo.c.sha256 == sha256))
-
-
-PHOTO_VISIBILITY: list[PhotoRule] = [_used_by_submissions_in_scope, _used_by_cases_in_scope]
-
-
 def may_see(photo: Photo, user: User) -> bool:
     """The uploader, or anyone whose scope holds a record that uses the photo."""
     if photo.uploader_id == user.id:
         return True
     scope = Scope.of(user)
-    rules = [rule(photo.sha256, user, scope) for rule in PHOTO_VISIBILITY] or [false()]
+    rules = [rule(photo.sha256, user, scope) for rule in uses.current().visible] or [false()]
     return bool(db.session.scalar(select(or_(*rules))))
 
 
@@ -208,28 +174,10 @@ def read_variant(photo: Photo, variant: str) -> bytes:
 # ---- orphans ------------------------------------------------------------------------------
 
 
-def _used_by_a_submission(sha256: ColumnElement[str]) -> ColumnElement[bool]:
-    return exists(select(submission_photo.c.sha256).where(submission_photo.c.sha256 == sha256))
-
-
-PhotoReference = Callable[[ColumnElement[str]], ColumnElement[bool]]
-
-
-# Every table where a record keeps photos must be listed here, or `prune` would delete its
-# evidence. Cases and case events (after-photos) add their rule when they store photos.
-def _used_by_a_case(sha256: ColumnElement[str]) -> ColumnElement[bool]:
-    """Report, after-photos, check photos and merged-in photos of any case."""
-    from server.cases.models import case_photo
-
-    return exists(select(case_photo.c.sha256).where(case_photo.c.sha256 == sha256))
-
-
-PHOTO_REFERENCES: list[PhotoReference] = [_used_by_a_submission, _used_by_a_case]
-
-
 def in_use(sha256: ColumnElement[str]) -> ColumnElement[bool]:
-    """True where some record uses the photo."""
-    return or_(*(rule(sha256) for rule in PHOTO_REFERENCES))
+    """True where some record uses the photo. Every feature that keeps photos registers its use
+    (server.photos.uses), or `prune` would delete its evidence."""
+    return or_(false(), *(rule(sha256) for rule in uses.current().referenced))
 
 
 @dataclass

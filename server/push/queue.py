@@ -17,11 +17,13 @@ from queue import SimpleQueue
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from werkzeug.utils import import_string
 
 log = logging.getLogger(__name__)
 
 _EXTENSION = "gridwalk.push_queue"
 _process_app: Flask | None = None
+WSGI_APP = "server.wsgi:app"
 _process_app_lock = threading.Lock()
 _queue_lock = threading.Lock()
 
@@ -33,9 +35,9 @@ def _app_for_job() -> Flask:
         return current_app._get_current_object()
     with _process_app_lock:
         if _process_app is None:
-            from server import create_app
-
-            _process_app = create_app()
+            # Named like a WSGI server names its app: the push framework never imports the app
+            # that wires it (server.wsgi builds one from GRIDWALK_CONFIG, as gunicorn would).
+            _process_app = import_string(WSGI_APP)
         return _process_app
 
 

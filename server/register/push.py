@@ -13,24 +13,16 @@ import uuid
 from sqlalchemy import insert, select
 
 from server.extensions import db
+from server.fields import parse_uuid
 from server.i18n import field_message, msg
-from server.register import service
+from server.register import events, service
 from server.register.models import Household, RegisterEdit, Resident
 from server.sync.models import SyncConflict
-from server.sync.service import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
+from server.sync.protocol import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
 from server.timeutil import iso
-from server.visits.service import refresh_visit_state
 
 KIND_ENTITY = {"household_upsert": service.HOUSEHOLD, "resident_upsert": service.RESIDENT}
 PLANNERS = {service.HOUSEHOLD: service.plan_household, service.RESIDENT: service.plan_resident}
-
-
-def register_state(ctx: PushContext) -> service.RegisterState:
-    """One state per push: edits planned earlier in the batch are seen by later items (any kind)."""
-    state = ctx.cache.get("register")
-    if state is None:
-        state = ctx.cache["register"] = service.RegisterState(lock=True)
-    return state
 
 
 def _answer(entity: str, row: dict) -> dict:
@@ -62,12 +54,12 @@ class RegisterEdits:
             sent = payload.get(KIND_ENTITY.get(item.kind or ""))
             if not isinstance(sent, dict):
                 continue
-            wanted[KIND_ENTITY[item.kind]].add(service.parse_uuid(sent.get("id")))
-            wanted[service.HOUSEHOLD].add(service.parse_uuid(sent.get("household_id")))
-            wanted[service.BUILDING].add(service.parse_uuid(sent.get("building_id")))
+            wanted[KIND_ENTITY[item.kind]].add(parse_uuid(sent.get("id")))
+            wanted[service.HOUSEHOLD].add(parse_uuid(sent.get("household_id")))
+            wanted[service.BUILDING].add(parse_uuid(sent.get("building_id")))
             if isinstance(sent.get("building"), dict):
-                wanted[service.BUILDING].add(service.parse_uuid(sent["building"].get("id")))
-        state = register_state(ctx)
+                wanted[service.BUILDING].add(parse_uuid(sent["building"].get("id")))
+        state = service.register_state(ctx)
         for entity, ids in wanted.items():
             state.load(entity, ids - {None})
 
@@ -89,7 +81,7 @@ class RegisterEdits:
         if errors:
             return rejected(item, "validation_failed", errors)
         edit = service.EditContext(ctx.user, ctx.scope, ctx.now, "push", item.id)
-        outcome = PLANNERS[entity](payload[entity], base_version, register_state(ctx), edit)
+        outcome = PLANNERS[entity](payload[entity], base_version, service.register_state(ctx), edit)
         if isinstance(outcome, service.Rejected):
             return rejected(item, "validation_failed", outcome.fields)
         if isinstance(outcome, service.Forbidden):
@@ -161,7 +153,7 @@ class RegisterEdits:
         db.session.connection().execute(insert(RegisterEdit.__table__), [p.rows["edit"] for p in batch])
         # A tier change moves the due date; recomputed from the stored visits, which a visit
         # earlier in this batch may have changed since the edit was planned.
-        refresh_visit_state({w.row["id"] for w in writes if w.entity == service.RESIDENT})
+        events.residents_changed({w.row["id"] for w in writes if w.entity == service.RESIDENT})
 
     def server_view(self, item_id: uuid.UUID) -> dict | None:
         """The record an earlier item with this id wrote, as it is now (the same id resent changed)."""

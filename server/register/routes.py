@@ -20,7 +20,7 @@ from server.auth.scope import Scope, grid_or_404
 from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
-from server.register import service
+from server.register import events, service
 from server.register.export import RegisterExportQuerySchema, audit_detail, build_register_export
 from server.register.models import Building, Household, Resident
 from server.register.schemas import (
@@ -32,11 +32,9 @@ from server.register.schemas import (
     HouseholdPhoneSchema,
     HouseholdQuerySchema,
     IdentitySchema,
-    MajorChangeSchema,
     ResidentSchema,
 )
 from server.timeutil import local_today, utcnow
-from server.visits import service as visits
 
 bp = Blueprint("register", __name__, url_prefix="/api/v1", description="Resident register")
 
@@ -48,17 +46,8 @@ def _scope() -> Scope:
     return Scope.of(current_user)
 
 
-def _row_or_none(entity: str, entity_id: uuid.UUID, scope: Scope) -> dict | None:
-    """A register row the scope holds; None for a missing one and for one outside alike."""
-    table = service.TABLES[entity]
-    row = db.session.execute(select(table).where(table.c.id == entity_id)).mappings().first()
-    if row is None or not scope.allows_grid(row["grid_id"]):
-        return None
-    return dict(row)
-
-
 def _row_or_404(entity: str, entity_id: uuid.UUID) -> dict:
-    row = _row_or_none(entity, entity_id, _scope())
+    row = service.row_in_scope(entity, entity_id, _scope())
     if row is None:
         raise not_found()
     return row
@@ -79,13 +68,6 @@ def _household_detail(row: dict) -> dict:
         select(Resident.__table__).where(Resident.household_id == row["id"]).order_by(Resident.birth_date)
     ).mappings()
     data["residents"] = [service.resident_data(r, today) for r in residents]
-    return data
-
-
-def _resident_detail(row) -> dict:
-    data = service.resident_data(row)
-    if row["not_reached_streak"]:
-        data["not_reached_streak"] = row["not_reached_streak"]
     return data
 
 
@@ -114,7 +96,7 @@ def _apply(outcome: service.Outcome, *, creating: bool) -> tuple[dict, int]:
         return outcome.row, 200
     service.execute([outcome])
     if outcome.entity == service.RESIDENT:
-        visits.refresh_visit_state({outcome.row["id"]})
+        events.residents_changed({outcome.row["id"]})
     db.session.commit()
     return outcome.row, 201 if creating and outcome.created else 200
 
@@ -218,7 +200,7 @@ def update_household(body, household_id: str):
 def household_phone(household_id: str):
     """The household's full phone number (written to the audit log)."""
     entity_id = _uuid_or_404(household_id)
-    row = _row_or_none(service.HOUSEHOLD, entity_id, _scope())
+    row = service.row_in_scope(service.HOUSEHOLD, entity_id, _scope())
     if row is None:
         _denied("household.phone_denied", service.HOUSEHOLD, entity_id)
     audit.record("household.phone_view", current_user, service.HOUSEHOLD, entity_id, {"fields": ["phone"]})
@@ -275,7 +257,7 @@ def export_register(args):
 @bp.response(200, ResidentSchema)
 def get_resident(resident_id: str):
     """One resident (numbers masked); outside the caller's scope: 404."""
-    return _resident_detail(_row_or_404(service.RESIDENT, _uuid_or_404(resident_id)))
+    return service.resident_detail(_row_or_404(service.RESIDENT, _uuid_or_404(resident_id)))
 
 
 @bp.route("/residents/<resident_id>/identity", methods=["GET"])
@@ -284,7 +266,7 @@ def get_resident(resident_id: str):
 def resident_identity(resident_id: str):
     """The full ID-card and phone numbers (written to the audit log); outside the scope: 404."""
     entity_id = _uuid_or_404(resident_id)
-    row = _row_or_none(service.RESIDENT, entity_id, _scope())
+    row = service.row_in_scope(service.RESIDENT, entity_id, _scope())
     if row is None:
         _denied("resident.identity_denied", service.RESIDENT, entity_id)
     fields = [name for name in ("id_number", "phone") if row[name]]
@@ -304,7 +286,7 @@ def new_resident(body):
     body.setdefault("id", str(uuid.uuid4()))
     outcome = service.plan_resident(body, None, service.RegisterState(), _context())
     row, status = _apply(outcome, creating=True)
-    return _resident_detail(_row_or_404(service.RESIDENT, row["id"])), status
+    return service.resident_detail(_row_or_404(service.RESIDENT, row["id"])), status
 
 
 @bp.route("/residents/<resident_id>", methods=["PATCH"])
@@ -319,22 +301,7 @@ def update_resident(body, resident_id: str):
     body, base_version = _edit_body(body, entity_id)
     outcome = service.plan_resident(body, base_version, service.RegisterState(), _context())
     row, _ = _apply(outcome, creating=False)
-    return _resident_detail(_row_or_404(service.RESIDENT, row["id"]))
-
-
-@bp.route("/residents/<resident_id>/major-change", methods=["POST"])
-@roles_required(*EDITORS)
-@bp.arguments(MajorChangeSchema)
-@bp.response(200, ResidentSchema)
-def major_change(body, resident_id: str):
-    """Record a major change in a resident's life: the next welfare visit is due within 24 h."""
-    entity_id = _uuid_or_404(resident_id)
-    row = _row_or_404(service.RESIDENT, entity_id)
-    visits.record_major_change(entity_id, current_user.id, body.get("note"), utcnow())
-    detail = {"note": bool(body.get("note"))}
-    audit.record("resident.major_change", current_user, service.RESIDENT, entity_id, detail)
-    db.session.commit()
-    return _resident_detail(_row_or_404(service.RESIDENT, row["id"]))
+    return service.resident_detail(_row_or_404(service.RESIDENT, row["id"]))
 
 
 def _edit_body(body: dict, entity_id: uuid.UUID) -> tuple[dict, int]:

@@ -19,6 +19,7 @@ from server.audit.service import audit_row, record_many
 from server.auth.models import User
 from server.auth.scope import Scope
 from server.extensions import db
+from server.fields import is_id, parse_uuid
 from server.i18n import field_message, msg
 from server.org.models import Grid
 from server.register import catalogue
@@ -32,9 +33,10 @@ from server.register.idcard import (
     phone_errors,
 )
 from server.register.models import Building, Household, Resident
+from server.register.schedule import major_change_pending, next_due
 from server.sync.changes import change_row, record_changes
+from server.sync.protocol import PushContext
 from server.timeutil import iso, local_today
-from server.visits.schedule import major_change_pending, next_due
 
 HOUSEHOLD = "household"
 RESIDENT = "resident"
@@ -91,7 +93,6 @@ RESIDENT_READ_ONLY = frozenset(
 HOUSEHOLD_TEXT = {"unit": 20, "room": 20, "address": 200, "head_name": 50, "notes": 500}
 RESIDENT_TEXT = {"name": 50, "care_tier_reason": 200}
 BUILDING_TEXT = {"name": 100, "address": 200}
-MAX_INT = 2**31 - 1
 
 
 class StaleWrite(SQLAlchemyError):
@@ -217,21 +218,6 @@ class RegisterState:
 # ---- reading values sent by a phone or the desk ---------------------------------------------
 
 
-def parse_uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_INT
-
-
 def _text(value: Any, limit: int) -> tuple[str | None, list[str]]:
     """Trimmed text or None for blank; a message when it is not text or too long."""
     if value is None:
@@ -277,7 +263,7 @@ def _masked_echo(sent: Any, stored: str | None, mask) -> bool:
 def parse_base_version(value: Any) -> tuple[int | None, list[str]]:
     if value is None:
         return None, []
-    if not _is_id(value):
+    if not is_id(value):
         return None, [msg("版本号应为正整数或 null", "base_version is a positive whole number or null")]
     return value, []
 
@@ -392,7 +378,7 @@ def _household_values(sent: dict, current: dict | None, ctx: EditContext) -> tup
         if problems:
             errors["housing_type"] = problems
     if "grid_id" in sent:
-        if _is_id(sent["grid_id"]):
+        if is_id(sent["grid_id"]):
             values["grid_id"] = sent["grid_id"]
         else:
             errors["grid_id"] = [msg("请选择网格", "Choose a grid")]
@@ -806,3 +792,29 @@ def server_side(entity: str, row) -> dict:
 def row_dict(obj) -> dict:
     """An ORM object's columns as the dict the serialisers take."""
     return {column.key: getattr(obj, column.key) for column in obj.__table__.columns}
+
+
+def row_in_scope(entity: str, entity_id: uuid.UUID, scope: Scope) -> dict | None:
+    """A register row the scope holds; None for a missing one and for one outside alike."""
+    table = TABLES[entity]
+    row = db.session.execute(select(table).where(table.c.id == entity_id)).mappings().first()
+    if row is None or not scope.allows_grid(row["grid_id"]):
+        return None
+    return dict(row)
+
+
+def resident_detail(row) -> dict:
+    """A resident as the desk's detail page shows it: with the not-reached streak when there is one."""
+    data = resident_data(row)
+    if row["not_reached_streak"]:
+        data["not_reached_streak"] = row["not_reached_streak"]
+    return data
+
+
+def register_state(ctx: PushContext) -> RegisterState:
+    """One state per push: edits planned earlier in the batch are seen by later items (any kind: a
+    household survey plans register edits too)."""
+    state = ctx.cache.get("register")
+    if state is None:
+        state = ctx.cache["register"] = RegisterState(lock=True)
+    return state

@@ -19,8 +19,9 @@ from server.auth.scope import Scope
 from server.cases.models import Case, CaseEvent
 from server.extensions import db
 from server.org.models import Community, Grid
+from server.register.schedule import month_bounds
 from server.timeutil import SHANGHAI
-from server.visits.schedule import month_bounds
+from server.visits.service import visit_rate
 
 MONTH_RE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
@@ -263,8 +264,6 @@ def month_kpis(month: str, grid_ids: list[int] | None, scope: Scope, by: str | N
     `by` ("community" or "grid") adds a breakdown of the same grids: each part's figures are
     what this function answers for that part's grids alone, from the same single pass.
     """
-    from server.visits.service import visit_rate
-
     by_grid = _counted_by_grid(month, grid_ids)
     visit_grids = visit_rate(scope, month)["grids"]
     out: dict[str, Any] = {

@@ -13,18 +13,21 @@ from sqlalchemy import insert, select
 
 from server.cases.models import Case
 from server.cases.service import REPORT_KINDS, case_row, cases_of_submissions, open_cases
+from server.errors import ApiError, validation_failed
 from server.extensions import db
+from server.fields import is_id, parse_uuid
 from server.forms.answers import answers_schema, photo_answers, validate_answers
 from server.forms.models import FormTemplate
 from server.forms.schemas import FORM_KINDS
 from server.i18n import field_message, msg
 from server.org.models import Grid
 from server.push.message import WebPush
-from server.register.push import register_state
-from server.register.service import BUILDING, HOUSEHOLD, RESIDENT
+from server.register.service import BUILDING, HOUSEHOLD, RESIDENT, register_state
 from server.submissions.models import Submission, submission_photo
 from server.sync.changes import change_row, record_changes
-from server.sync.service import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
+from server.sync.protocol import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
+from server.tasks.models import Task
+from server.tasks.service import complete
 from server.timeutil import iso
 from server.visits.service import record_visits, visit_row
 
@@ -39,7 +42,6 @@ PAYLOAD_KEYS = {
 }
 REPORT_MIN_PHOTOS, REPORT_MAX_PHOTOS = 1, 9
 MAX_ADDRESS = 200
-MAX_INT = 2**31 - 1
 
 
 def submissions_data(submissions: list[Submission]) -> list[dict[str, Any]]:
@@ -126,7 +128,7 @@ class FormSubmissions:
         payloads = [item.payload for item in items if isinstance(item.payload, dict)]
         if ctx.scope.everything:
             # A limited scope only holds grids that exist; an unlimited one needs asking.
-            grid_ids = {p.get("grid_id") for p in payloads if _is_id(p.get("grid_id"))}
+            grid_ids = {p.get("grid_id") for p in payloads if is_id(p.get("grid_id"))}
             grids = ctx.cache.setdefault("grids", set())
             if grid_ids - grids:
                 grids.update(db.session.scalars(select(Grid.id).where(Grid.id.in_(grid_ids))))
@@ -136,7 +138,7 @@ class FormSubmissions:
             (RESIDENT, "resident_id"),
             (BUILDING, "building_id"),
         ):
-            state.load(entity, {_uuid(p.get(key)) for p in payloads} - {None})
+            state.load(entity, {parse_uuid(p.get(key)) for p in payloads} - {None})
 
     def prepare(self, item: PushItem, ctx: PushContext) -> Prepared | dict:
         payload = item.payload
@@ -161,7 +163,7 @@ class FormSubmissions:
             if key not in PAYLOAD_KEYS[item.kind]:
                 errors[str(key)] = [field_message("Unknown field.")]
         grid_id = payload.get("grid_id")
-        if not _is_id(grid_id):
+        if not is_id(grid_id):
             errors["grid_id"] = [msg("请选择网格", "Choose a grid")]
         elif not ctx.scope.allows_grid(grid_id):
             # Missing or someone else's: the same answer, so nothing leaks.
@@ -238,11 +240,9 @@ class FormSubmissions:
 
     def _links(self, payload: dict, ctx: PushContext, errors: dict) -> dict[str, uuid.UUID | None]:
         """resubmits: one of the author's own returned submissions; task_id: their own open task."""
-        from server.tasks.models import Task
-
         links: dict[str, uuid.UUID | None] = {"resubmits": None, "task_id": None}
         if payload.get("resubmits") is not None:
-            original_id = _uuid(payload["resubmits"])
+            original_id = parse_uuid(payload["resubmits"])
             original = db.session.get(Submission, original_id) if original_id else None
             if original is None or original.author_id != ctx.user.id or original.review_status != "returned":
                 errors["resubmits"] = [
@@ -251,7 +251,7 @@ class FormSubmissions:
             else:
                 links["resubmits"] = original.id
         if payload.get("task_id") is not None:
-            task_id = _uuid(payload["task_id"])
+            task_id = parse_uuid(payload["task_id"])
             task = db.session.get(Task, task_id) if task_id else None
             if task is None or task.assignee_id != ctx.user.id or task.status == "cancelled":
                 errors["task_id"] = [msg("找不到该任务", "No task of yours with this id")]
@@ -275,7 +275,7 @@ class FormSubmissions:
             value = payload.get(key)
             if value is None:
                 continue
-            entity_id = _uuid(value)
+            entity_id = parse_uuid(value)
             if entity_id is None:
                 errors[key] = [msg("编号不是 UUID", f"{key} is not a UUID")]
                 continue
@@ -326,7 +326,7 @@ class FormSubmissions:
 
     def _template(self, item: PushItem, ctx: PushContext) -> FormTemplate | None:
         ref = item.template
-        if not isinstance(ref, dict) or not isinstance(ref.get("key"), str) or not _is_id(ref.get("version")):
+        if not isinstance(ref, dict) or not isinstance(ref.get("key"), str) or not is_id(ref.get("version")):
             return None
         template = ctx.cache.get("templates", {}).get((ref["key"], ref["version"]))
         if template is None or template.kind != item.kind:
@@ -355,9 +355,6 @@ class FormSubmissions:
 
     def _apply_links(self, rows: list[dict], ctx: PushContext) -> None:
         """A resubmission marks its original `resubmitted`; a linked task becomes done."""
-        from server.tasks.models import Task
-        from server.tasks.service import complete
-
         for row in rows:
             if row["resubmits_id"] is not None:
                 original = db.session.get(Submission, row["resubmits_id"])
@@ -401,19 +398,6 @@ class FormSubmissions:
         }
 
 
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_INT
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 FORM_SUBMISSIONS = FormSubmissions()
 
 
@@ -428,8 +412,6 @@ def review(submission: Submission, body: dict, reviewer, now) -> list[WebPush]:
     return and reject need a comment (shown to the worker in 我的上报). Only a `received`
     submission can be reviewed (409 otherwise, with its status).
     """
-    from server.errors import ApiError, validation_failed
-
     action = body.get("action")
     if action not in REVIEW_ACTIONS:
         raise validation_failed(

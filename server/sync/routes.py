@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.auth.routes import roles_required
-from server.extensions import db
+from server.extensions import api, db
 from server.push.message import WebPush
 from server.push.service import send_all
 from server.security import raw_body, read_body
@@ -32,8 +32,6 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Offline
 @bp.record_once
 def _document_entries(state) -> None:
     """The answers' list entries are plain dicts (cheap to send); describe their shape in the OpenAPI."""
-    from server.extensions import api
-
     api.spec.components.schema("PushResult", schema=PushResultSchema)
     api.spec.components.schema("Change", schema=ChangeSchema)
 

@@ -13,9 +13,7 @@ import json
 import logging
 import re
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from server import jsonbody
 from server.auth.models import User
 from server.auth.scope import Scope
+from server.auth.service import find_user
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.fields import NUL_MESSAGE, SHA256_RE
@@ -30,8 +29,20 @@ from server.geo import geopoint_errors
 from server.i18n import field_message, msg
 from server.photos import service as photos
 from server.push.message import WebPush
+from server.sync import registry
 from server.sync.models import Device, SyncConflict
-from server.timeutil import app_now, iso, parse_time, utcnow
+from server.sync.protocol import (
+    KindHandler,
+    Prepared,
+    PushContext,
+    PushItem,
+    StoredItem,
+    accepted,
+    duplicate,
+    missing_photos,
+    rejected,
+)
+from server.timeutil import app_now, parse_time, utcnow
 
 if TYPE_CHECKING:
     from server.sync.schemas import PushItemSchema
@@ -44,98 +55,6 @@ DEVICE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 WIRE_KEYS = ("id", "kind", "template", "created_at", "payload", "photos", "location")
 BACKUP_FORMAT = "gridwalk-outbox-backup"
 BACKUP_VERSION = 1
-
-
-# ---- the parts of an item every kind shares -------------------------------------------
-
-
-@dataclass
-class PushItem:
-    """One item of a push, its shared parts checked; `errors` holds what is wrong with them."""
-
-    index: int
-    sent_id: Any
-    raw: dict
-    id: uuid.UUID | None = None
-    kind: str | None = None
-    created_at: datetime | None = None
-    photos: list[str] = field(default_factory=list)
-    content_hash: str | None = None
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    # A value no handler may be given (NUL, a list for a string, a number past a column):
-    # rejected before the duplicate check, so it is never compared, hashed as a key or stored.
-    malformed: bool = False
-
-    @property
-    def payload(self) -> Any:
-        return self.raw.get("payload")
-
-    @property
-    def template(self) -> Any:
-        return self.raw.get("template")
-
-    @property
-    def location(self) -> Any:
-        return self.raw.get("location")
-
-
-@dataclass(frozen=True)
-class StoredItem:
-    """What the duplicate check needs of a stored record (and what a resend is answered with)."""
-
-    content_hash: str
-    author_id: int
-    received_at: datetime | None
-    # Extra keys of the item's answer, e.g. a register edit's entity and resulting version.
-    answer: dict = field(default_factory=dict)
-
-
-@dataclass
-class Prepared:
-    """A valid item ready to insert: rows for the kind's tables, and the photos it needs."""
-
-    item: PushItem
-    rows: dict[str, Any]
-    photos: list[str]
-    # Extra keys of the `accepted` answer (a register edit's new version, a report's case id).
-    answer: dict = field(default_factory=dict)
-
-
-@dataclass
-class PushContext:
-    user: User
-    scope: Scope
-    device_id: str
-    now: datetime
-    cache: dict[str, Any] = field(default_factory=dict)
-    # Web pushes the stored items call for (a case dispatched offline); the caller sends them
-    # after its commit, so a phone is never woken for a record it cannot pull yet.
-    pushes: list[WebPush] = field(default_factory=list)
-
-
-class KindHandler(Protocol):
-    """How one family of kinds is checked and stored (form submissions, register edits; tasks later).
-
-    Handlers share ctx.cache: what one planned earlier in the batch (a new household) is
-    visible to the items after it (its residents, a visit to it).
-    """
-
-    kinds: frozenset[str]
-
-    def stored(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, StoredItem]: ...
-    def preload(self, items: list[PushItem], ctx: PushContext) -> None: ...
-    def prepare(self, item: PushItem, ctx: PushContext) -> Prepared | dict: ...
-    def insert(self, batch: list[Prepared], ctx: PushContext) -> None: ...
-    def server_view(self, item_id: uuid.UUID) -> dict | None: ...
-
-
-def _handlers() -> dict[str, KindHandler]:
-    from server.cases.push import CASE_ACTIONS, TASK_UPDATES
-    from server.register.push import REGISTER_EDITS
-    from server.submissions.service import FORM_SUBMISSIONS
-
-    handlers = (REGISTER_EDITS, FORM_SUBMISSIONS, CASE_ACTIONS, TASK_UPDATES)
-    return {kind: handler for handler in handlers for kind in handler.kinds}
 
 
 # Built once: json.dumps with options makes a new encoder per call, and the push hashes every item.
@@ -243,43 +162,6 @@ def parse_item(index: int, raw: Any, schema: PushItemSchema | None = None) -> Pu
     return item
 
 
-# ---- answers -------------------------------------------------------------------------------
-
-
-def accepted(item: PushItem, received_at: datetime | None) -> dict:
-    return {"id": item.sent_id, "status": "accepted", "received_at": iso(received_at)}
-
-
-def duplicate(item: PushItem, received_at: datetime | None) -> dict:
-    return {"id": item.sent_id, "status": "duplicate", "received_at": iso(received_at)}
-
-
-def rejected(
-    item: PushItem, code: str, fields: dict[str, list[str]] | None = None, message: str | None = None
-) -> dict:
-    message = message or msg("内容有误，请按提示修改后再提交", "Some fields need fixing")
-    return {
-        "id": item.sent_id,
-        "status": "rejected",
-        "error": {"code": code, "message": message, "fields": fields or {}},
-    }
-
-
-def forbidden(item: PushItem) -> dict:
-    return {
-        "id": item.sent_id,
-        "status": "forbidden",
-        "error": {
-            "code": "forbidden",
-            "message": msg("该网格不在您的负责范围内", "That grid is outside your area"),
-        },
-    }
-
-
-def missing_photos(item: PushItem, missing: list[str]) -> dict:
-    return {"id": item.sent_id, "status": "missing_photos", "missing": missing}
-
-
 # ---- the push ----------------------------------------------------------------------------
 
 
@@ -326,7 +208,7 @@ def push(
     ctx = PushContext(user=user, scope=Scope.of(user), device_id=device_id, now=app_now())
     if pushes is not None:
         ctx.pushes = pushes
-    handlers = _handlers()
+    handlers = registry.current().handlers
     from server.sync.schemas import PushItemSchema  # schemas imports this module
 
     schema = PushItemSchema()
@@ -563,8 +445,6 @@ def import_backup(importer: User, body: bytes, pushes: list[WebPush] | None = No
     Like push(), appends the Web pushes the stored items call for to `pushes`, for the caller
     to send after its commit.
     """
-    from server.auth.service import find_user
-
     backup = parse_backup(body)
     owner = find_user(backup["owner"])
     if owner is None or not _owner_in_scope(Scope.of(importer), owner):

@@ -12,10 +12,12 @@ from sqlalchemy.orm.attributes import flag_modified
 from server import worktime as calendar
 from server.auth.models import User
 from server.auth.scope import Scope
+from server.cases.loop import case_or_404
 from server.errors import not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
 from server.push.message import WebPush
+from server.register.models import Household, Resident
 from server.sync.changes import change_row, record_changes
 from server.tasks.models import TASK_KINDS, Task
 from server.timeutil import iso, parse_time
@@ -66,9 +68,6 @@ def task_data(task: Task, now: datetime | None = None) -> dict[str, Any]:
 
 def _target_grid(kind: str, target: uuid.UUID, scope: Scope, user: User) -> int:
     """The grid of the task's target, if the supervisor may see it (404 otherwise)."""
-    from server.cases.loop import case_or_404
-    from server.register.models import Household, Resident
-
     if kind in ("reinspect_hazard", "check_case"):
         return case_or_404(user, target, scope).grid_id
     model = Household if kind == "visit_household" else Resident

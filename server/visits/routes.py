@@ -5,13 +5,19 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from server.audit import service as audit
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
+from server.errors import not_found
+from server.extensions import db
+from server.fields import parse_uuid
 from server.i18n import msg
+from server.register import service as register
+from server.register.schedule import follow_up_deadline
+from server.register.schemas import MajorChangeSchema, ResidentSchema
 from server.register.service import resident_data
-from server.timeutil import app_now, iso, local_date, local_today
+from server.timeutil import app_now, iso, local_date, local_today, utcnow
 from server.visits import service
-from server.visits.schedule import follow_up_deadline
 from server.visits.schemas import (
     DueListsSchema,
     FlagListSchema,
@@ -79,3 +85,20 @@ def visit_rate(args):
         "by video; not reached does not count.",
     )
     return answer
+
+
+@bp.route("/residents/<resident_id>/major-change", methods=["POST"])
+@roles_required("supervisor", "admin")
+@bp.arguments(MajorChangeSchema)
+@bp.response(200, ResidentSchema)
+def major_change(body, resident_id: str):
+    """Record a major change in a resident's life: the next welfare visit is due within 24 h."""
+    entity_id = parse_uuid(resident_id)
+    scope = Scope.of(current_user)
+    if entity_id is None or register.row_in_scope(register.RESIDENT, entity_id, scope) is None:
+        raise not_found()
+    service.record_major_change(entity_id, current_user.id, body.get("note"), utcnow())
+    detail = {"note": bool(body.get("note"))}
+    audit.record("resident.major_change", current_user, register.RESIDENT, entity_id, detail)
+    db.session.commit()
+    return register.resident_detail(register.row_in_scope(register.RESIDENT, entity_id, scope))

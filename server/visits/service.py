@@ -20,10 +20,7 @@ from server.register.care import effective_tier
 from server.register.catalogue import OFF_REGISTER_STATUSES
 from server.register.idcard import mask_phone
 from server.register.models import Building, Household, Resident
-from server.sync.changes import change_row, record_changes
-from server.timeutil import iso, local_date, local_today
-from server.visits.models import REACHED_METHODS, MajorChange, WelfareVisit
-from server.visits.schedule import (
+from server.register.schedule import (
     due_in_month,
     due_state,
     interval_days,
@@ -31,6 +28,9 @@ from server.visits.schedule import (
     next_due,
     visit_flag,
 )
+from server.sync.changes import change_row, record_changes
+from server.timeutil import iso, local_date, local_today
+from server.visits.models import REACHED_METHODS, MajorChange, WelfareVisit
 
 RESIDENT_ENTITY = "resident"
 # The order the due lists show tiers in (high risk first), as on the phone.

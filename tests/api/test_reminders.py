@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from server import worktime as calendar
+from server.cases import reminders as case_reminders
 from server.cases.models import Case
 from server.extensions import db
+from server.push.reminders import claim_once
 from server.tasks.models import Task
 from tests import clock
 from tests.factories import (
@@ -188,16 +191,13 @@ def test_a_case_first_seen_past_its_deadline_says_so(org, auth, subscribed, deli
 
 def test_two_sweeps_never_remind_the_same_case_twice(org, auth, subscribed, delivering_app):
     """A sweep that read the case before another sweep claimed it finds nothing left to claim."""
-    from server import worktime as calendar
-    from server.cases import reminders as sweep
-
     dispatched_case(auth, org, department_id=org["departments"][0].id)
     at(delivering_app, "2026-11-30T10:45:00+08:00")
     now = calendar.now()
-    [seen] = sweep._cases_due(now)
+    [seen] = case_reminders._cases_due(now)
     with delivering_app.app_context():  # another host's sweep, in a session of its own
         assert remind(delivering_app) == "Reminded cases: 1, tasks: 0."
-    assert sweep._claim(Case, seen, Case.deadline_reminded_at, now) is False
+    assert claim_once(Case, seen, Case.deadline_reminded_at, now) is False
     db.session.rollback()
     assert len(reminders(subscribed)["handler1"]) == 1
 

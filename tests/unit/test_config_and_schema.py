@@ -115,7 +115,7 @@ def test_visit_intervals_and_care_tier_rules_come_from_json_in_the_environment(m
 def test_the_app_uses_the_rules_from_the_environment(monkeypatch, make_app):
     """A 75-year-old living alone is 重点高风险 under the local rule given at start-up."""
     from server.register.care import derived_tier
-    from server.visits.schedule import interval_days
+    from server.register.schedule import interval_days
 
     monkeypatch.setenv("WELFARE_VISIT_INTERVAL_DAYS", '{"high": 3, "key": 14, "general": 60}')
     monkeypatch.setenv("CARE_TIER_RULES", '[{"tier": "high", "min_age": 75, "any_tags": ["living_alone"]}]')

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from server.register.care import age_on, derived_tier
-from server.visits.schedule import (
+from server.register.schedule import (
     due_in_month,
     due_state,
     follow_up_deadline,
