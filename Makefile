@@ -75,11 +75,13 @@ run: $(VENV)/.installed build seed
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - server.wsgi:app
 
-# Both languages: ruff for Python; ESLint + Prettier for the PWA; the PWA's API types must be the
-# ones the server's OpenAPI generates today (regenerate with `make api-types`).
+# Both languages: ruff for Python and import-linter for its layers (.importlinter); ESLint +
+# Prettier for the PWA; the PWA's API types must be the ones the server's OpenAPI generates today
+# (regenerate with `make api-types`).
 lint: $(VENV)/.installed pwa/node_modules/.installed
 	$(VENV)/bin/ruff check server tests bench config pwa/scripts
 	$(VENV)/bin/ruff format --check server tests bench config pwa/scripts
+	$(VENV)/bin/lint-imports --no-cache
 	cd pwa && npm run --silent lint
 	cd pwa && GRIDWALK_PYTHON=$(abspath $(PY)) npm run --silent api-types:check
 
