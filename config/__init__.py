@@ -54,6 +54,12 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     RATELIMIT_KEY_PREFIX = "gridwalk"
+    # A dead Redis must not stop logins: the limiter counts in this process's memory until Redis
+    # answers again (it logs a warning when it switches).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # The longest a dead or silent Redis may hold up a request (connect, then each read), before
+    # the limiter falls back to memory and pushes to the in-process sender.
+    REDIS_TIMEOUT_SECONDS = 1.0
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

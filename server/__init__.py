@@ -35,6 +35,12 @@ def configure(app: Flask, config: type[Config] | str | None, overrides: dict | N
     app.config["RATELIMIT_STORAGE_URI"] = (
         app.config["REDIS_URL"] if app.config.get("REDIS_URL") else "memory://"
     )
+    if app.config.get("REDIS_URL"):
+        timeout = app.config["REDIS_TIMEOUT_SECONDS"]
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+        }
     app.logger.setLevel(logging.INFO)
 
 

@@ -9,7 +9,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Report the service and database state (no login needed: load balancers call it). */
+        /** Report the service and each dependency's state (no login needed: load balancers call it). */
         get: {
             parameters: {
                 query?: never;
@@ -2363,6 +2363,13 @@ export interface components {
             status: "ok" | "degraded";
             /** @enum {string} */
             db: "ok" | "unreachable";
+            /**
+             * @description not_configured: no REDIS_URL (the default install)
+             * @enum {string}
+             */
+            redis: "ok" | "unreachable" | "not_configured";
+            /** @enum {string} */
+            photo_storage: "ok" | "unreachable";
             version: string;
         };
         Login: {

@@ -63,6 +63,7 @@ class PhotoStore(Protocol):
     def open(self, sha256: str, variant: str) -> BinaryIO: ...
     def delete(self, sha256: str, variant: str) -> None: ...
     def iter(self) -> Iterator[StoredVariant]: ...
+    def ready(self) -> bool: ...
 
 
 class LocalPhotoStore:
@@ -70,6 +71,12 @@ class LocalPhotoStore:
 
     def __init__(self, root: Path | str):
         self.root = Path(root)
+
+    def ready(self) -> bool:
+        """The health probe's question: can an upload be written here now? (The directory is made
+        on the first upload, so before that its nearest existing parent must be writable.)"""
+        existing = next((p for p in (self.root, *self.root.parents) if p.exists()), None)
+        return existing is not None and existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
 
     def _path(self, sha256: str, variant: str) -> Path:
         return self.root / photo_key(sha256, variant)
@@ -146,6 +153,14 @@ class S3PhotoStore:
 
     def _key(self, sha256: str, variant: str) -> str:
         return self.prefix + photo_key(sha256, variant)
+
+    def ready(self) -> bool:
+        """The health probe's question: does the bucket answer us?"""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception:  # any failure means "not now", and a probe must answer
+            return False
+        return True
 
     def put(self, sha256: str, variant: str, data: bytes) -> None:
         self.client.put_object(

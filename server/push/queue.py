@@ -17,6 +17,7 @@ from queue import SimpleQueue
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from redis.exceptions import RedisError
 from werkzeug.utils import import_string
 
 log = logging.getLogger(__name__)
@@ -113,13 +114,23 @@ class RedisQueue:
 
     # Results are not read by anyone; failures are kept a week for `rq info` and requeueing.
     FAILURE_TTL = 7 * 24 * 3600
+    # After a failure, how long pushes skip Redis before trying it again.
+    RETRY_AFTER = 30
 
     def __init__(self, app: Flask):
         import redis
         from rq import Queue
 
-        self.connection = redis.Redis.from_url(app.config["REDIS_URL"])
+        timeout = app.config["REDIS_TIMEOUT_SECONDS"]
+        # Bounded: a request that queues a push must not hang on a silent Redis. (The push worker's
+        # blocking reads get a longer timeout from RQ itself.)
+        self.connection = redis.Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=timeout, socket_timeout=timeout
+        )
         self.queue = Queue(app.config["PUSH_QUEUE_NAME"], connection=self.connection)
+        # Redis down: pushes go out from this process's threads, as without Redis at all.
+        self.fallback = ThreadQueue(app, app.config["PUSH_THREADS"])
+        self._down_until = 0.0
         attempts = app.config["PUSH_MAX_ATTEMPTS"]
         worst = (
             attempts * app.config["PUSH_TIMEOUT_SECONDS"]
@@ -135,13 +146,41 @@ class RedisQueue:
             "timeout": self.job_timeout,
         }
 
+    def _redis_up(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _went_down(self) -> None:
+        # Skip Redis for a while rather than pay the timeout on every push of a busy minute.
+        if self._redis_up():
+            log.warning("Redis unreachable: pushes go out from this process for %d s", self.RETRY_AFTER)
+        self._down_until = time.monotonic() + self.RETRY_AFTER
+
     def enqueue(self, func: Callable, *args: Any, ttl: int | None = None) -> None:
-        self.queue.enqueue_call(func, args=args, **self._options(ttl))
+        if self._redis_up():
+            try:
+                self.queue.enqueue_call(func, args=args, **self._options(ttl))
+                return
+            except RedisError:
+                self._went_down()
+        self.fallback.enqueue(func, *args, ttl=ttl)
 
     def enqueue_many(self, calls: Iterable[tuple[Callable, tuple]], ttl: int | None = None) -> int:
+        calls = list(calls)
+        if self._redis_up():
+            try:
+                return self._enqueue_many(calls, ttl)
+            except RedisError:
+                # A pipeline is all or nothing per batch: a batch that failed was not queued,
+                # but earlier batches were; resend only from the failed batch on.
+                self._went_down()
+                calls = calls[self._queued_before_failure :]
+        return self.fallback.enqueue_many(calls, ttl=ttl)
+
+    def _enqueue_many(self, calls: list[tuple[Callable, tuple]], ttl: int | None) -> int:
         """Queue many jobs in pipelined batches (a round trip per 500, not per job)."""
         from rq import Queue
 
+        self._queued_before_failure = 0
         count = 0
         batch: list = []
         for func, args in calls:
@@ -157,18 +196,25 @@ class RedisQueue:
         with self.connection.pipeline() as pipe:
             self.queue.enqueue_many(batch, pipeline=pipe)
             pipe.execute()
+        self._queued_before_failure += len(batch)
         return len(batch)
 
     def flush(self, timeout: float) -> bool:
-        """Wait until the workers have emptied the queue and finished what they started."""
+        """Wait until the workers have emptied the queue and finished what they started (and this
+        process's threads sent what they took while Redis was down)."""
         from rq.registry import StartedJobRegistry
 
-        started = StartedJobRegistry(queue=self.queue)
         deadline = time.monotonic() + timeout
-        while self.queue.count or started.count:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.05)
+        if not self.fallback.flush(timeout):
+            return False
+        started = StartedJobRegistry(queue=self.queue)
+        try:
+            while self.queue.count or started.count:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.05)
+        except RedisError:
+            return True  # nothing more reaches Redis now; what went to the threads has been sent
         return True
 
 

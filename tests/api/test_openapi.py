@@ -192,7 +192,8 @@ def test_the_action_and_review_bodies_name_their_choices(spec):
 
 def test_health_documents_its_body(spec):
     schema = answer_schema(spec, "get", "/health", 200)
-    assert set(schema["required"]) == {"status", "db", "version"}
+    assert set(schema["required"]) == {"status", "db", "redis", "photo_storage", "version"}
+    assert schema["properties"]["redis"]["enum"] == ["ok", "unreachable", "not_configured"]
 
 
 def test_a_photo_is_named_by_64_lowercase_hex_digits(spec):

@@ -189,3 +189,18 @@ def test_shell_missing_says_how_to_build(make_app, tmp_path):
     response = app.test_client().get("/")
     assert response.status_code == 503
     assert b"make run" in response.data
+
+
+def test_health_reports_each_dependency(web, make_app, tmp_path):
+    """The default install has no Redis; photo storage that cannot be written is named, and only a
+    dead database turns the probe to 503 (a load balancer must not drop a host for the rest)."""
+    body = web.get("/api/v1/health").get_json()
+    assert body["redis"] in ("not_configured", "ok")
+    assert body["photo_storage"] == "ok"
+    blocked = tmp_path / "a-file"
+    blocked.write_text("photos cannot go under a file")
+    app = make_app(PHOTOS_DIR=blocked / "photos")
+    response = app.test_client().get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.get_json()["photo_storage"] == "unreachable"
+    assert response.get_json()["status"] == "degraded"
