@@ -85,8 +85,8 @@ def guard_api_request() -> None:
                     "Send JSON (Content-Type: application/json)",
                 ),
             )
-        if (request.content_length or 0) > current_app.config["MAX_JSON_BYTES"]:
-            raise too_large()
+        # On the bytes read, not the Content-Length alone: a chunked body carries none.
+        read_body(current_app.config["MAX_JSON_BYTES"], cache=True)
     # Anonymous requests fall through to the view's 401, so a client knows to log in again.
     if _view_flag("csrf_exempt") or not current_user.is_authenticated:
         return
@@ -161,6 +161,37 @@ def guard_api_input() -> None:
     refuse_nul(jsonbody.nul_paths(body))
 
 
+# A refused body is read and thrown away up to this much, so the connection stays usable for the
+# phone's next request (gunicorn answers keep-alive, then drops a socket with unread body bytes);
+# past it, reading would cost more than the client reconnecting, and the connection is closed.
+DRAIN_MAX_BYTES = 32 * 1024 * 1024
+
+
+def drain_refused_body(response):
+    """After a 413: discard the rest of the body, or say the connection closes."""
+    if response.status_code != 413:
+        return response
+    stream = request.environ.get("wsgi.input")
+    length = request.content_length
+    if stream is None or (length is not None and length > DRAIN_MAX_BYTES):
+        response.headers["Connection"] = "close"
+        return response
+    drained = 0
+    try:
+        while drained <= DRAIN_MAX_BYTES:
+            chunk = stream.read(min(65536, length - drained) if length is not None else 65536)
+            if not chunk:
+                break
+            drained += len(chunk)
+            if length is not None and drained >= length:
+                break
+    except (OSError, ValueError):  # the client went away meanwhile
+        response.headers["Connection"] = "close"
+    if drained > DRAIN_MAX_BYTES:
+        response.headers["Connection"] = "close"
+    return response
+
+
 def security_headers(response):
     """Headers every response carries; caching is left to the routes that know their content."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -178,3 +209,4 @@ def register_security(app: Flask) -> None:
     app.before_request(guard_api_request)
     app.before_request(guard_api_input)
     app.after_request(security_headers)
+    app.after_request(drain_refused_body)

@@ -1,0 +1,101 @@
+"""Body limits that hold: the JSON cap counts the bytes actually read (a chunked body has no
+Content-Length to check), and a refused body leaves the connection usable for the next request."""
+
+import http.client
+import io
+import json
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests import gunicorn
+
+OVER = 2 * 1024 * 1024  # MAX_JSON_BYTES is 1 MiB
+
+
+def big_login() -> bytes:
+    return json.dumps({"username": "worker1", "password": "x" * OVER}).encode()
+
+
+def chunks(body: bytes) -> Iterator[bytes]:
+    for start in range(0, len(body), 65536):
+        yield body[start : start + 65536]
+
+
+def test_a_chunked_json_body_over_the_cap_is_413(app, client):
+    response = client.post(
+        "/api/v1/auth/login",
+        input_stream=io.BytesIO(big_login()),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_chunked_json_body_over_the_cap_is_413_on_an_authenticated_route(app, org, auth):
+    auth.login("worker1")
+    body = json.dumps({"device_id": "phone-1", "items": [], "padding": "x" * OVER}).encode()
+    response = auth.post(
+        "/api/v1/sync/push",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+
+
+def test_a_chunked_json_body_under_the_cap_is_read_whole(app, org, client):
+    body = json.dumps({"username": "worker1", "password": "correct-horse-9"}).encode()
+    response = client.post(
+        "/api/v1/auth/login",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def served(app, database_url, tmp_path) -> Iterator[int]:
+    """gunicorn (gthread: keep-alive connections) on the test database."""
+    env = dict(
+        os.environ,
+        GRIDWALK_CONFIG="default",
+        GRIDWALK_INSTANCE=str(tmp_path),
+        DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("REDIS_URL", None)
+    port = gunicorn.free_port()
+    process = gunicorn.start(port, env, tmp_path / "server.log")
+    yield port
+    gunicorn.stop(process)
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_after_a_413_the_same_connection_serves_the_next_request(served, framing):
+    """A phone reuses its connection: the request after a refused one must not fail."""
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=20)
+    try:
+        body = big_login()
+        headers = {"Content-Type": "application/json"}
+        if framing == "chunked":
+            connection.request(
+                "POST", "/api/v1/auth/login", body=chunks(body), headers=headers, encode_chunked=True
+            )
+        else:
+            connection.request("POST", "/api/v1/auth/login", body=body, headers=headers)
+        refused = connection.getresponse()
+        assert refused.status == 413
+        assert json.loads(refused.read())["error"]["code"] == "payload_too_large"
+        connection.request("GET", "/api/v1/health")
+        after = connection.getresponse()
+        assert after.status == 200
+        assert json.loads(after.read())["db"] == "ok"
+    finally:
+        connection.close()
