@@ -53,6 +53,12 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
+    # Failed logins from one address whatever the username (password spraying); an office's
+    # workers behind one NAT mistyping now and then stay well below it.
+    LOGIN_IP_RATE_LIMIT = _env("LOGIN_IP_RATE_LIMIT", "20 per minute")
+    # How many proxies (nginx, a load balancer) stand in front of the app: their X-Forwarded-*
+    # headers are trusted that many hops back, so limits and audit see the phone's address.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     RATELIMIT_KEY_PREFIX = "gridwalk"
     # A dead Redis must not stop logins: the limiter counts in this process's memory until Redis
     # answers again (it logs a warning when it switches).

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import jsonbody
 from server.auth.service import csrf_valid
@@ -205,6 +206,11 @@ def security_headers(response):
 
 def register_security(app: Flask) -> None:
     """Install the guards and headers on the app."""
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        # Behind nginx every request comes from the proxy: believe its X-Forwarded-* headers
+        # (that many hops back, no more), so limits and the audit log see the phone's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.json = BoundedJSONProvider(app)
     app.before_request(guard_api_request)
     app.before_request(guard_api_input)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import wraps
 from http import HTTPStatus
 
-from flask import current_app, request, session
+from flask import after_this_request, current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.audit import service as audit
-from server.auth import service
+from server.auth import devices, service
 from server.auth.models import User
 from server.auth.schemas import (
     LoginSchema,
@@ -48,23 +48,37 @@ def roles_required(*roles: str):
     return decorator
 
 
-def _login_key() -> str:
-    """Failed logins are counted per client address and username together.
-
-    The limiter needs the name before the view parses the body, so this peeks at it (never trusted).
-    """
+def _peeked_username() -> str:
+    """The limiter needs the name before the view parses the body, so this peeks at it (never
+    trusted: only used to pick a counter)."""
     body = request.get_json(silent=True)
-    name = str(body.get("username", "") if isinstance(body, dict) else "")[:64].strip().lower()
+    return str(body.get("username", "") if isinstance(body, dict) else "")[:64].strip().lower()
+
+
+def _login_key() -> str:
+    """Failed logins per client address and username; a phone that logged in as that user before
+    counts in its own bucket (server.auth.devices), so others' guesses cannot lock it out."""
+    name = _peeked_username()
+    device = devices.known_device(name)
+    if device is not None:
+        return f"device|{device}|{name}"
     return f"{get_remote_address()}|{name}"
+
+
+def _address_key() -> str:
+    """Failed logins per client address, whatever the usernames (password spraying)."""
+    device = devices.known_device(_peeked_username())
+    return f"device|{device}" if device is not None else get_remote_address()
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
 
 
 @bp.route("/auth/login", methods=["POST"])
 @csrf_exempt
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    key_func=_login_key,
-    deduct_when=lambda response: response.status_code == 401,
-)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], key_func=_address_key, deduct_when=_failed)
 @bp.arguments(LoginSchema)
 @bp.response(200, SessionSchema)
 @bp.alt_response(401, response=HTTPStatus.UNAUTHORIZED.name)
@@ -79,6 +93,7 @@ def login(body):
         raise ApiError(401, "invalid_credentials", msg("用户名或密码错误", "Wrong username or password"))
     session.permanent = bool(body["remember"])
     login_user(user, remember=body["remember"])
+    after_this_request(lambda response: devices.remember_device(response, user.username, body["remember"]))
     db.session.commit()
     return {"user": user, "csrf_token": service.csrf_token(user)}
 
