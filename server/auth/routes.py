@@ -102,7 +102,12 @@ def login(body):
 @login_required
 @bp.response(204)
 def logout():
-    """End this device's session, remember-me cookie included."""
+    """End the session on the server: this user's session and remember-me cookies stop working on
+    every device (a copied cookie included), not only in this browser."""
+    user = current_user._get_current_object()
+    user.end_sessions()
+    audit.record("auth.logout", user, "user", user.id)
+    db.session.commit()
     session.clear()
     logout_user()  # after clear(): it leaves the flag that deletes the remember cookie
 
@@ -173,3 +178,16 @@ def _user_in_scope(scope, user: User) -> bool:
     if user.community_id is not None and scope.allows_community(user.community_id):
         return True
     return any(scope.allows_grid(g.id) for g in user.grids)
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@roles_required("admin")
+@bp.response(204)
+def end_user_sessions(user_id: int):
+    """End every session of this user on every device (a lost or stolen phone); they log in again."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise not_found()
+    user.end_sessions()
+    audit.record("auth.sessions_ended", current_user, "user", user.id)
+    db.session.commit()
