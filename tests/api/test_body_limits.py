@@ -60,9 +60,10 @@ def test_a_chunked_json_body_under_the_cap_is_read_whole(app, org, client):
     assert response.status_code == 200
 
 
-@pytest.fixture
-def served(app, database_url, tmp_path) -> Iterator[int]:
-    """gunicorn (gthread: keep-alive connections) on the test database."""
+@pytest.fixture(scope="module")
+def served(_schema, database_url, tmp_path_factory) -> Iterator[int]:
+    """gunicorn (gthread: keep-alive connections) on the test database, one for the module."""
+    tmp_path = tmp_path_factory.mktemp("served")
     env = dict(
         os.environ,
         GRIDWALK_CONFIG="default",
