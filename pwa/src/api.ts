@@ -1,11 +1,21 @@
-// The one way the app talks to /api/v1: JSON, CSRF header, language, typed errors.
+// The one way the app and its outbox talk to /api/v1: JSON or raw bytes, CSRF header, language, timeouts, typed errors.
 import type { ErrorDetail, ErrorEnvelope, Unchecked } from './apiTypes'
 
 export type { ApiSchema, ErrorDetail, ErrorEnvelope, Unchecked, WithRequired } from './apiTypes'
 
+/** What an ApiError knows about the answer beyond its envelope. */
+export interface ApiErrorAnswer {
+  /** False when the body was not the app's error envelope (a proxy's page, a bare status): code and message are then only the status. */
+  fromApp?: boolean
+  /** The Retry-After header, as sent (seconds or an HTTP date). */
+  retryAfter?: string | null
+}
+
 /** The server answered with an error envelope (or at least an error status). */
 export class ApiError extends Error {
   override name = 'ApiError'
+  readonly fromApp: boolean
+  readonly retryAfter: string | null
   constructor(
     readonly status: number,
     readonly code: string,
@@ -13,8 +23,25 @@ export class ApiError extends Error {
     readonly fields: NonNullable<ErrorDetail['fields']> = {},
     /** Everything else the envelope carried (e.g. retry_after), for callers that need it. */
     readonly details: Record<string, unknown> = {},
+    answer: ApiErrorAnswer = {},
   ) {
     super(message)
+    this.fromApp = answer.fromApp ?? true
+    this.retryAfter = answer.retryAfter ?? null
+  }
+
+  /** The server refused the CSRF token: the token the phone holds is not this session's. */
+  get csrfRefused(): boolean {
+    return this.fromApp && (this.status === 400 || this.status === 403) && /csrf/i.test(this.code)
+  }
+
+  /** How long the server asked us to wait (Retry-After), or null when it did not say. */
+  retryAfterMs(now = Date.now()): number | null {
+    if (!this.retryAfter) return null
+    const seconds = Number(this.retryAfter)
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+    const at = Date.parse(this.retryAfter)
+    return Number.isNaN(at) ? null : Math.max(0, at - now)
   }
 }
 
@@ -32,8 +59,8 @@ export class NetworkError extends Error {
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 
 export interface ApiHooks {
-  /** The session's CSRF token, sent on unsafe methods. */
-  csrfToken?: () => string | null
+  /** The session's CSRF token, sent on unsafe methods (the service worker reads it from IndexedDB). */
+  csrfToken?: () => string | null | Promise<string | null>
   /** The Accept-Language value, so server messages match the UI. */
   language?: () => string
   /** A 401 on a call that needs a session: the session has ended. */
@@ -44,11 +71,19 @@ export interface ApiHooks {
 }
 
 export interface RequestOptions {
+  /** Sent as JSON; a Blob is sent as its raw bytes (a photo), typed by headers['Content-Type'] or its own type. */
   body?: unknown
   query?: Record<string, string | number | boolean | undefined>
   headers?: Record<string, string>
   /** A 401 is an expected answer here (login with a wrong password), not an ended session. */
   allowUnauthorized?: boolean
+  /**
+   * A refused CSRF token ends the session too (onUnauthorized). For callers with no person to
+   * reload the page, like the outbox's background sync: only a new login gives a valid token.
+   */
+  csrfRefusalEndsSession?: boolean
+  /** This call's own limit instead of the client's (a photo upload on a slow link). */
+  timeoutMs?: number
   signal?: AbortSignal
 }
 
@@ -70,8 +105,9 @@ export async function parseErrorResponse(response: Response): Promise<ApiError> 
   try {
     body = await response.json()
   } catch {
-    // A proxy's HTML error page or an empty body: fall through to the status alone.
+    // A proxy's HTML error page, an empty body or a dropped connection: fall through to the status alone.
   }
+  const retryAfter = response.headers.get('Retry-After')
   const envelope = body && typeof body === 'object' && 'error' in body ? (body as ErrorEnvelope).error : null
   if (envelope && typeof envelope === 'object') {
     // Checked one by one below: the body came off the wire, whatever the spec promises.
@@ -82,9 +118,17 @@ export async function parseErrorResponse(response: Response): Promise<ApiError> 
       typeof message === 'string' ? message : response.statusText || `HTTP ${response.status}`,
       fields && typeof fields === 'object' ? (fields as NonNullable<ErrorDetail['fields']>) : {},
       details,
+      { fromApp: typeof code === 'string', retryAfter },
     )
   }
-  return new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`)
+  return new ApiError(
+    response.status,
+    `http_${response.status}`,
+    response.statusText || `HTTP ${response.status}`,
+    {},
+    {},
+    { fromApp: false, retryAfter },
+  )
 }
 
 export function createApiClient(options: ApiClientOptions) {
@@ -105,64 +149,91 @@ export function createApiClient(options: ApiClientOptions) {
     return url
   }
 
-  async function send(method: string, path: string, opts: RequestOptions): Promise<Response> {
+  /** Send a request and return the parsed JSON body (undefined for 204, a HEAD or an empty body). */
+  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const verb = method.toUpperCase()
     const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
     const language = hooks.language?.()
     if (language) headers['Accept-Language'] = language
-    if (!SAFE_METHODS.has(method)) {
-      const token = hooks.csrfToken?.()
+    if (!SAFE_METHODS.has(verb)) {
+      const token = await hooks.csrfToken?.()
       if (token) headers['X-CSRF-Token'] = token
     }
     let body: BodyInit | undefined
-    if (opts.body !== undefined) {
+    if (opts.body instanceof Blob) {
+      headers['Content-Type'] ??= opts.body.type || 'application/octet-stream'
+      body = opts.body
+    } else if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json'
       body = JSON.stringify(opts.body)
     }
 
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), timeoutMs)
+    // One timer for the status and the body: a connection that hangs mid-answer is as dead as one that never answers.
+    const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? timeoutMs)
     const onCallerAbort = () => controller.abort()
     opts.signal?.addEventListener('abort', onCallerAbort)
-    try {
-      return await options.fetch(buildUrl(path, opts.query), {
-        method,
-        headers,
-        body,
-        credentials: 'same-origin',
-        signal: controller.signal,
-      })
-    } catch (cause) {
-      if (opts.signal?.aborted) throw cause // the caller cancelled: not a connectivity fact
-      const error = new NetworkError(controller.signal.aborted ? 'request timed out' : 'network error', cause)
+    const unreachable = (cause: unknown, what: string): unknown => {
+      if (opts.signal?.aborted) return cause // the caller cancelled: not a connectivity fact
+      const error = new NetworkError(controller.signal.aborted ? 'request timed out' : what, cause)
       hooks.onNetworkError?.(error)
-      throw error
+      return error
+    }
+    let response: Response
+    let text = ''
+    try {
+      try {
+        response = await options.fetch(buildUrl(path, opts.query), {
+          method: verb,
+          headers,
+          body,
+          credentials: 'same-origin',
+          // The app keeps its own offline copies; the HTTP cache must never answer for the server
+          // (a photo's HEAD is cacheable for a year, yet the server may have lost the photo).
+          cache: 'no-store',
+          signal: controller.signal,
+        })
+      } catch (cause) {
+        throw unreachable(cause, 'network error')
+      }
+      if (GATEWAY_DOWN.has(response.status)) {
+        hooks.onNetworkError?.(new NetworkError(`gateway answered ${response.status}`))
+      } else {
+        hooks.onReachable?.()
+      }
+      if (!response.ok) {
+        const error = await parseErrorResponse(response)
+        const ended =
+          (error.status === 401 && !opts.allowUnauthorized) || (opts.csrfRefusalEndsSession && error.csrfRefused)
+        if (ended) hooks.onUnauthorized?.(error)
+        throw error
+      }
+      if (response.status !== 204 && verb !== 'HEAD') {
+        try {
+          text = await response.text()
+        } catch (cause) {
+          // The status came, the body did not: whether the server acted is unknown, as with no answer.
+          throw unreachable(cause, 'connection lost reading the answer')
+        }
+      }
     } finally {
       clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onCallerAbort)
     }
-  }
-
-  /** Send a request and return the parsed JSON body (undefined for 204). */
-  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const response = await send(method.toUpperCase(), path, opts)
-    if (GATEWAY_DOWN.has(response.status)) {
-      hooks.onNetworkError?.(new NetworkError(`gateway answered ${response.status}`))
-    } else {
-      hooks.onReachable?.()
+    if (!text) return undefined as T
+    try {
+      return JSON.parse(text) as T
+    } catch {
+      // A captive portal's login page or a misrouted proxy answers 200 with HTML: not the app.
+      throw new ApiError(response.status, 'bad_response', 'the answer is not JSON', {}, {}, { fromApp: false })
     }
-    if (!response.ok) {
-      const error = await parseErrorResponse(response)
-      if (error.status === 401 && !opts.allowUnauthorized) hooks.onUnauthorized?.(error)
-      throw error
-    }
-    if (response.status === 204) return undefined as T
-    const text = await response.text()
-    return (text ? JSON.parse(text) : undefined) as T
   }
 
   return {
     request,
     get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
+    /** Undefined when the server has it; an ApiError (404) when it does not. */
+    head: (path: string, opts?: RequestOptions) => request<void>('HEAD', path, opts),
     post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
     put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
     patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),

@@ -47,6 +47,8 @@ describe('api client', () => {
     expect(calls[0].url).toBe('/api/v1/org?a=1')
     expect(calls[0].init.method).toBe('GET')
     expect(calls[0].init.credentials).toBe('same-origin')
+    // The browser's HTTP cache never answers for the server.
+    expect(calls[0].init.cache).toBe('no-store')
     expect(headersOf(calls[0])['X-CSRF-Token']).toBeUndefined()
     expect(headersOf(calls[0])['Accept-Language']).toBe('en')
 
@@ -89,6 +91,7 @@ describe('api client', () => {
     expect(error.code).toBe('http_502')
     expect(error.message).toBe('Bad Gateway')
     expect(error.fields).toEqual({})
+    expect(error.fromApp).toBe(false)
   })
 
   it('reports a failed fetch as a NetworkError and a later answer as reachable', async () => {
@@ -156,5 +159,151 @@ describe('api client', () => {
     const { fetch } = scriptedFetch(() => new Response(null, { status: 204 }))
     const api = createApiClient({ fetch })
     expect(await api.delete('/push/subscriptions')).toBeUndefined()
+  })
+
+  it('uploads a Blob as raw bytes with its image type and the CSRF token', async () => {
+    const { fetch, calls } = scriptedFetch(() => json(201, { sha256: 'abc' }))
+    const api = createApiClient({ fetch, hooks: { csrfToken: () => 'tok-1' } })
+    const photo = new Blob(['\xff\xd8 jpeg bytes'], { type: 'image/jpeg' })
+
+    expect(await api.put('/photos/abc', photo)).toEqual({ sha256: 'abc' })
+
+    expect(calls[0].init.method).toBe('PUT')
+    expect(calls[0].init.body).toBe(photo)
+    expect(headersOf(calls[0])['Content-Type']).toBe('image/jpeg')
+    expect(headersOf(calls[0])['X-CSRF-Token']).toBe('tok-1')
+  })
+
+  it("lets the caller name a Blob's type when the Blob has none", async () => {
+    const { fetch, calls } = scriptedFetch(() => new Response(null, { status: 201 }))
+    const api = createApiClient({ fetch })
+    await api.put('/photos/abc', new Blob(['bytes']), { headers: { 'Content-Type': 'image/jpeg' } })
+    expect(headersOf(calls[0])['Content-Type']).toBe('image/jpeg')
+  })
+
+  it('waits for a CSRF token read from storage (the service worker has no store in memory)', async () => {
+    const { fetch, calls } = scriptedFetch(() => json(200, { results: [] }))
+    const api = createApiClient({ fetch, hooks: { csrfToken: async () => 'from-indexeddb' } })
+    await api.post('/sync/push', { items: [] })
+    expect(headersOf(calls[0])['X-CSRF-Token']).toBe('from-indexeddb')
+  })
+
+  it('answers a HEAD with undefined when the server has it, and a 404 ApiError when not', async () => {
+    const expired: number[] = []
+    const { fetch, calls } = scriptedFetch(
+      () => new Response(null, { status: 200, headers: { 'Content-Type': 'image/jpeg' } }),
+      () => new Response(null, { status: 404 }),
+    )
+    const api = createApiClient({ fetch, hooks: { onUnauthorized: (e) => expired.push(e.status) } })
+
+    expect(await api.head('/photos/abc')).toBeUndefined()
+    await expect(api.head('/photos/def')).rejects.toMatchObject({ status: 404, code: 'http_404' })
+    expect(calls.map((c) => c.init.method)).toEqual(['HEAD', 'HEAD'])
+    expect(expired).toEqual([])
+  })
+
+  it("a 200 that is not JSON (a captive portal's page) is an ApiError, not a crash", async () => {
+    const { fetch } = scriptedFetch(
+      () => new Response('<html>请登录 WiFi</html>', { status: 200, headers: { 'Content-Type': 'text/html' } }),
+    )
+    const api = createApiClient({ fetch })
+    const error = (await api.get('/sync/pull').catch((e: unknown) => e)) as ApiError
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error.status).toBe(200)
+    expect(error.code).toBe('bad_response')
+    expect(error.fromApp).toBe(false)
+  })
+
+  it('an answer whose body breaks off is a NetworkError: the server may or may not have acted', async () => {
+    const seen: string[] = []
+    const { fetch } = scriptedFetch(() => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"results": ['))
+          controller.error(new TypeError('terminated'))
+        },
+      })
+      return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } })
+    })
+    const api = createApiClient({ fetch, hooks: { onNetworkError: () => seen.push('network') } })
+    const error = (await api.post('/sync/push', {}).catch((e: unknown) => e)) as NetworkError
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error.message).toBe('connection lost reading the answer')
+    expect(seen).toEqual(['network'])
+  })
+
+  it('the timeout also covers a body that stops arriving', async () => {
+    const fetch: FetchLike = async (_url, init) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"changes": ['))
+          // As a browser does: aborting the request errors the body being read.
+          init?.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')))
+        },
+      })
+      return new Response(body, { status: 200 })
+    }
+    const api = createApiClient({ fetch, timeoutMs: 20 })
+    const error = (await api.get('/sync/pull').catch((e: unknown) => e)) as NetworkError
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error.message).toBe('request timed out')
+  })
+
+  it("a call's own timeout replaces the client's, longer or shorter", async () => {
+    const slowAnswer: FetchLike = (_url, init) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(json(201, { ok: true })), 60)
+        init?.signal?.addEventListener('abort', () => {
+          clearTimeout(timer)
+          reject(new DOMException('aborted', 'AbortError'))
+        })
+      })
+    const impatient = createApiClient({ fetch: slowAnswer, timeoutMs: 20 })
+    await expect(impatient.put('/photos/abc', new Blob(['x']))).rejects.toBeInstanceOf(NetworkError)
+    // A photo on a slow link gets more time than a screen's request.
+    expect(await impatient.put('/photos/abc', new Blob(['x']), { timeoutMs: 2_000 })).toEqual({ ok: true })
+
+    const patient = createApiClient({ fetch: slowAnswer, timeoutMs: 2_000 })
+    await expect(patient.get('/health', { timeoutMs: 20 })).rejects.toMatchObject({ message: 'request timed out' })
+  })
+
+  it('reads Retry-After in seconds or as a date', async () => {
+    const { fetch } = scriptedFetch(
+      () => json(429, { error: { code: 'rate_limited', message: '请稍后再试' } }, { 'Retry-After': '30' }),
+      () => new Response('busy', { status: 503, headers: { 'Retry-After': 'Wed, 21 Oct 2025 07:28:30 GMT' } }),
+      () => json(500, { error: { code: 'internal', message: 'boom' } }),
+    )
+    const api = createApiClient({ fetch })
+    const limited = (await api.post('/sync/push', {}).catch((e: unknown) => e)) as ApiError
+    expect(limited.retryAfterMs()).toBe(30_000)
+    const down = (await api.get('/sync/pull').catch((e: unknown) => e)) as ApiError
+    expect(down.retryAfterMs(Date.parse('2025-10-21T07:28:00Z'))).toBe(30_000)
+    const broken = (await api.get('/sync/pull').catch((e: unknown) => e)) as ApiError
+    expect(broken.retryAfterMs()).toBeNull()
+  })
+
+  it('a refused CSRF token ends the session only for callers that ask for it', async () => {
+    const expired: string[] = []
+    const refused = () => json(403, { error: { code: 'csrf_failed', message: '安全校验失败，请刷新后重试' } })
+    const { fetch } = scriptedFetch(refused, refused, () => new Response('<html>Forbidden</html>', { status: 403 }))
+    const api = createApiClient({ fetch, hooks: { onUnauthorized: (e) => expired.push(e.code) } })
+
+    // A screen shows the message; a person can reload.
+    const onScreen = (await api.post('/cases/1/actions', {}).catch((e: unknown) => e)) as ApiError
+    expect(onScreen.csrfRefused).toBe(true)
+    expect(expired).toEqual([])
+
+    // The outbox syncs with no one watching: only a new login helps.
+    await expect(api.post('/sync/push', {}, { csrfRefusalEndsSession: true })).rejects.toMatchObject({
+      code: 'csrf_failed',
+    })
+    expect(expired).toEqual(['csrf_failed'])
+
+    // A proxy's 403 page is not the app refusing the token.
+    const proxy = (await api
+      .post('/sync/push', {}, { csrfRefusalEndsSession: true })
+      .catch((e: unknown) => e)) as ApiError
+    expect(proxy.csrfRefused).toBe(false)
+    expect(expired).toEqual(['csrf_failed'])
   })
 })
