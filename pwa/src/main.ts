@@ -21,7 +21,7 @@ app.use(pinia)
 const auth = useAuthStore(pinia)
 const network = useNetworkStore(pinia)
 
-/** The server said 401 (an API call or a sync run): log in again; nothing on the phone is lost. */
+/** The server said 401 (to a screen or the outbox, both through `api`): log in again; nothing on the phone is lost. */
 function sessionExpired(): void {
   auth.markExpired()
   const current = router.currentRoute.value
@@ -38,12 +38,7 @@ api.configure({
   onUnauthorized: sessionExpired,
 })
 
-initSync({
-  getOwner: () => auth.user?.username ?? null,
-  getCsrfToken: () => auth.csrfToken,
-  getLanguage: acceptLanguage,
-  onAuthRequired: sessionExpired,
-})
+initSync({ getOwner: () => auth.user?.username ?? null })
 
 // Vant's own words (dialog buttons, pull-to-refresh) follow the app's language.
 watch(

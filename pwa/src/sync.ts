@@ -1,15 +1,12 @@
 // The app's one outbox (loaded just after the first screen) and its sync status for the screens.
 import { computed, shallowRef } from 'vue'
+import { api } from './api'
 import type { GridwalkOutbox, OutboxCounts, SyncReason, SyncStatus } from './outbox'
 
+/** The CSRF token, the language and "the session ended" come with the app's API client (api.configure). */
 export interface SyncSetup {
   /** Username of the worker whose items sync; a cached user whose session expired still counts. */
   getOwner(): string | null
-  getCsrfToken(): string | null
-  /** Accept-Language for the server's messages about items. */
-  getLanguage(): string
-  /** The server answered 401 during a sync: the auth store's session-expired path. */
-  onAuthRequired(): void
 }
 
 let setup: SyncSetup | null = null
@@ -38,10 +35,8 @@ export function useOutbox(): Promise<GridwalkOutbox> {
     const attempt = import('./outbox').then(({ getOutbox }) => {
       const outbox = getOutbox({
         appVersion: __APP_VERSION__,
+        api,
         getOwner: () => wiring.getOwner(),
-        getCsrfToken: () => wiring.getCsrfToken(),
-        getLanguage: () => wiring.getLanguage(),
-        onAuthRequired: () => wiring.onAuthRequired(),
       })
       outbox.engine.subscribe((status) => {
         syncStatus.value = status

@@ -1,7 +1,10 @@
-// The sync engine against an in-process fake of the Flask server (a `fetch` that keeps its own
-// rows and speaks the push/pull/photo protocol), on a real fake-indexeddb outbox.
+// The sync engine and the app's API client against an in-process fake of the Flask server (a
+// `fetch` that keeps its own rows and speaks the push/pull/photo protocol), on a real
+// fake-indexeddb outbox.
 import 'fake-indexeddb/auto'
 import { describe, expect, it, vi } from 'vitest'
+import { createApiClient } from '../api'
+import type { ApiHooks, FetchLike } from '../api'
 import { OutboxStore, sha256Hex } from './store'
 import { SyncEngine, runSyncInWorker } from './engine'
 import type { LockManagerLike, SyncEngineOptions } from './engine'
@@ -41,12 +44,16 @@ class FakeServer {
   photoPuts = 0
   changes: Array<{ seq: number; change: ReplicaChange }> = []
   requests: string[] = []
+  /** What each request carried that the client adds: language and CSRF token. */
+  sent: Array<{ request: string; language: string | null; csrf: string | null }> = []
   pushBodies: Array<{ device_id: string; app_version: string; items: WireItem[] }> = []
   maxBodyBytes = 1024 * 1024
   /** Size limit enforced by a proxy in front (nginx): an HTML 413, not our JSON envelope. */
   proxyMaxBodyBytes = Infinity
   /** Commit the next N pushes, then drop the connection before the answer. */
   losePushResponses = 0
+  /** Commit the next N pushes, then break the connection halfway through the answer's body. */
+  breakPushAnswers = 0
   /** Fail the Nth push request (1-based) as a network error before it reaches the app. */
   dropPushNumber = 0
   pushCount = 0
@@ -68,6 +75,11 @@ class FakeServer {
     const req = new Request(new URL(String(input), 'http://gridwalk.test'), init)
     const url = new URL(req.url)
     this.requests.push(`${req.method} ${url.pathname}${url.search}`)
+    this.sent.push({
+      request: `${req.method} ${url.pathname}`,
+      language: req.headers.get('Accept-Language'),
+      csrf: req.headers.get('X-CSRF-Token'),
+    })
     this.inFlight += 1
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     try {
@@ -128,6 +140,17 @@ class FakeServer {
     if (this.losePushResponses > 0) {
       this.losePushResponses -= 1
       throw new TypeError('network lost after commit')
+    }
+    if (this.breakPushAnswers > 0) {
+      this.breakPushAnswers -= 1
+      const text = JSON.stringify({ results, server_time: '2025-03-01T10:00:00+08:00' })
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text.slice(0, 20)))
+          controller.error(new TypeError('terminated'))
+        },
+      })
+      return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } })
     }
     return json(200, { results, server_time: '2025-03-01T10:00:00+08:00' })
   }
@@ -201,12 +224,18 @@ class FakeServer {
 
 let dbCounter = 0
 
+/** The app's real client on the fake server, logged in with the server's CSRF token unless hooks say otherwise. */
+function clientFor(fetch: FetchLike | FakeServer, hooks: ApiHooks = {}) {
+  const send = fetch instanceof FakeServer ? fetch.fetch : fetch
+  const csrf = fetch instanceof FakeServer ? fetch.csrf : null
+  return createApiClient({ fetch: send, hooks: { csrfToken: () => csrf, ...hooks } })
+}
+
 function setup(server: FakeServer, extra: Partial<SyncEngineOptions> = {}) {
   const store = new OutboxStore({ dbName: `gridwalk-engine-test-${++dbCounter}` })
   const engine = new SyncEngine({
     store,
-    fetch: server.fetch,
-    getCsrfToken: () => server.csrf,
+    api: clientFor(server),
     getOwner: () => 'wang',
     appVersion: '1.0.0-test',
     locks: null,
@@ -341,14 +370,55 @@ describe('SyncEngine: delivery', () => {
     expect(server.inserts).toBe(1)
   })
 
+  it('an answer that breaks off after the commit is answered duplicate on retry: one row, item done', async () => {
+    const server = new FakeServer()
+    const { store, engine } = setup(server)
+    const item = await store.add(visit())
+    server.breakPushAnswers = 1
+
+    expect((await engine.sync()).state).toBe('offline')
+    expect((await store.get(item.id))?.status).toBe('pending')
+    expect(server.rows.size).toBe(1)
+
+    expect((await engine.sync()).state).toBe('idle')
+    expect((await store.get(item.id))?.server_result?.status).toBe('duplicate')
+    expect(server.inserts).toBe(1)
+  })
+
+  it("every request goes through the app's client: its language, its CSRF token on writes, its network hooks", async () => {
+    const server = new FakeServer()
+    const seen: string[] = []
+    const api = clientFor(server, {
+      language: () => 'en',
+      onReachable: () => seen.push('reachable'),
+      onNetworkError: () => seen.push('network'),
+    })
+    const { store, engine } = setup(server, { api })
+    await store.add(visit(undefined, [await store.addPhoto(jpeg('gate'), 'wang')]))
+
+    await engine.sync()
+    expect(server.sent.map((r) => [r.request.split(' ')[0], r.language, r.csrf])).toEqual([
+      ['HEAD', 'en', null],
+      ['PUT', 'en', 'csrf-ok'],
+      ['POST', 'en', 'csrf-ok'],
+      ['GET', 'en', null],
+    ])
+    expect(seen).toEqual(['reachable', 'reachable', 'reachable', 'reachable'])
+
+    // The offline banner hears of a failed sync as of any failed request.
+    server.mode = 'network_down'
+    await store.add(visit())
+    expect((await engine.sync()).state).toBe('offline')
+    expect(seen.slice(4)).toEqual(['network'])
+  })
+
   it('forgets delivered items after the kept days, once a day', async () => {
     const server = new FakeServer()
     let now = Date.parse('2025-03-01T02:00:00Z')
     const store = new OutboxStore({ dbName: `gridwalk-engine-test-${++dbCounter}`, now: () => now })
     const engine = new SyncEngine({
       store,
-      fetch: server.fetch,
-      getCsrfToken: () => server.csrf,
+      api: clientFor(server),
       getOwner: () => 'wang',
       appVersion: 't',
       locks: null,
@@ -531,9 +601,12 @@ describe('SyncEngine: answers from something other than the app', () => {
 describe('SyncEngine: failures that stop a run', () => {
   it('401 pauses and asks for login, with the outbox intact and no retry timer', async () => {
     const server = new FakeServer()
-    const onAuthRequired = vi.fn()
+    const sessionEnded = vi.fn()
     const timers: number[] = []
-    const { store, engine } = setup(server, { onAuthRequired, setTimeout: (_fn, ms) => timers.push(ms) })
+    const { store, engine } = setup(server, {
+      api: clientFor(server, { onUnauthorized: sessionEnded }),
+      setTimeout: (_fn, ms) => timers.push(ms),
+    })
     const sha = await store.addPhoto(jpeg('p'), 'wang')
     await store.add(visit(undefined, [sha]))
     await store.add(visit())
@@ -542,26 +615,28 @@ describe('SyncEngine: failures that stop a run', () => {
     const status = await engine.sync()
     expect(status.state).toBe('auth_required')
     expect(status.nextRetryAt).toBeNull()
-    expect(onAuthRequired).toHaveBeenCalledTimes(1)
+    expect(sessionEnded).toHaveBeenCalledTimes(1)
     expect(await statuses(store)).toEqual(['pending', 'pending'])
     expect(timers).toEqual([])
 
     // Automatic triggers wait for the worker; a new login (or the button) goes again.
     server.mode = 'normal'
     expect((await engine.sync({ reason: 'visible' })).state).toBe('auth_required')
-    expect(onAuthRequired).toHaveBeenCalledTimes(1)
+    expect(sessionEnded).toHaveBeenCalledTimes(1)
     expect((await engine.sync()).state).toBe('idle')
     expect(await statuses(store)).toEqual(['done', 'done'])
   })
 
   it('a refused CSRF token is treated like an ended session, not as bad items', async () => {
     const server = new FakeServer()
-    const onAuthRequired = vi.fn()
-    const { store, engine } = setup(server, { onAuthRequired, getCsrfToken: () => 'stale' })
+    const sessionEnded = vi.fn()
+    const { store, engine } = setup(server, {
+      api: clientFor(server, { csrfToken: () => 'stale', onUnauthorized: sessionEnded }),
+    })
     await store.add(visit())
     await store.add(visit())
     expect((await engine.sync()).state).toBe('auth_required')
-    expect(onAuthRequired).toHaveBeenCalledTimes(1)
+    expect(sessionEnded).toHaveBeenCalledTimes(1)
     expect(await statuses(store)).toEqual(['pending', 'pending'])
     expect(server.pushBodies).toHaveLength(0)
   })
@@ -645,8 +720,7 @@ describe('SyncEngine: failures that stop a run', () => {
       json(429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'Retry-After': '30' })
     const busy = new SyncEngine({
       store,
-      fetch: fetch429,
-      getCsrfToken: () => 'x',
+      api: clientFor(fetch429),
       getOwner: () => 'wang',
       appVersion: 't',
       locks: null,
@@ -735,8 +809,7 @@ describe('SyncEngine: one run at a time', () => {
     const tabA = setup(server, { locks })
     const tabB = new SyncEngine({
       store: tabA.store,
-      fetch: server.fetch,
-      getCsrfToken: () => server.csrf,
+      api: clientFor(server),
       getOwner: () => 'wang',
       appVersion: 't',
       locks,

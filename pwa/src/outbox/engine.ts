@@ -6,7 +6,9 @@
 import type { FieldErrors, OutboxItem, PhotoRow, PushResult } from './db'
 import { OutboxStore, isoWithOffset } from './store'
 import type { ItemError, OutboxCounts, PushOutcome, ReplicaChange } from './store'
-import type { ApiSchema, ErrorDetail, ErrorEnvelope, Unchecked, WithRequired } from '../apiTypes'
+import { ApiError, NetworkError, createApiClient } from '../api'
+import type { ApiClient, FetchLike, RequestOptions } from '../api'
+import type { ApiSchema, Unchecked, WithRequired } from '../apiTypes'
 
 export const SYNC_TAG = 'gridwalk-sync'
 export const LOCK_NAME = 'gridwalk-sync'
@@ -61,22 +63,20 @@ export interface SyncEngineOptions {
   store?: OutboxStore
   /** Used only when `store` is not given. */
   dbName?: string
-  fetch?: typeof fetch
-  baseUrl?: string
-  getCsrfToken(): MaybePromise<string | null>
+  /**
+   * The client every sync request goes through: it adds the CSRF token and the language, and its
+   * onUnauthorized hook hears a 401 or a refused CSRF token (ask the worker to log in).
+   */
+  api: ApiClient
   getOwner(): MaybePromise<string | null>
   appVersion: string
-  /** Accept-Language for server messages (zh-CN by default on the server). */
-  getLanguage?(): string | null
-  /** Called when the server answers 401 (or refuses the CSRF token): ask the worker to log in. */
-  onAuthRequired?(): void
   now?(): number
   random?(): number
   setTimeout?(fn: () => void, ms: number): TimerHandle
   clearTimeout?(handle: TimerHandle): void
   /** Defaults to navigator.locks when present; null forces the in-process flag only. */
   locks?: LockManagerLike | null
-  /** Per JSON request; a photo PUT gets extra time per byte. */
+  /** Per sync request (longer than the app's screens wait: batches are big); a photo PUT gets extra time per byte. */
   requestTimeoutMs?: number
   pullLimit?: number
   /** Delivered items (and photos only they use) are forgotten this many days after delivery; 0 keeps them. */
@@ -120,15 +120,6 @@ class UnexpectedAnswerError extends Error {
   }
 }
 
-interface HttpAnswer {
-  status: number
-  /** Parsed JSON body; undefined when empty or not JSON. */
-  body: unknown
-}
-
-/** The error envelope's detail, as far as the engine reads it. */
-type ApiError = Pick<ErrorDetail, 'code' | 'message'> & { fields?: FieldErrors }
-
 /** Messages the phone writes itself (zh-CN first, like the app); the UI may translate by code. */
 const MESSAGES: Record<string, string> = {
   photo_hash_mismatch: '照片文件已损坏（校验不一致），请删除这张照片后重新拍摄。',
@@ -146,29 +137,9 @@ const MESSAGES: Record<string, string> = {
 /** Request-level 4xx answers that may come from one item in the batch: halve and retry. */
 const SPLIT_STATUSES = new Set([400, 413, 422])
 
-function apiError(body: unknown): ApiError | null {
-  if (typeof body !== 'object' || body === null) return null
-  const err = (body as Unchecked<ErrorEnvelope>).error
-  if (typeof err !== 'object' || err === null) return null
-  const e = err as Unchecked<ErrorDetail>
-  if (typeof e.code !== 'string') return null
-  return {
-    code: e.code,
-    message: typeof e.message === 'string' ? e.message : e.code,
-    fields: typeof e.fields === 'object' && e.fields !== null ? (e.fields as FieldErrors) : undefined,
-  }
-}
-
-function isCsrfFailure(status: number, err: ApiError | null): boolean {
-  return (status === 400 || status === 403) && err !== null && /csrf/i.test(err.code)
-}
-
-function parseRetryAfter(value: string | null, now: number): number | null {
-  if (!value) return null
-  const secs = Number(value)
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000)
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? null : Math.max(0, at - now)
+/** The app's own code for an answer, or null when a proxy or a bare status answered instead. */
+function appCode(error: ApiError): string | null {
+  return error.fromApp ? error.code : null
 }
 
 /** POST /sync/push's answer (schema PushAnswer), its results checked one by one. */
@@ -260,18 +231,12 @@ function defaultLocks(): LockManagerLike | null {
   return locks && typeof locks.request === 'function' ? locks : null
 }
 
-function defaultFetch(): typeof fetch {
-  // Bound: a detached window.fetch throws "Illegal invocation".
-  return globalThis.fetch.bind(globalThis)
-}
-
 type RunOutcome = 'ok' | 'failed' | 'busy'
 
 export class SyncEngine {
   readonly store: OutboxStore
   private readonly opts: SyncEngineOptions
-  private readonly fetchFn: typeof fetch
-  private readonly baseUrl: string
+  private readonly api: ApiClient
   private readonly now: () => number
   private readonly random: () => number
   private readonly setTimer: (fn: () => void, ms: number) => TimerHandle
@@ -292,8 +257,7 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.opts = options
     this.store = options.store ?? new OutboxStore({ dbName: options.dbName, now: options.now })
-    this.fetchFn = options.fetch ?? defaultFetch()
-    this.baseUrl = (options.baseUrl ?? '/api/v1').replace(/\/+$/, '')
+    this.api = options.api
     this.now = options.now ?? (() => Date.now())
     this.random = options.random ?? Math.random
     this.setTimer = options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms))
@@ -441,14 +405,10 @@ export class SyncEngine {
 
   private onRunError(err: unknown): void {
     if (err instanceof AuthRequiredError) {
-      // Retrying cannot help until the worker logs in again; the app calls sync() after login.
+      // Retrying cannot help until the worker logs in again (the client's onUnauthorized hook
+      // has asked for that); the app calls sync() after login.
       this.disarmTimer()
       this.patch({ state: 'auth_required', nextRetryAt: null, lastError: { code: err.code, message: err.message } })
-      try {
-        this.opts.onAuthRequired?.()
-      } catch {
-        // The app's handler failing must not hide the state.
-      }
       return
     }
     const offline = err instanceof TransientError && err.offline
@@ -498,68 +458,28 @@ export class SyncEngine {
 
   // ---- HTTP ---------------------------------------------------------------------------
 
-  private async send(
-    method: string,
-    path: string,
-    init: { json?: string; blob?: Blob; contentType?: string; csrf?: boolean; timeoutMs?: number } = {},
-  ): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { Accept: 'application/json' }
-    if (init.contentType) headers['Content-Type'] = init.contentType
-    const language = this.opts.getLanguage?.()
-    if (language) headers['Accept-Language'] = language
-    if (init.csrf) {
-      const token = await this.opts.getCsrfToken()
-      if (token) headers['X-CSRF-Token'] = token
-    }
-    const controller = typeof AbortController === 'function' ? new AbortController() : null
-    const timeoutMs = init.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000
-    // A real timer, not the injectable one: a hung TCP connection in a basement must not hold the lock forever.
-    const timer = controller ? globalThis.setTimeout(() => controller.abort(), timeoutMs) : null
+  /**
+   * One request through the app's client. Answers that end the run become the engine's own
+   * errors; any other refusal comes back as the client's ApiError, for the step to judge.
+   */
+  private async call<T>(request: (options: RequestOptions) => Promise<T>, timeoutMs?: number): Promise<T> {
     try {
-      let res: Response
-      try {
-        res = await this.fetchFn(this.baseUrl + path, {
-          method,
-          headers,
-          body: init.json ?? init.blob,
-          credentials: 'same-origin',
-          cache: 'no-store',
-          signal: controller?.signal,
-        })
-      } catch (err) {
-        throw new TransientError(true, 'network', `network error: ${err instanceof Error ? err.message : String(err)}`)
+      return await request({
+        timeoutMs: timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000,
+        // No one may be there to reload the page: a refused token needs a new login.
+        csrfRefusalEndsSession: true,
+      })
+    } catch (err) {
+      if (err instanceof NetworkError) throw new TransientError(true, 'network', err.message)
+      if (!(err instanceof ApiError)) throw err
+      if (err.status === 401 || err.csrfRefused) throw new AuthRequiredError(err.code, err.message)
+      if (err.status >= 500 || err.status === 429 || err.status === 408) {
+        const message = err.fromApp ? err.message : `server answered ${err.status}`
+        throw new TransientError(false, err.code, message, err.retryAfterMs(this.now()))
       }
-      let body: unknown
-      if (method !== 'HEAD') {
-        let text: string
-        try {
-          text = await res.text()
-        } catch (err) {
-          throw new TransientError(true, 'network', `connection lost reading the answer: ${String(err)}`)
-        }
-        try {
-          body = text ? JSON.parse(text) : undefined
-        } catch {
-          body = undefined
-        }
-      }
-      const status = res.status
-      const err = apiError(body)
-      if (status === 401) throw new AuthRequiredError(err?.code ?? 'unauthorized', err?.message ?? 'login required')
-      if (isCsrfFailure(status, err))
-        throw new AuthRequiredError(err?.code ?? 'csrf', err?.message ?? 'CSRF token refused')
-      if (status >= 500 || status === 429 || status === 408) {
-        const retryAfter = parseRetryAfter(res.headers.get('Retry-After'), this.now())
-        throw new TransientError(
-          false,
-          err?.code ?? `http_${status}`,
-          err?.message ?? `server answered ${status}`,
-          retryAfter,
-        )
-      }
-      return { status, body }
-    } finally {
-      if (timer !== null) globalThis.clearTimeout(timer)
+      if (err.code === 'bad_response' && !err.fromApp)
+        throw new TransientError(false, 'bad_response', `the answer is not the app's (proxy or captive portal?)`)
+      throw err
     }
   }
 
@@ -585,17 +505,17 @@ export class SyncEngine {
     this.bumpProgress({ photoBytesTotal: todo.reduce((n, r) => n + r.size, 0) })
     for (const row of todo) {
       const path = `/photos/${row.sha256}`
-      const head = await this.send('HEAD', path)
-      if (head.status !== 200) {
-        const put = await this.send('PUT', path, {
-          blob: row.blob,
-          contentType: row.type || 'image/jpeg',
-          csrf: true,
-          // Slow links: allow about 20 KB/s on top of the base timeout.
-          timeoutMs: (this.opts.requestTimeoutMs ?? 30_000) + Math.ceil(row.size / 20),
-        })
-        if (put.status !== 200 && put.status !== 201) {
-          await this.photoRefused(owner, row.sha256, put)
+      if (!(await this.serverHasPhoto(path))) {
+        try {
+          await this.call(
+            (options) =>
+              this.api.put(path, row.blob, { ...options, headers: { 'Content-Type': row.type || 'image/jpeg' } }),
+            // Slow links: allow about 20 KB/s on top of the base timeout.
+            (this.opts.requestTimeoutMs ?? 30_000) + Math.ceil(row.size / 20),
+          )
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err
+          await this.photoRefused(owner, row.sha256, err)
           continue
         }
       }
@@ -604,16 +524,26 @@ export class SyncEngine {
     }
   }
 
-  private async photoRefused(owner: string, sha: string, answer: HttpAnswer): Promise<void> {
-    const err = apiError(answer.body)
+  /** HEAD answers 200 when the server has the photo; any other refusal means "send it" (the PUT then says why not). */
+  private async serverHasPhoto(path: string): Promise<boolean> {
+    try {
+      await this.call((options) => this.api.head(path, options))
+      return true
+    } catch (err) {
+      if (err instanceof ApiError) return false
+      throw err
+    }
+  }
+
+  private async photoRefused(owner: string, sha: string, err: ApiError): Promise<void> {
+    const known = appCode(err)
     let code: string
-    if (answer.status === 422)
-      code = err?.code === 'hash_mismatch' ? 'photo_hash_mismatch' : (err?.code ?? 'photo_invalid')
-    else if (answer.status === 415) code = 'photo_unsupported'
-    else if (answer.status === 413) code = 'photo_too_large'
-    else if (answer.status === 400) code = err?.code ?? 'photo_invalid'
-    else throw new UnexpectedAnswerError(`http_${answer.status}`, `PUT photo answered ${answer.status}`)
-    const message = err?.message ?? MESSAGES[code] ?? MESSAGES.photo_unsupported
+    if (err.status === 422) code = known === 'hash_mismatch' ? 'photo_hash_mismatch' : (known ?? 'photo_invalid')
+    else if (err.status === 415) code = 'photo_unsupported'
+    else if (err.status === 413) code = 'photo_too_large'
+    else if (err.status === 400) code = known ?? 'photo_invalid'
+    else throw new UnexpectedAnswerError(`http_${err.status}`, `PUT photo answered ${err.status}`)
+    const message = (err.fromApp ? err.message : null) ?? MESSAGES[code] ?? MESSAGES.photo_unsupported
     await this.store.markPhotoProblem(owner, sha, { code, message })
   }
 
@@ -645,29 +575,34 @@ export class SyncEngine {
       app_version: this.opts.appVersion,
       items: sending.map(toWireItem),
     }
-    const json = JSON.stringify(body)
-    let answer: HttpAnswer
+    let answer: unknown
     try {
-      answer = await this.send('POST', '/sync/push', { json, contentType: 'application/json', csrf: true })
-    } catch (err) {
+      answer = await this.call((options) => this.api.post<unknown>('/sync/push', body, options))
+    } catch (error) {
       // Unknown whether the server committed: pending again; a resend is answered `duplicate`.
       await this.store.releaseSending(ids)
-      throw err
-    }
-    if (answer.status === 200) {
-      const parsed = parsePushAnswer(answer.body)
-      if (!parsed) {
-        await this.store.releaseSending(ids)
-        throw new TransientError(false, 'bad_response', 'push answer is not a sync result (proxy or captive portal?)')
-      }
-      await this.applyResults(sending, parsed.results, missing)
+      if (!(error instanceof ApiError)) throw error
+      await this.pushRefused(sending, error, deviceId, missing)
       return
     }
-    await this.store.releaseSending(ids)
-    const err = apiError(answer.body)
+    const parsed = parsePushAnswer(answer)
+    if (!parsed) {
+      await this.store.releaseSending(ids)
+      throw new TransientError(false, 'bad_response', 'push answer is not a sync result (proxy or captive portal?)')
+    }
+    await this.applyResults(sending, parsed.results, missing)
+  }
+
+  /** The whole batch was refused: split it to find the item at fault, or stop the run. */
+  private async pushRefused(
+    sending: OutboxItem[],
+    err: ApiError,
+    deviceId: string,
+    missing: Set<string>,
+  ): Promise<void> {
     // 413 may come from a proxy as an HTML page: still a size problem. A bare 400/422 without
     // our envelope is not about an item (a proxy, a misroute) and must not flag items.
-    if (answer.status === 413 || (SPLIT_STATUSES.has(answer.status) && err)) {
+    if (err.status === 413 || (SPLIT_STATUSES.has(err.status) && err.fromApp)) {
       if (sending.length > 1) {
         // One item may be the cause: halve until it stands alone, and the rest still go.
         const mid = Math.ceil(sending.length / 2)
@@ -675,21 +610,20 @@ export class SyncEngine {
         await this.pushBatch(sending.slice(mid), deviceId, missing)
         return
       }
-      const tooLarge = answer.status === 413
-      await this.store.setStatus(ids[0], 'needs_fix', {
+      const tooLarge = err.status === 413
+      // Trusted as the envelope's shape (field → messages), as the item results' fields are.
+      const fields = err.fromApp && Object.keys(err.fields).length ? (err.fields as FieldErrors) : null
+      await this.store.setStatus(sending[0].id, 'needs_fix', {
         error: {
-          code: tooLarge ? 'item_too_large' : (err?.code ?? 'item_invalid'),
-          message: tooLarge ? MESSAGES.item_too_large : err?.message || MESSAGES.item_invalid,
+          code: tooLarge ? 'item_too_large' : (appCode(err) ?? 'item_invalid'),
+          message: tooLarge ? MESSAGES.item_too_large : (err.fromApp && err.message) || MESSAGES.item_invalid,
         },
-        errors: err?.fields ?? null,
+        errors: fields,
       })
       this.bumpProgress({ itemsDone: 1 })
       return
     }
-    throw new UnexpectedAnswerError(
-      err?.code ?? `http_${answer.status}`,
-      err?.message ?? `push answered ${answer.status}`,
-    )
+    throw new UnexpectedAnswerError(err.code, err.fromApp ? err.message : `push answered ${err.status}`)
   }
 
   private async applyResults(sent: OutboxItem[], results: PushResult[], missing: Set<string>): Promise<void> {
@@ -766,25 +700,22 @@ export class SyncEngine {
     let resetOnce = false
     const limit = this.opts.pullLimit ?? 500
     for (;;) {
-      const query = new URLSearchParams()
-      if (cursor !== null) query.set('cursor', cursor)
-      query.set('limit', String(limit))
-      const answer = await this.send('GET', `/sync/pull?${query.toString()}`)
-      if (answer.status === 400 && apiError(answer.body)?.code === 'bad_cursor' && cursor !== null && !resetOnce) {
-        // The server no longer knows our place: start again from a full snapshot.
-        await this.store.dropCursor(owner)
-        cursor = null
-        resetOnce = true
-        continue
+      const query = { cursor: cursor ?? undefined, limit }
+      let answer: unknown
+      try {
+        answer = await this.call((options) => this.api.get<unknown>('/sync/pull', { ...options, query }))
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err
+        if (err.status === 400 && appCode(err) === 'bad_cursor' && cursor !== null && !resetOnce) {
+          // The server no longer knows our place: start again from a full snapshot.
+          await this.store.dropCursor(owner)
+          cursor = null
+          resetOnce = true
+          continue
+        }
+        throw new UnexpectedAnswerError(err.code, err.fromApp ? err.message : `pull answered ${err.status}`)
       }
-      if (answer.status !== 200) {
-        const err = apiError(answer.body)
-        throw new UnexpectedAnswerError(
-          err?.code ?? `http_${answer.status}`,
-          err?.message ?? `pull answered ${answer.status}`,
-        )
-      }
-      const page = parsePullAnswer(answer.body)
+      const page = parsePullAnswer(answer)
       if (!page)
         throw new TransientError(false, 'bad_response', 'pull answer is not a change page (proxy or captive portal?)')
       await this.store.applyChanges(page.changes, { owner, cursor: page.cursor, reset: cursor === null })
@@ -867,8 +798,12 @@ export class SyncEngine {
   }
 }
 
-export interface WorkerSyncOptions extends Partial<SyncEngineOptions> {
+export interface WorkerSyncOptions extends Partial<Omit<SyncEngineOptions, 'api'>> {
   appVersion: string
+  /** The worker has no app client: it builds one on this fetch (the browser's by default). */
+  fetch?: FetchLike
+  /** Defaults to the token the page saved with store.rememberSession. */
+  getCsrfToken?(): MaybePromise<string | null>
 }
 
 /**
@@ -882,11 +817,16 @@ export interface WorkerSyncOptions extends Partial<SyncEngineOptions> {
  */
 export async function runSyncInWorker(options: WorkerSyncOptions): Promise<SyncStatus> {
   const store = options.store ?? new OutboxStore({ dbName: options.dbName, now: options.now })
+  const { fetch, getCsrfToken, ...engineOptions } = options
+  const api = createApiClient({
+    fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    hooks: { csrfToken: getCsrfToken ?? (async () => (await store.getSession())?.csrfToken ?? null) },
+  })
   const engine = new SyncEngine({
-    ...options,
+    ...engineOptions,
+    api,
     store,
     getOwner: options.getOwner ?? (async () => (await store.getSession())?.owner ?? null),
-    getCsrfToken: options.getCsrfToken ?? (async () => (await store.getSession())?.csrfToken ?? null),
   })
   const status = await engine.sync({ reason: 'background' })
   if (status.state === 'offline' || status.state === 'error') {

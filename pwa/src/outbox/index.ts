@@ -146,7 +146,7 @@ function create(options: GridwalkOutboxOptions): GridwalkOutbox {
  * The app's one outbox. The first call creates it with the options (later options are
  * ignored); later calls may omit them.
  *
- *   const outbox = getOutbox({ getOwner, getCsrfToken, appVersion, onAuthRequired });
+ *   const outbox = getOutbox({ api, getOwner, appVersion });
  *   outbox.engine.subscribe((s) => ...); outbox.engine.start();
  */
 export function getOutbox(options?: GridwalkOutboxOptions): GridwalkOutbox {
