@@ -62,6 +62,8 @@ class FakeServer {
   pullCount = 0
   /** PUT of this sha arrives with other bytes (a broken upload): the hash check fails. */
   corruptPhoto: string | null = null
+  /** A slow link: each push takes this long to arrive (the client's timeout may cut it off). */
+  pushDelayMs = 0
   /** Holds push requests until released (to overlap sync runs). */
   gate: Promise<void> | null = null
   inFlight = 0
@@ -124,6 +126,15 @@ class FakeServer {
     this.pushCount += 1
     if (this.pushCount === this.dropPushNumber) throw new TypeError('connection reset')
     if (this.gate) await this.gate
+    if (this.pushDelayMs) {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, this.pushDelayMs)
+        req.signal.addEventListener('abort', () => {
+          clearTimeout(timer)
+          reject(new DOMException('aborted', 'AbortError'))
+        })
+      })
+    }
     const raw = await req.text()
     if (new TextEncoder().encode(raw).length > this.proxyMaxBodyBytes) {
       return new Response('<html>413 Request Entity Too Large</html>', {
@@ -569,6 +580,24 @@ describe('SyncEngine: batches', () => {
     // Alone and still too big: kept for the worker, with the reason.
     expect(await store.get(huge.id)).toMatchObject({ status: 'needs_fix', error: { code: 'item_too_large' } })
     expect((await store.list('wang')).filter((i) => i.status === 'done')).toHaveLength(20)
+  })
+})
+
+describe('SyncEngine: slow links', () => {
+  it('a push gets time for its bytes: a big batch arrives where the base timeout alone would cut it off', async () => {
+    const server = new FakeServer()
+    server.pushDelayMs = 200
+    const { store, engine } = setup(server, { requestTimeoutMs: 50 })
+    const small = await store.add(visit())
+    expect((await engine.sync()).state).toBe('offline') // ~300 bytes: 50 ms + a few, then cut off
+    expect((await store.get(small.id))?.status).toBe('pending')
+    expect(server.rows.size).toBe(0)
+
+    // ~20 KB of notes: about a second more, enough for the slow push.
+    await store.add(visit({ visit_date: '2025-03-01', note: '楼道堆放杂物'.repeat(1_200) }))
+    expect((await engine.sync()).state).toBe('idle')
+    expect(await statuses(store)).toEqual(['done', 'done'])
+    expect(server.inserts).toBe(2)
   })
 })
 

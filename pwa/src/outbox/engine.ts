@@ -76,7 +76,7 @@ export interface SyncEngineOptions {
   clearTimeout?(handle: TimerHandle): void
   /** Defaults to navigator.locks when present; null forces the in-process flag only. */
   locks?: LockManagerLike | null
-  /** Per sync request (longer than the app's screens wait: batches are big); a photo PUT gets extra time per byte. */
+  /** Per sync request (longer than the app's screens wait); a photo PUT and a push get extra time per byte sent. */
   requestTimeoutMs?: number
   pullLimit?: number
   /** Delivered items (and photos only they use) are forgotten this many days after delivery; 0 keeps them. */
@@ -458,6 +458,11 @@ export class SyncEngine {
 
   // ---- HTTP ---------------------------------------------------------------------------
 
+  /** Slow links: allow about 20 KB/s for what we send, on top of the base timeout. */
+  private timeoutFor(bytesSent: number): number {
+    return (this.opts.requestTimeoutMs ?? 30_000) + Math.ceil(bytesSent / 20)
+  }
+
   /**
    * One request through the app's client. Answers that end the run become the engine's own
    * errors; any other refusal comes back as the client's ApiError, for the step to judge.
@@ -510,8 +515,7 @@ export class SyncEngine {
           await this.call(
             (options) =>
               this.api.put(path, row.blob, { ...options, headers: { 'Content-Type': row.type || 'image/jpeg' } }),
-            // Slow links: allow about 20 KB/s on top of the base timeout.
-            (this.opts.requestTimeoutMs ?? 30_000) + Math.ceil(row.size / 20),
+            this.timeoutFor(row.size),
           )
         } catch (err) {
           if (!(err instanceof ApiError)) throw err
@@ -577,7 +581,9 @@ export class SyncEngine {
     }
     let answer: unknown
     try {
-      answer = await this.call((options) => this.api.post<unknown>('/sync/push', body, options))
+      // A batch may be near 1 MB: it gets the time a photo of that size would.
+      const bytes = encoder.encode(JSON.stringify(body)).length
+      answer = await this.call((options) => this.api.post<unknown>('/sync/push', body, options), this.timeoutFor(bytes))
     } catch (error) {
       // Unknown whether the server committed: pending again; a resend is answered `duplicate`.
       await this.store.releaseSending(ids)
