@@ -86,8 +86,13 @@ def guard_api_request() -> None:
                     "Send JSON (Content-Type: application/json)",
                 ),
             )
-        # On the bytes read, not the Content-Length alone: a chunked body carries none.
-        read_body(current_app.config["MAX_JSON_BYTES"], cache=True)
+        # On the bytes read, not the Content-Length alone: a chunked body carries none. The
+        # request-wide MAX_CONTENT_LENGTH still holds when an operator set it lower.
+        config = current_app.config
+        read_body(
+            min(config["MAX_JSON_BYTES"], config.get("MAX_CONTENT_LENGTH") or config["MAX_JSON_BYTES"]),
+            cache=True,
+        )
     # Anonymous requests fall through to the view's 401, so a client knows to log in again.
     if _view_flag("csrf_exempt") or not current_user.is_authenticated:
         return
