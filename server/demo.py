@@ -383,7 +383,7 @@ def seed_cases() -> int:
     ]
     rows = [
         case_row(
-            kind="city_case",
+            case_kind="city",
             answers={"subcategory": sub, "description": text, "severity": severity},
             submission_id=None,
             grid_id=grid_id,

@@ -15,12 +15,10 @@ from server.cases.catalogue import city_class_of
 from server.cases.models import Case, CaseEvent, case_photo
 from server.extensions import db
 
-REPORT_KINDS = {"hazard_report": "hazard", "city_case": "city"}
-
 
 def case_row(
     *,
-    kind: str,
+    case_kind: str,
     answers: dict,
     submission_id: uuid.UUID,
     grid_id: int,
@@ -33,8 +31,11 @@ def case_row(
     reported_at: datetime,
     now: datetime,
 ) -> dict[str, Any]:
-    """The case a valid report opens, as a row (answers already checked against the template)."""
-    case_kind = REPORT_KINDS[kind]
+    """The case a valid report opens, as a row (answers already checked against the template).
+
+    `case_kind` ("hazard" or "city") is what the report's form kind opens (its descriptor in
+    server/forms/kinds.py, which sits above cases: the caller passes it).
+    """
     if case_kind == "hazard":
         category, subcategory = answers["category"], None
         severity, urgent = answers.get("severity"), bool(answers.get("immediate_danger"))

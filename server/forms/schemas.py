@@ -17,9 +17,9 @@ from server.forms.answers import (
     is_number,
     same_value,
 )
+from server.forms.kinds import KINDS
 from server.i18n import msg
 
-FORM_KINDS = ("household_visit", "welfare_visit", "hazard_report", "city_case")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # One dot allowed: a two-level code names its class first (street_order.unlicensed_vendor).
@@ -177,11 +177,11 @@ class TemplateCreateSchema(Schema):
 
     @validates("kind")
     def _known_kind(self, value: str, **_kwargs) -> None:
-        if value not in FORM_KINDS:
+        if value not in KINDS:
             raise ValidationError(
                 msg(
-                    f"未知的表单类别，可用: {', '.join(FORM_KINDS)}",
-                    f"Unknown kind; use one of {', '.join(FORM_KINDS)}",
+                    f"未知的表单类别，可用: {', '.join(KINDS)}",
+                    f"Unknown kind; use one of {', '.join(KINDS)}",
                 )
             )
 

@@ -1,4 +1,5 @@
-"""What sync carries of forms: the templates (every phone holds the active ones)."""
+"""What sync carries of forms: the templates (every phone holds the active ones) and the form
+kinds' descriptors, the "form_kinds" catalogue."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 
 from server.extensions import db
+from server.forms.kinds import form_kinds_catalogue
 from server.forms.models import FormTemplate
 from server.forms.schemas import FormTemplateSchema
 from server.sync.protocol import EntityReader, PullContext, change, everything
@@ -48,3 +50,6 @@ def register(sync: SyncRegistry) -> None:
             snapshot_filter=lambda stmt, ctx: stmt.where(FormTemplate.active.is_(True)),
         )
     )
+    # Set in code, not rows: like the care settings no feed row announces a change, so it rides
+    # with them on the cursor's fingerprint and a deploy that adds a kind reaches every phone.
+    sync.add_catalogue(lambda: {"form_kinds": form_kinds_catalogue()}, settings=True)

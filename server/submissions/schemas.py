@@ -4,13 +4,13 @@ from marshmallow import Schema, fields, validate
 
 from server.apidoc import OpenSchema, QuerySchema
 from server.fields import Id, Int, Page, Text
-from server.forms.schemas import FORM_KINDS
+from server.forms.kinds import KINDS
 from server.submissions.models import REVIEW_STATUSES
 from server.submissions.service import REVIEW_ACTIONS
 
 
 class MineQuerySchema(Schema):
-    kind = Text(validate=validate.OneOf(FORM_KINDS))
+    kind = Text(validate=validate.OneOf(KINDS))
     review_status = Text(validate=validate.OneOf(REVIEW_STATUSES))
     page = Page()
     per_page = Int(min=1, max=200, load_default=50)
@@ -19,7 +19,7 @@ class MineQuerySchema(Schema):
 class QueueQuerySchema(QuerySchema):
     community_id = Id()
     grid_id = Id()
-    kind = Text(validate=validate.OneOf(FORM_KINDS))
+    kind = Text(validate=validate.OneOf(KINDS))
     review_status = Text(validate=validate.OneOf(REVIEW_STATUSES), load_default="received")
     from_ = fields.AwareDateTime(
         data_key="from", metadata={"description": "created_at from this instant (ISO 8601 with offset)"}

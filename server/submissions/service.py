@@ -1,7 +1,8 @@
 """Form submissions through the push: check an item against its template version, store in bulk.
 
-Per kind, beyond the answers: a welfare visit names its resident and moves the visit schedule;
-a hazard or city report needs 1–9 photos and a place, and opens a Case in `reported`.
+What a kind takes (payload keys, photo count, whether it opens a case) is its descriptor in
+server/forms/kinds.py. Beyond that: a welfare visit names its resident and moves the visit
+schedule; a report (a kind that opens a case) needs a place and opens a Case in `reported`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from server.cases.models import Case
-from server.cases.service import REPORT_KINDS, case_row, cases_of_submissions, open_cases
+from server.cases.service import case_row, cases_of_submissions, open_cases
 from server.errors import ApiError, validation_failed
 from server.extensions import db
 from server.fields import is_id, parse_uuid
 from server.forms.answers import answers_schema, photo_answers, validate_answers
+from server.forms.kinds import KINDS, FormKind, opens_case
 from server.forms.models import FormTemplate
-from server.forms.schemas import FORM_KINDS
 from server.i18n import field_message, msg
 from server.org.models import Grid
 from server.push.message import WebPush
@@ -32,22 +33,13 @@ from server.timeutil import iso
 from server.visits.service import record_visits, visit_row
 
 SUBMISSION_ENTITY = "submission"
-# Every kind may name the returned submission it fixes (resubmits) and the task it completes.
-LINK_KEYS = ("resubmits", "task_id")
-PAYLOAD_KEYS = {
-    "household_visit": ("grid_id", "household_id", "answers", *LINK_KEYS),
-    "welfare_visit": ("grid_id", "household_id", "resident_id", "answers", *LINK_KEYS),
-    "hazard_report": ("grid_id", "household_id", "building_id", "address", "answers", *LINK_KEYS),
-    "city_case": ("grid_id", "household_id", "building_id", "address", "answers", *LINK_KEYS),
-}
-REPORT_MIN_PHOTOS, REPORT_MAX_PHOTOS = 1, 9
 MAX_ADDRESS = 200
 
 
 def submissions_data(submissions: list[Submission]) -> list[dict[str, Any]]:
     """What the author is told about their submissions (我的上报 and the pull feed), in one query
     for the cases; not the answers: the phone has them."""
-    cases = cases_of_submissions([s.id for s in submissions if s.kind in REPORT_KINDS])
+    cases = cases_of_submissions([s.id for s in submissions if opens_case(s.kind)])
     return [submission_data(s, cases.get(s.id)) for s in submissions]
 
 
@@ -93,7 +85,10 @@ def submission_detail(submission: Submission) -> dict[str, Any]:
 class FormSubmissions:
     """The push handler for the form kinds: household, welfare visits, hazard and city reports."""
 
-    kinds = frozenset(FORM_KINDS)
+    @property
+    def kinds(self) -> frozenset[str]:
+        # The descriptors are the one list of form kinds (read when create_app registers this).
+        return frozenset(KINDS)
 
     def stored(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, StoredItem]:
         if not ids:
@@ -158,9 +153,10 @@ class FormSubmissions:
                 },
                 msg("服务器上没有这个表单版本", "The server has no such form version"),
             )
+        descriptor = KINDS[item.kind]
         errors: dict[str, list[str]] = {}
         for key in payload:
-            if key not in PAYLOAD_KEYS[item.kind]:
+            if key not in descriptor.accepted_keys:
                 errors[str(key)] = [field_message("Unknown field.")]
         grid_id = payload.get("grid_id")
         if not is_id(grid_id):
@@ -186,8 +182,9 @@ class FormSubmissions:
                 [*item.photos, *photo_answers(template.fields, answers if isinstance(answers, dict) else {})]
             )
         )
-        if item.kind in REPORT_KINDS:
-            self._check_report(item, answers, refs, photos, errors)
+        _check_photo_count(descriptor, photos, errors)
+        if descriptor.opens_case:
+            self._check_report(item, answers, refs, errors)
         links = self._links(payload, ctx, errors)
         if errors:
             return rejected(item, "validation_failed", errors)
@@ -216,9 +213,9 @@ class FormSubmissions:
         }
         rows: dict[str, Any] = {"submission": row}
         answer: dict[str, Any] = {}
-        if item.kind in REPORT_KINDS:
+        if descriptor.opens_case:
             rows["case"] = case_row(
-                kind=item.kind,
+                case_kind=descriptor.case_kind,
                 answers=answers,
                 submission_id=item.id,
                 grid_id=grid_id,
@@ -300,17 +297,8 @@ class FormSubmissions:
                 refs["address"] = (address or "").strip() or None
         return refs
 
-    def _check_report(
-        self, item: PushItem, answers: Any, refs: dict, photos: list[str], errors: dict
-    ) -> None:
-        """A report needs 1–9 photos and somewhere to go: a GPS fix, an address or a building."""
-        if not REPORT_MIN_PHOTOS <= len(photos) <= REPORT_MAX_PHOTOS:
-            errors.setdefault("photos", []).append(
-                msg(
-                    f"上报需要 {REPORT_MIN_PHOTOS}–{REPORT_MAX_PHOTOS} 张照片（现有 {len(photos)} 张）",
-                    f"A report takes {REPORT_MIN_PHOTOS}–{REPORT_MAX_PHOTOS} photos (this one has {len(photos)})",
-                )
-            )
+    def _check_report(self, item: PushItem, answers: Any, refs: dict, errors: dict) -> None:
+        """A report needs somewhere to go: a GPS fix, an address or a building."""
         answered = answers.get("address") if isinstance(answers, dict) else None
         if refs["address"] is None and isinstance(answered, str) and answered.strip():
             refs["address"] = answered.strip()
@@ -396,6 +384,25 @@ class FormSubmissions:
             "review_status": submission.review_status,
             "version": submission.version,
         }
+
+
+def _check_photo_count(descriptor: FormKind, photos: list[str], errors: dict) -> None:
+    """The whole submission's photos against its kind's minimum and maximum."""
+    low, high, count = descriptor.min_photos, descriptor.max_photos, len(photos)
+    if count >= low and (high is None or count <= high):
+        return
+    if high is None:
+        zh, en = f"至少 {low} 张照片", f"at least {low}"
+    elif low:
+        zh, en = f"需要 {low}–{high} 张照片", f"{low}–{high}"
+    else:
+        zh, en = f"最多 {high} 张照片", f"at most {high}"
+    errors.setdefault("photos", []).append(
+        msg(
+            f"{descriptor.label_zh}：{zh}（现有 {count} 张）",
+            f"A {descriptor.label_en.lower()} takes {en} photos (this one has {count})",
+        )
+    )
 
 
 FORM_SUBMISSIONS = FormSubmissions()

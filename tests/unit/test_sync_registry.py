@@ -77,5 +77,7 @@ def test_every_catalogue_the_phone_reads_is_served(app):
         "resident_statuses",
         "care_tiers",
         "care_tier_rules",
+        "form_kinds",
     }
-    assert settings == ["care_tier_rules", "care_tiers"]
+    # form_kinds lives in code, not rows: resent on a changed fingerprint like the care settings.
+    assert settings == ["care_tier_rules", "care_tiers", "form_kinds"]
