@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server.i18n import msg
+
 # Every kind may name the returned submission it fixes (resubmits) and the task it completes.
 LINK_KEYS = ("resubmits", "task_id")
 
@@ -50,6 +52,25 @@ class FormKind:
     @property
     def accepted_keys(self) -> tuple[str, ...]:
         return (*self.payload_keys, *LINK_KEYS)
+
+    def photo_count_problem(self, count: int) -> str | None:
+        """What is wrong with a submission of this kind carrying `count` photos (None: nothing).
+
+        The phone says the same words before saving (pwa/src/register/kinds.ts).
+        """
+        low, high = self.min_photos, self.max_photos
+        if count >= low and (high is None or count <= high):
+            return None
+        if high is None:
+            zh, en = f"至少 {low} 张照片", f"at least {low}"
+        elif low:
+            zh, en = f"需要 {low}–{high} 张照片", f"{low}–{high}"
+        else:
+            zh, en = f"最多 {high} 张照片", f"at most {high}"
+        return msg(
+            f"{self.label_zh}：{zh}（现有 {count} 张）",
+            f"A {self.label_en.lower()} takes {en} photos (this one has {count})",
+        )
 
     def catalogue_item(self) -> dict[str, Any]:
         """The descriptor as the phone reads it from the "form_kinds" catalogue."""

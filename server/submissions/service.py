@@ -18,7 +18,7 @@ from server.errors import ApiError, validation_failed
 from server.extensions import db
 from server.fields import is_id, parse_uuid
 from server.forms.answers import answers_schema, photo_answers, validate_answers
-from server.forms.kinds import KINDS, FormKind, opens_case
+from server.forms.kinds import KINDS, opens_case
 from server.forms.models import FormTemplate
 from server.i18n import field_message, msg
 from server.org.models import Grid
@@ -182,7 +182,9 @@ class FormSubmissions:
                 [*item.photos, *photo_answers(template.fields, answers if isinstance(answers, dict) else {})]
             )
         )
-        _check_photo_count(descriptor, photos, errors)
+        photo_problem = descriptor.photo_count_problem(len(photos))
+        if photo_problem:
+            errors.setdefault("photos", []).append(photo_problem)
         if descriptor.opens_case:
             self._check_report(item, answers, refs, errors)
         links = self._links(payload, ctx, errors)
@@ -384,25 +386,6 @@ class FormSubmissions:
             "review_status": submission.review_status,
             "version": submission.version,
         }
-
-
-def _check_photo_count(descriptor: FormKind, photos: list[str], errors: dict) -> None:
-    """The whole submission's photos against its kind's minimum and maximum."""
-    low, high, count = descriptor.min_photos, descriptor.max_photos, len(photos)
-    if count >= low and (high is None or count <= high):
-        return
-    if high is None:
-        zh, en = f"至少 {low} 张照片", f"at least {low}"
-    elif low:
-        zh, en = f"需要 {low}–{high} 张照片", f"{low}–{high}"
-    else:
-        zh, en = f"最多 {high} 张照片", f"at most {high}"
-    errors.setdefault("photos", []).append(
-        msg(
-            f"{descriptor.label_zh}：{zh}（现有 {count} 张）",
-            f"A {descriptor.label_en.lower()} takes {en} photos (this one has {count})",
-        )
-    )
 
 
 FORM_SUBMISSIONS = FormSubmissions()

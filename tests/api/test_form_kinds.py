@@ -4,7 +4,10 @@ stored and listed in the catalogue. Photo limits come from the descriptor, on pu
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -83,6 +86,16 @@ def test_every_descriptor_names_a_built_in_template_of_its_kind():
     built_in = {t["key"]: t["kind"] for t in BUILTIN_TEMPLATES}
     for descriptor in kinds.KINDS.values():
         assert built_in[descriptor.template_key] == descriptor.kind
+
+
+def test_the_phones_fixture_is_the_servers_descriptors_and_words():
+    """pwa/tests/fixtures/form_kinds.json feeds the phone's tests: rerun its script on a change."""
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("form_kinds_script", root / "pwa/scripts/form_kinds.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    stored = json.loads((root / "pwa/tests/fixtures/form_kinds.json").read_text(encoding="utf-8"))
+    assert stored == script.fixture(), "run: .venv/bin/python pwa/scripts/form_kinds.py"
 
 
 # ---- photo limits, from the descriptor, on push --------------------------------------------

@@ -1,30 +1,15 @@
 /**
- * The payload of a form item by kind (the keys the server takes for it: server
- * submissions/service.py PAYLOAD_KEYS) and the rules a report adds to its answers. Pure.
+ * The payload of a form item by kind (the keys its descriptor names: server/forms/kinds.py,
+ * pulled as the form_kinds catalogue) and the rules a report adds to its answers. Pure.
  */
-import type { Answers, FieldSpec, GeoPoint } from '../forms/types'
+import { photoAnswers } from '../forms/validate'
+import type { Answers, FieldErrors, FieldSpec, GeoPoint, LabelLanguage } from '../forms/types'
+import { photoCountProblem } from './kinds'
+import type { FormKind } from './kinds'
 import type { Household } from './types'
-
-export const REPORT_ITEM_KINDS = new Set(['hazard_report', 'city_case'])
-
-/**
- * The keys each kind may carry. `resubmits` names a returned submission this one replaces: the
- * server contract has no resubmission yet (see the issue note), so it rides in the payload.
- */
-const PAYLOAD_KEYS: Record<string, readonly string[]> = {
-  household_visit: ['grid_id', 'household_id', 'answers'],
-  welfare_visit: ['grid_id', 'household_id', 'resident_id', 'answers'],
-  hazard_report: ['grid_id', 'household_id', 'building_id', 'answers'],
-  city_case: ['grid_id', 'household_id', 'building_id', 'answers'],
-}
-const DEFAULT_KEYS = ['grid_id', 'household_id', 'answers']
 
 /** What a report shows beside its answers (its server errors go there too). */
 export const REPORT_CONTEXT = ['building_id', 'location'] as const
-
-export function isReportKind(kind: string): boolean {
-  return REPORT_ITEM_KINDS.has(kind)
-}
 
 export interface EntryContext {
   grid_id: number | null
@@ -35,11 +20,20 @@ export interface EntryContext {
   resubmits?: string | null
 }
 
-export function payloadFor(kind: string, context: EntryContext): Record<string, unknown> {
-  const keys = PAYLOAD_KEYS[kind] ?? DEFAULT_KEYS
+/** The payload keys the entry form has an input for (EntryContext, beside resubmits). */
+const FORM_INPUTS: ReadonlySet<string> = new Set(['grid_id', 'household_id', 'resident_id', 'building_id', 'answers'])
+
+/**
+ * The kind's payload keys the form has an input for, null when not given; the others (a report's
+ * address: the form asks it as an answer) are left out. `resubmits` names the returned
+ * submission this one replaces.
+ */
+export function payloadFor(kind: FormKind, context: EntryContext): Record<string, unknown> {
   const source = context as unknown as Record<string, unknown>
   const payload: Record<string, unknown> = {}
-  for (const key of keys) payload[key] = source[key] ?? null
+  for (const key of kind.payload_keys) {
+    if (FORM_INPUTS.has(key)) payload[key] = source[key] ?? null
+  }
   if (context.resubmits) payload.resubmits = context.resubmits
   return payload
 }
@@ -64,4 +58,21 @@ export function placeMissing(input: {
 /** The form's photo field, where the server's whole-report photo count message is shown. */
 export function photoErrorField(fields: FieldSpec[]): string | null {
   return fields.find((f) => f.type === 'photo')?.name ?? null
+}
+
+/**
+ * The whole item's photo count against its kind (the server rejects it naming `photos`), shown
+ * under the form's photo field. `found` is what the answers check already says: a field's own
+ * message (必填项, 最多 9 张照片) comes first, and the count adds only what it lacks.
+ */
+export function photoCountErrors(
+  kind: FormKind,
+  fields: FieldSpec[],
+  answers: Answers,
+  found: FieldErrors,
+  lang: LabelLanguage,
+): FieldErrors {
+  const problem = photoCountProblem(kind, new Set(photoAnswers(fields, answers)).size, lang)
+  const where = photoErrorField(fields) ?? 'photos'
+  return problem && !found[where] ? { [where]: [problem] } : {}
 }

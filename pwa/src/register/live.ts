@@ -11,6 +11,8 @@ import { syncStatus, useOutbox } from '../sync'
 import { intervalsFrom, tierRulesFrom } from './care'
 import type { Intervals } from './care'
 import { shanghaiToday } from './dates'
+import { formKindsFrom } from './kinds'
+import type { FormKinds } from './kinds'
 import { overlayRegister } from './overlay'
 import type { RegisterData } from './overlay'
 import { buildIndex } from './search'
@@ -23,6 +25,8 @@ export interface RegisterView {
   data: RegisterData
   index: SearchIndex
   catalogues: Catalogue[]
+  /** The form kinds' descriptors from the pulled catalogue; null before they are pulled. */
+  kinds: FormKinds | null
   /** Own submissions as the server last told (review state, case state). */
   submissions: SubmissionState[]
   /** The worker's outbox, oldest first. */
@@ -89,6 +93,7 @@ async function rebuild(withReplica: boolean): Promise<void> {
     data,
     index: buildIndex(data),
     catalogues: replica.catalogues,
+    kinds: formKindsFrom(replica.catalogues),
     submissions: replica.submissions,
     items,
     today,

@@ -2,9 +2,8 @@
  * 我的上报: every form the worker filled, from the outbox while it is on the phone and from
  * the server's review results once pulled, one row per submission id, newest first. Pure.
  */
+import type { FormKinds } from './kinds'
 import type { QueuedItem, SubmissionState } from './types'
-
-export const REPORT_KINDS = new Set(['household_visit', 'welfare_visit', 'hazard_report', 'city_case'])
 
 export type ReportState =
   | 'waiting'
@@ -46,11 +45,24 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value ? value : null
 }
 
-export function myReports(items: readonly QueuedItem[], submissions: readonly SubmissionState[]): ReportRow[] {
+/**
+ * A form, not a register edit or a case action: a kind the pulled form_kinds names. A phone that
+ * has not pulled them yet goes by the template, which only form items carry.
+ */
+export function isFormItem(item: Pick<QueuedItem, 'kind' | 'template'>, kinds: FormKinds | null): boolean {
+  return kinds ? kinds.has(item.kind) : Boolean(item.template)
+}
+
+/** The rows of 我的上报; `kinds` from formKindsFrom(the pulled catalogues). */
+export function myReports(
+  items: readonly QueuedItem[],
+  submissions: readonly SubmissionState[],
+  kinds: FormKinds | null,
+): ReportRow[] {
   const byId = new Map<string, ReportRow>()
   const resubmits = new Map<string, string>()
   for (const item of items) {
-    if (!REPORT_KINDS.has(item.kind)) continue
+    if (!isFormItem(item, kinds)) continue
     const original = text(item.payload.resubmits)
     if (original) resubmits.set(original, item.id)
     byId.set(item.id, {
@@ -68,8 +80,8 @@ export function myReports(items: readonly QueuedItem[], submissions: readonly Su
       resubmittedBy: null,
     })
   }
+  // The feed's "submission" entity holds form submissions only.
   for (const s of submissions) {
-    if (!REPORT_KINDS.has(s.kind)) continue
     const row = byId.get(s.id)
     const reviewed: Partial<ReportRow> = {
       state: s.review_status ?? 'received',

@@ -1,6 +1,5 @@
 // The review queue's filters and the body of a review: pure, so the rules are tested alone.
 
-export const REVIEW_KINDS = ['household_visit', 'welfare_visit', 'hazard_report', 'city_case'] as const
 export const REVIEW_STATES = ['received', 'resubmitted', 'returned', 'accepted', 'rejected'] as const
 export type ReviewAction = 'approve' | 'return' | 'reject'
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { myReports, needsWorker, prefillFromItem, prefillFromServer, resubmitSource } from '../../src/register/reports'
 import type { QueuedItem, SubmissionState } from '../../src/register/types'
+import { serverKinds } from '../support/formKinds'
 
 function item(id: string, status: string, extra: Partial<QueuedItem> = {}): QueuedItem {
   return {
@@ -41,7 +42,7 @@ describe('my reports', () => {
       },
       { id: 'acc', kind: 'city_case', review_status: 'accepted', created_at: '2026-11-02T09:00:00+08:00' },
     ]
-    const rows = myReports(items, submissions)
+    const rows = myReports(items, submissions, serverKinds)
     expect(rows.map((r) => [r.id, r.state])).toEqual([
       ['ccc', 'needs_fix'],
       ['bb', 'received'],
@@ -61,9 +62,11 @@ describe('my reports', () => {
       item('a', 'done', { server_result: { id: 'a', status: 'accepted', case_state: 'reported' } }),
       item('fix', 'pending', { payload: { grid_id: 1, answers: {}, resubmits: 'old' } }),
     ]
-    const rows = myReports(items, [
-      { id: 'old', kind: 'hazard_report', review_status: 'returned', created_at: '2026-11-01T00:00:00+08:00' },
-    ])
+    const rows = myReports(
+      items,
+      [{ id: 'old', kind: 'hazard_report', review_status: 'returned', created_at: '2026-11-01T00:00:00+08:00' }],
+      serverKinds,
+    )
     expect(rows.find((r) => r.id === 'a')).toMatchObject({ state: 'received', caseState: 'reported' })
     const old = rows.find((r) => r.id === 'old')!
     expect(old.resubmittedBy).toBe('fix')
@@ -84,9 +87,21 @@ describe('my reports', () => {
         },
         { id: 's', kind: 'city_case', review_status: 'resubmitted', created_at: '2026-11-01T00:00:00+08:00' },
       ],
+      serverKinds,
     )
     expect(rows.map((r) => r.state)).toEqual(['rejected', 'resubmitted'])
     expect(rows.every((r) => !needsWorker(r))).toBe(true)
+  })
+
+  it('lists a kind only the pulled catalogue names, and goes by the template before it is pulled', () => {
+    const noise = { ...serverKinds.get('household_visit')!, code: 'noise_check' }
+    const items = [
+      item('n', 'pending', { kind: 'noise_check', template: { key: 'noise_check', version: 1 } }),
+      item('x', 'pending', { kind: 'household_upsert', template: null }),
+    ]
+    expect(myReports(items, [], new Map([['noise_check', noise]])).map((r) => r.id)).toEqual(['n'])
+    expect(myReports(items, [], serverKinds)).toEqual([])
+    expect(myReports(items, [], null).map((r) => r.id)).toEqual(['n'])
   })
 })
 
