@@ -137,11 +137,16 @@ def register_reminders(app: Flask) -> None:
 
 def connect_features(app: Flask) -> None:
     """Where one feature follows another's changes without importing it: the visit schedule
-    follows the register's resident edits."""
+    follows the register's resident edits; a report follows its case's return."""
+    from server.cases import loop as cases
     from server.register import events as register
+    from server.submissions import review as submissions
     from server.visits import service as visits
 
     register.on_residents_changed(app, visits.refresh_visit_state)
+    # A report is reviewed in its case: a return sends the submission back to its author.
+    cases.on_report_returned(app, submissions.return_submission)
+    cases.on_report_answers(app, submissions.report_answers)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1628,7 +1628,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject, with a comment. */
+        /**
+         * Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject a visit, with a comment.
+         * @description A report is reviewed in its case (file, return, void): 409 review_in_case with its case_id.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3117,6 +3120,12 @@ export interface components {
             assignee_id: number | null;
             deadline: string | null;
             at: string;
+            /** @description report, resubmit: the submission this version of the report came in as */
+            submission_id?: string;
+            /** @description report, resubmit: that version's answers */
+            answers?: {
+                [key: string]: unknown;
+            };
         };
         CaseDetail: {
             id: string;

@@ -5,16 +5,23 @@ action (a role that never may answers 404, like a case outside the scope). An ac
 state does not allow answers 409 with `allowed`, the actions the caller may take now. Every
 transition appends a CaseEvent; the caller owns the transaction and sends the pushes returned
 after committing.
+
+A report's review is the case's first step: `return` sends the report back to its author (the
+submission becomes `returned`), and the author's resubmission puts the same case back in
+`reported` (resubmit, the one step no action of the API takes). The phone gets both tables in
+the pulled catalogue (loop_catalogue) and each case with the puller's `allowed_actions`.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import Select, false, insert, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -22,7 +29,7 @@ from server import worktime as calendar
 from server.auth.models import User
 from server.auth.scope import Scope
 from server.cases.limits import CASE_LIMIT_FACTOR, limit_for
-from server.cases.models import Case, CaseEvent, case_photo
+from server.cases.models import CASE_STATES, Case, CaseEvent, case_photo
 from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
@@ -63,8 +70,58 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
 }
 TERMINAL = ("closed", "voided", "merged")
 OPEN_STATES = ("reported", "filed", "returned", "dispatched", "handled", "checked")
+# The reporter's fixed report: returned → reported, taken by the resubmission, not the actions API.
+RESUBMIT = "resubmit"
+# The words for each state (as the phone shows them), in CASE_STATES order.
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    "reported": ("待受理", "reported"),
+    "filed": ("已立案", "filed"),
+    "returned": ("已退回", "returned"),
+    "voided": ("已作废", "voided"),
+    "merged": ("已合并", "merged"),
+    "dispatched": ("处置中", "dispatched"),
+    "handled": ("待核查", "handled"),
+    "checked": ("待结案", "checked"),
+    "closed": ("已结案", "closed"),
+}
 MAX_COMMENT = 2000
 MAX_PHOTOS = 9
+
+# A report is a submission, which this feature may not import: the submissions feature listens
+# here, and create_app connects it. Listeners run inside the caller's transaction.
+RETURNED_EXTENSION = "gridwalk.cases.report_returned"
+ANSWERS_EXTENSION = "gridwalk.cases.report_answers"
+# (submission id, comment, reviewer id, now) -> the pushes to send once committed.
+ReportReturned = Callable[[uuid.UUID, str, int, datetime], list[WebPush]]
+# submission ids -> their answers.
+ReportAnswers = Callable[[list[uuid.UUID]], dict[uuid.UUID, dict]]
+
+
+def on_report_returned(app: Flask, listener: ReportReturned) -> None:
+    app.extensions.setdefault(RETURNED_EXTENSION, []).append(listener)
+
+
+def on_report_answers(app: Flask, listener: ReportAnswers) -> None:
+    app.extensions.setdefault(ANSWERS_EXTENSION, []).append(listener)
+
+
+def report_returned(case: Case, comment: str, reviewer_id: int, now: datetime) -> list[WebPush]:
+    """The case's report goes back to its author; the pushes the listeners ask for."""
+    if case.submission_id is None:
+        return []
+    pushes: list[WebPush] = []
+    for listener in current_app.extensions.get(RETURNED_EXTENSION, ()):
+        pushes.extend(listener(case.submission_id, comment, reviewer_id, now))
+    return pushes
+
+
+def report_answers(submission_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """The answers of these reports, from the listeners that hold them."""
+    found: dict[uuid.UUID, dict] = {}
+    if submission_ids:
+        for listener in current_app.extensions.get(ANSWERS_EXTENSION, ()):
+            found.update(listener(submission_ids))
+    return found
 
 
 @dataclass
@@ -122,6 +179,32 @@ def allowed_actions(case: Case, user: User, scope: Scope, state: str | None = No
     """The actions this user may take on the case now (or in `state`)."""
     state = state or case.state
     return [a for (s, a) in TRANSITIONS if s == state and may_take(a, case, user, scope)]
+
+
+def state_words(state: str) -> str:
+    """A state as the caller reads it: 已立案 / filed."""
+    zh, en = STATE_LABELS.get(state, (state, state))
+    return msg(zh, en)
+
+
+def loop_catalogue() -> list[dict]:
+    """The loop as the phone gets it (catalogue `case_loop`): one item per state, in order, with
+    its words and the actions it allows: {action, to, roles}. The roles are ACTION_ROLES; the
+    server narrows two of them per case (handle: the assignee or the department's handler;
+    check by a worker: their own grids), which each case's `allowed_actions` already reflects."""
+    return [
+        {
+            "code": state,
+            "label": {"zh": STATE_LABELS[state][0], "en": STATE_LABELS[state][1]},
+            "terminal": state in TERMINAL,
+            "actions": [
+                {"action": action, "to": to, "roles": list(ACTION_ROLES[action])}
+                for (source, action), to in TRANSITIONS.items()
+                if source == state
+            ],
+        }
+        for state in CASE_STATES
+    ]
 
 
 def illegal(case: Case, action: str, user: User, scope: Scope, state: str) -> ApiError:
@@ -263,9 +346,12 @@ def audience(case: Case) -> list[int]:
 REPORT_ENTITY = "submission"
 
 
-def record_case_changes(case: Case, extra_users: list[int] = ()) -> None:
-    """Tell the grid's phones, the case's holders (and its former holders) and the reporter."""
+def record_case_changes(case: Case, extra_users: list[int] = (), old_grid_id: int | None = None) -> None:
+    """Tell the grid's phones (and a former grid's), the case's holders (and its former holders)
+    and the reporter."""
     rows = [change_row(CASE_ENTITY, case.id, grid_id=case.grid_id)]
+    if old_grid_id is not None and old_grid_id != case.grid_id:
+        rows.append(change_row(CASE_ENTITY, case.id, grid_id=old_grid_id))
     rows += [
         change_row(CASE_ENTITY, case.id, user_id=u) for u in sorted(set(audience(case)) | set(extra_users))
     ]
@@ -343,16 +429,21 @@ def apply(
         )
         _link_photos(target.id, [*(case.photos or [])])
     elif action == "return":
-        pushes.append(
-            WebPush(
-                user_ids=[case.reporter_id],
-                kind="case_returned",
-                title="上报被退回补充：" + (clean["comment"] or "")[:30],
-                url=f"/cases/{case.id}",
-                tag=f"case-{case.id}",
-                data={"case_id": str(case.id)},
+        # The report goes back to its author as a returned submission (the submissions feature
+        # listens: on_report_returned), with the push a returned visit gets.
+        returned = report_returned(case, clean["comment"] or "", user.id, now)
+        pushes.extend(returned)
+        if not returned:
+            pushes.append(
+                WebPush(
+                    user_ids=[case.reporter_id],
+                    kind="case_returned",
+                    title="上报被退回补充：" + (clean["comment"] or "")[:30],
+                    url=f"/cases/{case.id}",
+                    tag=f"case-{case.id}",
+                    data={"case_id": str(case.id)},
+                )
             )
-        )
     case.state = new_state
     case.version += 1
     case.updated_at = now
@@ -376,6 +467,64 @@ def apply(
     if action == "merge":
         record_case_changes(clean["target"])
     return Outcome(case, event, pushes)
+
+
+# What a resubmitted report replaces on its case; the id, reporter, report time and history stay.
+REPORT_FIELDS = (
+    "kind",
+    "category",
+    "subcategory",
+    "severity",
+    "urgent",
+    "description",
+    "address",
+    "location",
+    "photos",
+    "grid_id",
+    "building_id",
+    "household_id",
+    "submission_id",
+)
+
+
+def returned_case(submission_id: uuid.UUID) -> Case | None:
+    """The case a report opened, locked until the transaction ends: two resubmissions racing
+    for it are told apart here (the second one reads the state the first one left)."""
+    return db.session.scalar(
+        select(Case)
+        .where(Case.submission_id == submission_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def resubmit(case_id: uuid.UUID, report: dict, now: datetime, content_hash: str | None = None) -> None:
+    """The reporter's fixed report (a case row as service.case_row makes it) puts the returned
+    case back in `reported`: the case takes its answers and photos, and the `resubmit` event
+    names the new submission, as the `report` event names the first, so the log keeps both."""
+    case = db.session.get(Case, case_id)
+    old_grid_id = case.grid_id
+    for key in REPORT_FIELDS:
+        setattr(case, key, report[key])
+    case.state = "reported"
+    case.version += 1
+    case.updated_at = now
+    db.session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=report["reporter_id"],
+            action=RESUBMIT,
+            from_state="returned",
+            to_state="reported",
+            photos=list(report["photos"]) or None,
+            at=now,
+            item_id=report["submission_id"],
+            content_hash=content_hash,
+        )
+    )
+    _link_photos(case.id, report["photos"])
+    db.session.flush()
+    record_case_changes(case, old_grid_id=old_grid_id)
 
 
 def _link_photos(case_id: uuid.UUID, photos: list[str]) -> None:
@@ -453,8 +602,11 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def case_data(case: Case, user: User | None = None, events: bool = False) -> dict[str, Any]:
-    """A case as the API and the pull feed send it."""
+def case_data(
+    case: Case, user: User | None = None, events: bool = False, scope: Scope | None = None
+) -> dict[str, Any]:
+    """A case as the API and the pull feed send it; with `user`, the actions they may take now
+    (`scope`: theirs, when the caller has it already)."""
     now = calendar.now()
     data: dict[str, Any] = {
         "id": str(case.id),
@@ -486,7 +638,7 @@ def case_data(case: Case, user: User | None = None, events: bool = False) -> dic
         "version": case.version,
     }
     if user is not None:
-        data["allowed_actions"] = allowed_actions(case, user, Scope.of(user))
+        data["allowed_actions"] = allowed_actions(case, user, scope or Scope.of(user))
     rows = list(
         db.session.scalars(
             select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
@@ -498,7 +650,26 @@ def case_data(case: Case, user: User | None = None, events: bool = False) -> dic
     data["check_photos"] = list(checked[-1].photos or []) if checked else []
     if events:
         data["events"] = [event_data(e) for e in rows]
+        _with_report_versions(case, rows, data["events"])
     return data
+
+
+def _with_report_versions(case: Case, rows: list[CaseEvent], events: list[dict]) -> None:
+    """The report and each resubmission in the log, with the submission and answers each one sent."""
+    reports = [(e, out) for e, out in zip(rows, events, strict=True) if e.action in ("report", RESUBMIT)]
+    ids: dict[uuid.UUID, dict] = {}
+    for event, out in reports:
+        submission_id = event.item_id
+        if submission_id is None and event.action == "report" and len(reports) == 1:
+            # A report event from before events named their submission: the case's own.
+            submission_id = case.submission_id
+        if submission_id is not None:
+            out["submission_id"] = str(submission_id)
+            ids[submission_id] = out
+    answers = report_answers(list(ids))
+    for submission_id, out in ids.items():
+        if submission_id in answers:
+            out["answers"] = answers[submission_id]
 
 
 def event_data(event: CaseEvent) -> dict[str, Any]:

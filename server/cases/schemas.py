@@ -68,6 +68,10 @@ class CaseEventSchema(OpenSchema):
     assignee_id = fields.Integer(required=True, allow_none=True)
     deadline = fields.String(required=True, allow_none=True)
     at = fields.String(required=True)
+    submission_id = fields.String(
+        metadata={"description": "report, resubmit: the submission this version of the report came in as"}
+    )
+    answers = fields.Dict(metadata={"description": "report, resubmit: that version's answers"})
 
 
 class CaseSchema(OpenSchema):

@@ -83,6 +83,8 @@ def open_cases(rows: list[dict]) -> None:
             "comment": None,
             "photos": row["photos"],
             "at": row["created_at"],
+            # The submission the report came in as: the log names each version of the report.
+            "item_id": row["submission_id"],
         }
         for row in rows
     ]

@@ -7,7 +7,7 @@ import uuid
 
 from server.cases import catalogue
 from server.cases.limits import HAZARD_DEFAULT, limits_in_force
-from server.cases.loop import OPEN_STATES, case_data, visible
+from server.cases.loop import OPEN_STATES, case_data, loop_catalogue, visible
 from server.cases.models import Case
 from server.cases.push import CASE_ACTIONS
 from server.sync.protocol import EntityReader
@@ -35,6 +35,8 @@ def code_lists() -> dict[str, list]:
         "hazard_categories": hazards,
         "case_severities": catalogue.SEVERITIES,
         "city_case_categories": city,
+        # The loop's states, the actions each allows and who may take them (the phone has no copy).
+        "case_loop": loop_catalogue(),
     }
 
 
@@ -49,6 +51,8 @@ def register(sync: SyncRegistry) -> None:
             lambda stmt, ctx: visible(stmt, ctx.user, ctx.scope),
             lambda c: (str(c.id), c.version, case_data(c)),
             uuid.UUID,
+            # Each case with the actions this caller may take on it now.
+            per_caller=lambda c, ctx: (str(c.id), c.version, case_data(c, ctx.user, scope=ctx.scope)),
             # Closed, voided and merged cases come by the feed (as their last state), not the snapshot.
             snapshot_filter=lambda stmt, ctx: stmt.where(Case.state.in_(OPEN_STATES)),
             carried=lambda ctx: ctx.user.role in ("worker", "handler"),

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.extensions import db
 from server.timeutil import utcnow
 
+# The pull feed's name for a submission (the author's own feed carries their review results).
+SUBMISSION_ENTITY = "submission"
 # received: stored, waiting for review; returned: sent back to the worker to fix (with a
 # comment); accepted: reviewed and kept; rejected: refused with a reason; resubmitted: was
 # returned and the worker sent a new submission naming it (payload.resubmits).

@@ -18,6 +18,7 @@ from server.extensions import db
 from server.org.models import Grid
 from server.push.service import send_all
 from server.submissions.models import Submission
+from server.submissions.review import review
 from server.submissions.schemas import (
     MinePageSchema,
     MineQuerySchema,
@@ -27,7 +28,7 @@ from server.submissions.schemas import (
     SubmissionDetailSchema,
     SubmissionStateSchema,
 )
-from server.submissions.service import review, submission_detail, submissions_data
+from server.submissions.service import submission_detail, submissions_data
 from server.timeutil import app_now
 
 bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", description="Submissions")
@@ -121,7 +122,10 @@ def _may_read(submission: Submission) -> bool:
 @bp.alt_response(200, schema=SubmissionStateSchema, success=True)
 @bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def review_submission(body, submission_id):
-    """Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject, with a comment."""
+    """Approve, return (退回补充, back to the worker's 我的上报 with a push) or reject a visit, with a comment.
+
+    A report is reviewed in its case (file, return, void): 409 review_in_case with its case_id.
+    """
     try:
         wanted = uuid.UUID(submission_id)
     except ValueError:

@@ -6,7 +6,7 @@ from server.apidoc import OpenSchema, QuerySchema
 from server.fields import Id, Int, Page, Text
 from server.forms.kinds import KINDS
 from server.submissions.models import REVIEW_STATUSES
-from server.submissions.service import REVIEW_ACTIONS
+from server.submissions.review import REVIEW_ACTIONS
 
 
 class MineQuerySchema(Schema):

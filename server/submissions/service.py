@@ -2,7 +2,9 @@
 
 What a kind takes (payload keys, photo count, whether it opens a case) is its descriptor in
 server/forms/kinds.py. Beyond that: a welfare visit names its resident and moves the visit
-schedule; a report (a kind that opens a case) needs a place and opens a Case in `reported`.
+schedule; a report (a kind that opens a case) needs a place and opens a Case in `reported`. A report
+that resubmits a returned one (payload.resubmits) puts that report's case back in `reported`
+instead of opening another.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from server.cases import loop
 from server.cases.models import Case
 from server.cases.service import case_row, cases_of_submissions, open_cases
-from server.errors import ApiError, validation_failed
 from server.extensions import db
 from server.fields import is_id, parse_uuid
 from server.forms.answers import answers_schema, photo_answers, validate_answers
@@ -22,9 +24,8 @@ from server.forms.kinds import KINDS, opens_case
 from server.forms.models import FormTemplate
 from server.i18n import field_message, msg
 from server.org.models import Grid
-from server.push.message import WebPush
 from server.register.service import BUILDING, HOUSEHOLD, RESIDENT, register_state
-from server.submissions.models import Submission, submission_photo
+from server.submissions.models import SUBMISSION_ENTITY, Submission, submission_photo
 from server.sync.changes import change_row, record_changes
 from server.sync.protocol import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
 from server.tasks.models import Task
@@ -32,7 +33,6 @@ from server.tasks.service import complete
 from server.timeutil import iso
 from server.visits.service import record_visits, visit_row
 
-SUBMISSION_ENTITY = "submission"
 MAX_ADDRESS = 200
 
 
@@ -187,9 +187,16 @@ class FormSubmissions:
             errors.setdefault("photos", []).append(photo_problem)
         if descriptor.opens_case:
             self._check_report(item, answers, refs, errors)
-        links = self._links(payload, ctx, errors)
+        links = self._links(item, payload, ctx, errors)
+        if links["refused"] is not None:
+            # Nothing the worker can edit makes this one go through: say why, plainly.
+            code, message = links["refused"]
+            return rejected(item, code, {"resubmits": [message]}, message)
         if errors:
             return rejected(item, "validation_failed", errors)
+        if links["resubmits"] is not None:
+            # One resubmission per returned record, within a batch too.
+            ctx.cache.setdefault("resubmitted", set()).add(links["resubmits"])
         row = {
             "id": item.id,
             "kind": item.kind,
@@ -216,7 +223,7 @@ class FormSubmissions:
         rows: dict[str, Any] = {"submission": row}
         answer: dict[str, Any] = {}
         if descriptor.opens_case:
-            rows["case"] = case_row(
+            report = case_row(
                 case_kind=descriptor.case_kind,
                 answers=answers,
                 submission_id=item.id,
@@ -230,23 +237,41 @@ class FormSubmissions:
                 reported_at=min(item.created_at, ctx.now),
                 now=ctx.now,
             )
-            answer = {"case_id": str(rows["case"]["id"]), "case_state": "reported"}
+            case = links["case"]
+            if case is not None:
+                rows["resubmit"] = {"case_id": case.id, "report": report}
+            else:
+                rows["case"] = report
+            answer = {"case_id": str(case.id if case is not None else report["id"]), "case_state": "reported"}
         elif item.kind == "welfare_visit":
             rows["visit"] = visit_row(
                 item.id, refs["resident"], answers, ctx.user.id, item.created_at, ctx.now
             )
         return Prepared(item, rows, photos, answer)
 
-    def _links(self, payload: dict, ctx: PushContext, errors: dict) -> dict[str, uuid.UUID | None]:
-        """resubmits: one of the author's own returned submissions; task_id: their own open task."""
-        links: dict[str, uuid.UUID | None] = {"resubmits": None, "task_id": None}
+    def _links(self, item: PushItem, payload: dict, ctx: PushContext, errors: dict) -> dict[str, Any]:
+        """resubmits: one of the author's own returned submissions (a report: its case returned);
+        task_id: their own open task. `refused`: (code, message) when the resubmission can never
+        go through (already resubmitted, or its case has moved on); `case`: the case it reopens."""
+        links: dict[str, Any] = {"resubmits": None, "task_id": None, "case": None, "refused": None}
         if payload.get("resubmits") is not None:
             original_id = parse_uuid(payload["resubmits"])
             original = db.session.get(Submission, original_id) if original_id else None
-            if original is None or original.author_id != ctx.user.id or original.review_status != "returned":
-                errors["resubmits"] = [
-                    msg("找不到被退回的原记录", "No returned submission of yours with this id")
-                ]
+            not_returned = [msg("找不到被退回的原记录", "No returned submission of yours with this id")]
+            if original is None or original.author_id != ctx.user.id:
+                errors["resubmits"] = not_returned
+            elif original.review_status == "resubmitted" or original.id in ctx.cache.get("resubmitted", ()):
+                links["refused"] = (
+                    "already_resubmitted",
+                    msg(
+                        "这条记录已经重新提交过，不能再次重新提交；请在“我的上报”中查看最新的一份",
+                        "This record was already resubmitted; find the newest one in My reports",
+                    ),
+                )
+            elif opens_case(original.kind) or opens_case(item.kind):
+                self._resubmitted_report(item, original, links, errors)
+            elif original.review_status != "returned":
+                errors["resubmits"] = not_returned
             else:
                 links["resubmits"] = original.id
         if payload.get("task_id") is not None:
@@ -257,6 +282,29 @@ class FormSubmissions:
             else:
                 links["task_id"] = task.id
         return links
+
+    def _resubmitted_report(self, item: PushItem, original: Submission, links: dict, errors: dict) -> None:
+        """A report is resubmitted while its case is `returned`; any other state is refused in words."""
+        if original.kind != item.kind:
+            errors["resubmits"] = [
+                msg("重新提交应使用原记录的表单", "A resubmission uses the same form as the original")
+            ]
+            return
+        case = loop.returned_case(original.id)
+        if case is None:
+            errors["resubmits"] = [
+                msg("找不到被退回的原记录", "No returned submission of yours with this id")
+            ]
+        elif case.state != "returned":
+            words = loop.state_words(case.state)
+            links["refused"] = (
+                "case_not_returned",
+                msg(
+                    f"该案件{words}，不能再重新提交", f"This case is {words}: it can no longer be resubmitted"
+                ),
+            )
+        else:
+            links["resubmits"], links["case"] = original.id, case
 
     def _references(self, item: PushItem, payload: dict, ctx: PushContext, errors: dict) -> dict | None:
         """The household, resident and building the item names (None: one is outside the scope).
@@ -336,6 +384,11 @@ class FormSubmissions:
         if links:
             connection.execute(insert(submission_photo), links)
         open_cases([p.rows["case"] for p in batch if "case" in p.rows])
+        for p in batch:
+            if "resubmit" in p.rows:
+                loop.resubmit(
+                    p.rows["resubmit"]["case_id"], p.rows["resubmit"]["report"], ctx.now, p.item.content_hash
+                )
         record_visits([p.rows["visit"] for p in batch if "visit" in p.rows], ctx.now)
         self._apply_links([p.rows["submission"] for p in batch], ctx)
         # Only the author's feed carries their submissions (review results come back this way).
@@ -389,56 +442,3 @@ class FormSubmissions:
 
 
 FORM_SUBMISSIONS = FormSubmissions()
-
-
-# ---- review -------------------------------------------------------------------------------
-
-REVIEW_ACTIONS = {"approve": "accepted", "return": "returned", "reject": "rejected"}
-
-
-def review(submission: Submission, body: dict, reviewer, now) -> list[WebPush]:
-    """A supervisor's verdict on a received submission; returns the pushes to send after commit.
-
-    return and reject need a comment (shown to the worker in 我的上报). Only a `received`
-    submission can be reviewed (409 otherwise, with its status).
-    """
-    action = body.get("action")
-    if action not in REVIEW_ACTIONS:
-        raise validation_failed(
-            {"action": [msg("操作应为通过、退回或驳回", "action is approve, return or reject")]}
-        )
-    comment = body.get("comment")
-    if comment is not None and (not isinstance(comment, str) or len(comment) > 2000):
-        raise validation_failed(
-            {"comment": [msg("意见最多 2000 字", "comment is text of at most 2000 characters")]}
-        )
-    comment = (comment or "").strip() or None
-    if action in ("return", "reject") and comment is None:
-        raise validation_failed(
-            {"comment": [msg("退回或驳回须写明原因", "A return or reject needs a comment")]}
-        )
-    if submission.review_status != "received":
-        raise ApiError(
-            409,
-            "already_reviewed",
-            msg("该记录已审核", "This submission was already reviewed"),
-            review_status=submission.review_status,
-        )
-    submission.review_status = REVIEW_ACTIONS[action]
-    submission.review_comment = comment
-    submission.reviewed_by = reviewer.id
-    submission.reviewed_at = now
-    submission.version += 1
-    record_changes([change_row(SUBMISSION_ENTITY, submission.id, user_id=submission.author_id)])
-    if action != "return":
-        return []
-    return [
-        WebPush(
-            user_ids=[submission.author_id],
-            kind="submission_returned",
-            title="退回补充：" + comment[:30],
-            url=f"/submissions/{submission.id}",
-            tag=f"submission-{submission.id}",
-            data={"submission_id": str(submission.id)},
-        )
-    ]

@@ -196,6 +196,8 @@ class EntityReader:
     carried: Callable[[PullContext], bool] = lambda ctx: True
     # Read plain rows (mappings) instead of ORM objects: the big register tables serialise faster.
     core: bool = False
+    # serialize for data that depends on who pulls (a case's allowed_actions).
+    per_caller: Callable[[Any, PullContext], tuple[Any, Any, dict]] | None = None
 
     def _select(self) -> Select:
         return select(self.model.__table__) if self.core else select(self.model)
@@ -209,6 +211,12 @@ class EntityReader:
         """(id, version, data) per row; a reader may override it to fetch related data in one go."""
         return [self.serialize(row) for row in rows]
 
+    def serialize_for(self, ctx: PullContext, rows: list) -> list[tuple[Any, Any, dict]]:
+        """serialize_rows, or per_caller's answer for this caller when the reader has one."""
+        if self.per_caller is not None:
+            return [self.per_caller(row, ctx) for row in rows]
+        return self.serialize_rows(rows)
+
     def snapshot(self, ctx: PullContext, after: Any, limit: int) -> list[tuple[Any, dict]]:
         if not self.carried(ctx):
             return []
@@ -218,7 +226,7 @@ class EntityReader:
         rows = self._rows(stmt.order_by(self.key).limit(limit))
         return [
             (self.key_of(row), change(self.name, entity_id, data, version))
-            for row, (entity_id, version, data) in zip(rows, self.serialize_rows(rows), strict=True)
+            for row, (entity_id, version, data) in zip(rows, self.serialize_for(ctx, rows), strict=True)
         ]
 
     def load(self, ctx: PullContext, ids: list[str]) -> dict[str, dict]:
@@ -226,7 +234,7 @@ class EntityReader:
         wanted = [self.typed_id(i) for i in ids]
         stmt = self.visible(self._select(), ctx).where(self.key.in_(wanted))
         found = {}
-        for entity_id, version, data in self.serialize_rows(self._rows(stmt)):
+        for entity_id, version, data in self.serialize_for(ctx, self._rows(stmt)):
             found[str(entity_id)] = change(self.name, entity_id, data, version)
         return found
 

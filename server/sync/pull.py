@@ -34,7 +34,8 @@ MAX_LIMIT = 1000
 # for a new snapshot. The care catalogues need no new version: a cursor carries the care
 # settings' fingerprint ("c"), and a phone whose cursor has other ones (or none: issued before
 # care_tier_rules existed) gets the two catalogues again on its next pull, not a whole snapshot.
-CURSOR_VERSION = 3
+# 4: the case_loop catalogue, and cases with the puller's allowed_actions.
+CURSOR_VERSION = 4
 SAFE_TXID = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 

@@ -4,9 +4,11 @@ after the commit, once: through the real API to a local push service."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
+from server.cases.models import Case
 from server.extensions import db
 from server.push.message import WebPush
 from server.push.service import send_all
@@ -101,13 +103,23 @@ def test_an_offline_dispatch_wakes_the_department_once(org, auth, subscribed):
 
 def test_an_offline_return_wakes_the_reporter(org, auth, subscribed):
     case_id = reported_case(auth, org)
+    submission_id = str(db.session.get(Case, uuid.UUID(case_id)).submission_id)
     auth.login("super1")
     item = push_item("case_action", {"case_id": case_id, "action": "return", "comment": "请补充门牌号"})
 
     [result] = push(auth, item)
     assert result["status"] == "accepted" and result["case_state"] == "returned"
     received = subscribed.received()
-    assert [(p["kind"], p["url"]) for p in received["worker1"]] == [("case_returned", f"/cases/{case_id}")]
+    # The report comes back as a returned submission does: 我的上报 opens on it, ready to fix.
+    assert received["worker1"] == [
+        {
+            "kind": "submission_returned",
+            "title": "退回补充：请补充门牌号",
+            "url": f"/submissions/{submission_id}",
+            "tag": f"submission-{submission_id}",
+            "data": {"submission_id": submission_id},
+        }
+    ]
     assert received["handler1"] == received["handler2"] == received["super1"] == []
 
 

@@ -78,15 +78,16 @@ def logout(client, auth) -> None:
 
 
 def returned_report(org, auth, client) -> tuple[dict, list[str]]:
-    """worker1 reports a hazard; super1 returns it through the review API with a comment."""
+    """worker1 reports a hazard; super1 returns its case (退回补充) with a comment."""
     auth.login("worker1")
     photos = upload_photos(auth, 2)
     report = hazard_item(org["worker"].grids[0].id, photos)
-    assert push(auth, report)[0]["status"] == "accepted"
+    [result] = push(auth, report)
+    assert result["status"] == "accepted"
     logout(client, auth)
     auth.login("super1")
     answer = auth.post(
-        f"/api/v1/submissions/{report['id']}/review",
+        f"/api/v1/cases/{result['case_id']}/actions",
         json={"action": "return", "comment": "照片看不清，请补拍"},
     )
     assert answer.status_code == 200, answer.get_json()
@@ -105,7 +106,7 @@ def test_the_author_reads_a_returned_submission_with_its_answers(org, auth, clie
     assert got["photos"] == photos
     assert got["location"] == report["location"]
     assert got["template"] == {"key": "hazard_inspection", "version": 1}
-    assert got["address"] == "示例小区1栋一楼楼道" and got["case_state"] == "reported"
+    assert got["address"] == "示例小区1栋一楼楼道" and got["case_state"] == "returned"
 
     # The fix names the returned one; reading both shows the link and the original no longer waits.
     fixed = hazard_item(

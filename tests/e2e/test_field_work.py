@@ -271,12 +271,12 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
         wait_until_synced(page)
         first.close()
 
-        # The community's supervisor returns it through the review API, with a comment.
+        # The community's supervisor returns its case (退回补充: the report's review), with a comment.
         desk, csrf = api_session(server, "supervisor")
         queue = desk.get(server.url + "/api/v1/submissions", params={"kind": "hazard_report"}).json()
         original = next(s for s in queue["submissions"] if s["answers"]["description"] == "三楼楼道堆放杂物")
         answer = desk.post(
-            f"{server.url}/api/v1/submissions/{original['id']}/review",
+            f"{server.url}/api/v1/cases/{original['case_id']}/actions",
             json={"action": "return", "comment": "请写明堆放的是什么物品"},
             headers={"X-CSRF-Token": csrf},
         )
@@ -328,6 +328,10 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
         fixed_answers = as_json(query(server, "SELECT answers FROM submission WHERE id = :id", id=fixed))
         assert fixed_answers["description"] == "三楼楼道堆放纸箱和旧家具"
         assert query(server, "SELECT count(*) FROM submission_photo WHERE submission_id = :id", id=fixed) == 2
+        # The fix brought the same case back to 待受理, now carried by the new submission.
+        case = desk.get(f"{server.url}/api/v1/cases/{original['case_id']}").json()
+        assert case["state"] == "reported" and case["description"] == "三楼楼道堆放纸箱和旧家具"
+        assert [e["action"] for e in case["events"]] == ["report", "return", "resubmit"]
 
     finally:
         first.close()

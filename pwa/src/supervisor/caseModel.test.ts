@@ -7,6 +7,7 @@ import {
   allowedFrom,
   byDeadline,
   caseActionSubmission,
+  caseLoopFrom,
   caseQuery,
   countLights,
   estimateDeadline,
@@ -101,7 +102,7 @@ describe('normalizeCase', () => {
       events: [{ id: 1, action: 'report', from: null, to: 'reported', at: 'x' }],
     })
     expect(view.events[0]).toMatchObject({ to_state: 'reported', from_state: null })
-    expect(actionsFor(view, 'supervisor')).toEqual(['file', 'void'])
+    expect(actionsFor(view, 'supervisor', null)).toEqual(['file', 'void'])
   })
   it('names a category without the catalogue', () => {
     expect(normalizeCase({ category: 'ebike' }).categoryLabel).toBe('电动车火灾')
@@ -112,19 +113,45 @@ describe('normalizeCase', () => {
   })
 })
 
+// A served loop as the pull carries it (catalogue case_loop); the real one is in caseActions.server.test.ts.
+const LOOP = caseLoopFrom([
+  { id: 'hazard_categories', items: [] },
+  {
+    id: 'case_loop',
+    items: [
+      {
+        code: 'reported',
+        label: { zh: '待受理', en: 'reported' },
+        actions: [
+          { action: 'file', to: 'filed', roles: ['supervisor', 'admin'] },
+          { action: 'return', to: 'returned', roles: ['supervisor', 'admin', 'janitor'] },
+          { action: 'fly', to: 'moon', roles: ['supervisor'] },
+        ],
+      },
+      { code: 'dispatched', actions: [{ action: 'handle', to: 'handled', roles: ['handler', 'worker'] }] },
+      { code: 'nowhere', actions: [] },
+    ],
+  },
+])
+
 describe('actionsFor', () => {
-  it('offers the desk actions of the loop to a supervisor', () => {
-    expect(actionsFor({ state: 'reported', allowed: null }, 'supervisor')).toEqual(['file', 'return', 'void', 'merge'])
-    expect(actionsFor({ state: 'checked', allowed: null }, 'supervisor')).toEqual(['rework', 'close'])
+  it("offers the served loop's steps for the role when the case copy has no allowed_actions", () => {
+    expect(actionsFor({ state: 'reported', allowed: null }, 'supervisor', LOOP)).toEqual(['file', 'return'])
+    expect(actionsFor({ state: 'reported', allowed: null }, 'worker', LOOP)).toEqual([])
+    expect(actionsFor({ state: 'dispatched', allowed: null }, 'handler', LOOP)).toEqual(['handle'])
+    expect(actionsFor({ state: 'filed', allowed: null }, 'supervisor', LOOP)).toEqual([])
   })
-  it('gives a handler only handle, a worker only check', () => {
-    expect(actionsFor({ state: 'dispatched', allowed: null }, 'handler')).toEqual(['handle'])
-    expect(actionsFor({ state: 'dispatched', allowed: null }, 'worker')).toEqual(['handle'])
-    expect(actionsFor({ state: 'filed', allowed: null }, 'worker')).toEqual([])
-    expect(actionsFor({ state: 'handled', allowed: null }, 'worker')).toEqual(['check'])
+  it('reads only known states, actions and roles from the catalogue', () => {
+    expect([...(LOOP?.keys() ?? [])]).toEqual(['reported', 'dispatched'])
+    expect(LOOP?.get('reported')?.[1].roles).toEqual(['supervisor', 'admin'])
   })
-  it("prefers the server's allowed list", () => {
-    expect(actionsFor({ state: 'reported', allowed: ['void'] }, 'supervisor')).toEqual(['void'])
+  it("prefers the case's allowed_actions, the server's word for this user", () => {
+    expect(actionsFor({ state: 'reported', allowed: ['void'] }, 'supervisor', LOOP)).toEqual(['void'])
+    expect(actionsFor({ state: 'reported', allowed: [] }, 'supervisor', LOOP)).toEqual([])
+  })
+  it('offers nothing without the served loop: the phone keeps no copy', () => {
+    expect(caseLoopFrom([{ id: 'resident_tags', items: [] }])).toBeNull()
+    expect(actionsFor({ state: 'reported', allowed: null }, 'supervisor', null)).toEqual([])
   })
   it('keeps the stable button words', () => {
     expect(Object.values(ACTION_LABELS)).toEqual([

@@ -70,28 +70,47 @@ export const CATEGORY_NAMES: Record<string, string> = {
   emergencies: '突发事件',
 }
 
-/** The loop of DESIGN.md: which actions each state allows (the server has the last word: 409). */
-export const TRANSITIONS: Record<CaseState, CaseAction[]> = {
-  reported: ['file', 'return', 'void', 'merge'],
-  filed: ['dispatch', 'void'],
-  returned: [],
-  voided: [],
-  merged: [],
-  dispatched: ['handle'],
-  handled: ['check', 'rework'],
-  checked: ['close', 'rework'],
-  closed: [],
-}
-
 export type Role = 'worker' | 'supervisor' | 'handler' | 'admin'
 
-/** Who may do what: supervisors run the desk; handlers handle; workers check on site. */
-const ROLE_ACTIONS: Record<Role, CaseAction[]> = {
-  supervisor: ['file', 'return', 'void', 'merge', 'dispatch', 'check', 'rework', 'close'],
-  admin: [],
-  handler: ['handle'],
-  // A worker may be the assignee of a dispatch (the server's allowed_actions says when).
-  worker: ['handle', 'check'],
+/** One step the server's loop allows from a state: the action, where it leads, who may take it. */
+export interface LoopStep {
+  action: CaseAction
+  to: CaseState
+  roles: Role[]
+}
+
+/** The server's case loop (catalogue `case_loop`): the steps each state allows. */
+export type CaseLoop = Map<CaseState, LoopStep[]>
+
+/** The pulled catalogue entry that carries the loop (server/cases/loop.py loop_catalogue). */
+export const CASE_LOOP_CATALOGUE = 'case_loop'
+
+const ROLES: readonly Role[] = ['worker', 'supervisor', 'handler', 'admin']
+
+/**
+ * The loop from the pulled catalogues; null when the phone has none yet. The phone keeps no copy
+ * of its own: the table and who may act live on the server.
+ */
+export function caseLoopFrom(catalogues: readonly unknown[]): CaseLoop | null {
+  const entry = catalogues.find((c) => isObject(c) && c.id === CASE_LOOP_CATALOGUE)
+  if (!isObject(entry) || !Array.isArray(entry.items)) return null
+  const loop: CaseLoop = new Map()
+  for (const item of entry.items) {
+    if (!isObject(item) || !isCaseState(item.code)) continue
+    const steps = (Array.isArray(item.actions) ? item.actions : []).filter(isObject).flatMap((step) =>
+      isCaseAction(step.action) && isCaseState(step.to)
+        ? [
+            {
+              action: step.action,
+              to: step.to,
+              roles: (Array.isArray(step.roles) ? step.roles : []).filter((r): r is Role => ROLES.includes(r as Role)),
+            },
+          ]
+        : [],
+    )
+    loop.set(item.code, steps)
+  }
+  return loop
 }
 
 export interface CaseEvent {
@@ -272,11 +291,14 @@ export function listOf(raw: unknown, ...keys: string[]): unknown[] {
   return []
 }
 
-/** The actions to offer this role on this case: the server's list when it gave one, else the loop's. */
-export function actionsFor(view: Pick<CaseView, 'state' | 'allowed'>, role: Role): CaseAction[] {
-  const byState = view.allowed ?? TRANSITIONS[view.state]
-  const mine = ROLE_ACTIONS[role]
-  return CASE_ACTIONS.filter((a) => byState.includes(a) && mine.includes(a))
+/**
+ * The actions to offer this role on this case: the case's allowed_actions when it carries them
+ * (the API and the pull give them for the user who asked), else the served loop's steps for the
+ * role in that state, else none: the phone never guesses what the server would refuse.
+ */
+export function actionsFor(view: Pick<CaseView, 'state' | 'allowed'>, role: Role, loop: CaseLoop | null): CaseAction[] {
+  if (view.allowed) return [...view.allowed]
+  return (loop?.get(view.state) ?? []).filter((step) => step.roles.includes(role)).map((step) => step.action)
 }
 
 const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, none: 3 }
