@@ -69,14 +69,16 @@ def test_only_the_admin_reads_the_log(org, auth, client):
     client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("admin1")
     page = client.get("/api/v1/audit").get_json()
-    assert page["total"] == 4 and page["page"] == 1
+    assert page["total"] == 6 and page["page"] == 1
     assert [e["action"] for e in page["entries"]] == [
         "auth.login",
+        "auth.logout",
         "resident.identity_view",
         "auth.login",
+        "auth.logout",
         "auth.login",
     ]
-    view = page["entries"][1]
+    view = page["entries"][2]
     assert view["actor"] == "worker1" and view["target_type"] == "resident"
     assert view["at"].endswith("+00:00") and view["ip"] == "127.0.0.1"
 
