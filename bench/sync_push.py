@@ -170,7 +170,7 @@ def raw_insert(app, rows: list[dict], per_transaction: int, with_feed: bool = Fa
     with_feed also writes each row's sync_change entry, as the push does (the author's feed).
     """
     from server.submissions.models import Submission
-    from server.sync.changes import change_row
+    from server.sync.changes import change_row, seal
     from server.sync.models import SyncChange
 
     table = Submission.__table__
@@ -184,6 +184,7 @@ def raw_insert(app, rows: list[dict], per_transaction: int, with_feed: bool = Fa
                 if with_feed:
                     feed = [change_row("submission", r["id"], user_id=r["author_id"]) for r in chunk]
                     conn.execute(insert(SyncChange.__table__), feed)
+                    seal(conn)  # its feed position, as every commit that records changes takes
         return time.perf_counter() - start
 
 

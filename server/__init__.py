@@ -104,10 +104,11 @@ def register_sync(app: Flask) -> None:
     from server.forms import sync as forms
     from server.register import sync as register
     from server.submissions import sync as submissions
-    from server.sync import catalogue, org, registry
+    from server.sync import catalogue, changes, org, registry
     from server.tasks import sync as tasks
     from server.visits import sync as visits
 
+    changes.init_app()  # each commit that recorded changes takes its feed position
     sync = registry.init_app(app)
     for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits):
         feature.register(sync)

@@ -30,7 +30,8 @@ class SyncChange(db.Model):
 
     Visibility: grid_id in the reader's scope, or user_id is the reader, or both null (for all).
     txid is the writing transaction's id on PostgreSQL (filled by the database's default, see
-    migration 0002) and null on SQLite, which has one writer and orders by seq alone.
+    migration 0002); the feed serves a row once its transaction's SyncCommit exists. On SQLite
+    it is null: one writer at a time, the feed orders by seq alone.
     """
 
     __tablename__ = "sync_change"
@@ -45,6 +46,19 @@ class SyncChange(db.Model):
     user_id: Mapped[int | None] = mapped_column(Integer)
     txid: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SyncCommit(db.Model):
+    """A committed writing transaction's place in the feed (PostgreSQL; see sync/changes.py).
+
+    pos is taken under the feed lock just before the commit, so positions commit in order.
+    """
+
+    __tablename__ = "sync_commit"
+
+    pos: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    txid: Mapped[int] = mapped_column(BigInteger, unique=True)
+    committed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SyncConflict(db.Model):

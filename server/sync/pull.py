@@ -1,11 +1,11 @@
 """The change feed: a snapshot of the caller's scope, then changes in commit-safe order.
 
 THE TRAP: sequence values commit out of order under concurrent writers, so a reader past seq N
-can miss N−1 committed a moment later. On PostgreSQL every change row carries its writer's
-transaction id; the feed serves only rows whose txid is below the oldest still-running
-transaction (pg_snapshot_xmin) and orders by (txid, seq). Every transaction below that mark
-has finished, and one that has no xid yet will get one at or above it, so nothing can appear
-behind a cursor later. SQLite has one writer at a time and orders by seq.
+can miss N−1 committed a moment later. On PostgreSQL each writing transaction takes a feed
+position as it commits, under a lock held until the commit (sync/changes.py `seal`): positions
+become visible in order, so the feed orders by (position, seq) and serves every committed row
+at once. No other transaction can hold it back, however long it runs and wherever (the former
+pg_snapshot_xmin horizon was cluster-wide). SQLite has one writer at a time and orders by seq.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, func, or_, select, text, tuple_
+from sqlalchemy import Select, and_, func, literal, or_, select, tuple_
 
 from server.auth.models import User
 from server.auth.scope import Scope
@@ -25,7 +25,7 @@ from server.extensions import db
 from server.i18n import msg
 from server.sync import registry
 from server.sync.catalogue import settings_changes, settings_fingerprint
-from server.sync.models import SyncChange
+from server.sync.models import SyncChange, SyncCommit
 from server.sync.protocol import EntityReader, PullContext, change
 
 DEFAULT_LIMIT = 500
@@ -35,8 +35,8 @@ MAX_LIMIT = 1000
 # settings' fingerprint ("c"), and a phone whose cursor has other ones (or none: issued before
 # care_tier_rules existed) gets the two catalogues again on its next pull, not a whole snapshot.
 # 4: the case_loop catalogue, and cases with the puller's allowed_actions.
-CURSOR_VERSION = 4
-SAFE_TXID = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+# 5: on PostgreSQL "t" is a commit position (sync_commit.pos), no longer a transaction id.
+CURSOR_VERSION = 5
 
 
 # ---- the cursor ------------------------------------------------------------------------------
@@ -99,7 +99,8 @@ def decode_cursor(ctx: PullContext, cursor: str) -> dict:
     if body.get("f") != scope_fingerprint(ctx.scope):
         raise bad_cursor("您的负责范围已变化，需要重新同步", "Your area changed; syncing everything again")
     newest = db.session.scalar(select(func.max(SyncChange.seq))) or 0
-    if body["s"] > newest:
+    newest_commit = db.session.scalar(select(func.max(SyncCommit.pos))) or 0
+    if body["s"] > newest or body["t"] > newest_commit:
         # The feed was reset (a restored database): this position no longer exists.
         raise bad_cursor()
     return body
@@ -110,10 +111,14 @@ def decode_cursor(ctx: PullContext, cursor: str) -> dict:
 
 def _high_water_mark(ctx: PullContext) -> tuple[int, int]:
     """The feed position a snapshot taken now stands for."""
+    newest_seq = select(func.coalesce(func.max(SyncChange.seq), 0)).scalar_subquery()
     if ctx.postgres:
-        # Every change below xmin has committed (or never will), so the snapshot read next sees it.
-        return db.session.scalar(select(SAFE_TXID)), 0
-    return 0, db.session.scalar(select(func.max(SyncChange.seq))) or 0
+        # Every position up to the newest visible one has committed, so the snapshot read next
+        # sees its rows; a later commit takes a higher position and comes through the feed.
+        # (seq: the newest overall is past every row of that last commit.)
+        row = db.session.execute(select(func.coalesce(func.max(SyncCommit.pos), 0), newest_seq)).one()
+        return row[0], row[1]
+    return 0, db.session.scalar(select(newest_seq))
 
 
 def _visible_changes(stmt: Select, ctx: PullContext) -> Select:
@@ -128,17 +133,23 @@ def _visible_changes(stmt: Select, ctx: PullContext) -> Select:
 
 def _feed(ctx: PullContext, t: int, s: int, limit: int) -> tuple[list[dict], int, int, bool]:
     """Up to `limit` changes after (t, s), as (changes, new t, new s, has_more)."""
-    stmt = select(SyncChange.seq, SyncChange.txid, SyncChange.entity, SyncChange.entity_id, SyncChange.op)
     if ctx.postgres:
-        stmt = stmt.where(tuple_(SyncChange.txid, SyncChange.seq) > tuple_(t, s), SyncChange.txid < SAFE_TXID)
-        stmt = stmt.order_by(SyncChange.txid, SyncChange.seq)
+        # Only sealed (committed) transactions have a position: an open one is not here yet.
+        stmt = select(
+            SyncChange.seq, SyncCommit.pos, SyncChange.entity, SyncChange.entity_id, SyncChange.op
+        ).join(SyncCommit, SyncCommit.txid == SyncChange.txid)
+        stmt = stmt.where(tuple_(SyncCommit.pos, SyncChange.seq) > tuple_(t, s))
+        stmt = stmt.order_by(SyncCommit.pos, SyncChange.seq)
     else:
+        stmt = select(
+            SyncChange.seq, literal(0).label("pos"), SyncChange.entity, SyncChange.entity_id, SyncChange.op
+        )
         stmt = stmt.where(SyncChange.seq > s).order_by(SyncChange.seq)
     rows = db.session.execute(_visible_changes(stmt, ctx).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if rows:
-        t, s = (rows[-1].txid or 0), rows[-1].seq
+        t, s = rows[-1].pos, rows[-1].seq
     # The last change of each record in this page is enough: data is read as it is now.
     latest: OrderedDict[tuple[str, str], Any] = OrderedDict()
     for row in rows:

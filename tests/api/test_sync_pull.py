@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 
 from server.auth.models import User
 from server.extensions import db
 from server.register.models import Household
+from server.sync.changes import seal
 from server.sync.pull import MAX_LIMIT
+from tests.conftest import AuthActions
 from tests.factories import install_forms, org_with_users, visit_item
 
 PULL = "/api/v1/sync/pull"
@@ -232,48 +235,184 @@ def test_pull_needs_login(org, client):
     assert client.get(PULL).status_code == 401
 
 
-def test_a_change_committed_late_behind_a_later_one_is_not_skipped(org, auth, client, app):
-    """Two real connections: the later seq commits first; the earlier commits after the reader's page."""
+def _postgres_only() -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip(
             "SQLite has one writer at a time: seq order is commit order (plain paging test covers it)"
         )
+
+
+INSERT_TEMPLATE = text(
+    "INSERT INTO form_template (key, version, title_zh, title_en, kind, fields, active, created_at) "
+    "VALUES (:key, 1, :key, :key, 'household_visit', '[]', true, now())"
+)
+INSERT_CHANGE = text(
+    "INSERT INTO sync_change (entity, entity_id, op, created_at) VALUES ('form_template', :id, 'upsert', now()) "
+    "RETURNING seq"
+)
+
+
+def _write_template(conn, key: str) -> int:
+    """A new form template and its feed row, the way forms.service writes them; its seq."""
+    conn.execute(INSERT_TEMPLATE, {"key": key})
+    return conn.execute(INSERT_CHANGE, {"id": f"{key}:1"}).scalar_one()
+
+
+def test_a_change_committed_late_behind_a_later_one_is_not_skipped(org, auth, client, app):
+    """Two real connections: the later seq commits first; the earlier commits after the reader's page."""
+    _postgres_only()
     auth.login("worker1")
     _, cursor = pull_all(client)
     engine = create_engine(db.engine.url)
-    insert_template = text(
-        "INSERT INTO form_template (key, version, title_zh, title_en, kind, fields, active, created_at) "
-        "VALUES (:key, 1, :key, :key, 'household_visit', '[]', true, now())"
-    )
-    insert_change = text(
-        "INSERT INTO sync_change (entity, entity_id, op, created_at) "
-        "VALUES ('form_template', :id, 'upsert', now()) RETURNING seq"
-    )
     try:
         with engine.connect() as early, engine.connect() as late:
-            early.execute(insert_template, {"key": "early_form"})
-            early_seq = early.execute(insert_change, {"id": "early_form:1"}).scalar_one()
-            late.execute(insert_template, {"key": "late_form"})
-            late_seq = late.execute(insert_change, {"id": "late_form:1"}).scalar_one()
+            early_seq = _write_template(early, "early_form")
+            late_seq = _write_template(late, "late_form")
             assert early_seq < late_seq
+            seal(late)
             late.commit()
 
+            # The committed one is served at once; the open one is not there yet.
             first = pull(client, cursor)
-            seen = [c["id"] for c in first["changes"]]
-            # Serving late_form now would move the cursor past early_form's seq for good.
-            assert seen == []
+            assert [c["id"] for c in first["changes"]] == ["late_form:1"]
+            seal(early)
             early.commit()
 
-        seen_all: list[str] = []
-        cursor = first["cursor"]
-        deadline = time.monotonic() + 10
-        while len(seen_all) < 2 and time.monotonic() < deadline:
+        # Its lower seq committed behind the cursor: it still comes, once.
+        second = pull(client, first["cursor"])
+        assert [c["id"] for c in second["changes"]] == ["early_form:1"]
+        assert pull(client, second["cursor"])["changes"] == []
+    finally:
+        engine.dispose()
+
+
+def test_a_long_transaction_in_another_database_does_not_hold_the_feed_back(org, auth, client):
+    """Issue 12 §5: a write transaction elsewhere on the same server used to stall every phone's feed."""
+    _postgres_only()
+    auth.login("worker1")
+    _, cursor = pull_all(client)
+    grid = org["worker"].grids[0].id
+    other = create_engine(make_url(db.engine.url).set(database="postgres"))
+    try:
+        with other.connect() as elsewhere:
+            # A transaction that has written (it holds an xid, so it pins the cluster's xmin).
+            elsewhere.execute(text("CREATE TEMP TABLE long_import (n int)"))
+            elsewhere.execute(text("INSERT INTO long_import VALUES (1)"))
+            assert elsewhere.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar() is not None
+            visit = visit_item(grid)
+            assert push(auth, visit)[0]["status"] == "accepted"
+            # At once, not when the other transaction ends.
             page = pull(client, cursor)
-            seen_all += [c["id"] for c in page["changes"]]
-            cursor = page["cursor"]
-            if len(seen_all) < 2:
-                time.sleep(0.1)  # some other transaction on the server may still hold the horizon
-        assert seen_all == ["early_form:1", "late_form:1"]
-        assert pull(client, cursor)["changes"] == []
+            assert [c["id"] for c in page["changes"] if c["entity"] == "submission"] == [visit["id"]]
+            elsewhere.rollback()
+    finally:
+        other.dispose()
+
+
+def test_a_long_write_in_this_database_does_not_hold_back_others_and_comes_whole_when_it_commits(
+    org, auth, client, app
+):
+    """An import writing many rows in one transaction: others' changes flow past it, its own follow."""
+    _postgres_only()
+    auth.login("worker1")
+    _, cursor = pull_all(client)
+    grid = org["worker"].grids[0].id
+    engine = create_engine(db.engine.url)
+    try:
+        with engine.connect() as import_:
+            keys = [f"imported_{n}" for n in range(200)]
+            for key in keys:
+                _write_template(import_, key)
+            visit = visit_item(grid)
+            assert push(auth, visit)[0]["status"] == "accepted"
+            page = pull(client, cursor)
+            assert [c["id"] for c in page["changes"] if c["entity"] == "submission"] == [visit["id"]]
+            assert not [c for c in page["changes"] if c["entity"] == "form_template"]
+            seal(import_)
+            import_.commit()
+        rest, _ = pull_all(client, page["cursor"], limit=50)
+        assert sorted(c["id"] for c in rest) == sorted(f"{key}:1" for key in keys)
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_writers_reach_a_reader_paging_meanwhile_exactly_once(org, auth, client, app):
+    """Four phones push at once while a fifth pulls in a loop: every item arrives once, none twice."""
+    _postgres_only()
+    auth.login("worker1")
+    _, cursor = pull_all(client)
+    grid = org["worker"].grids[0].id
+    db.session.commit()
+    sent: list[str] = []
+    errors: list[BaseException] = []
+
+    def phone(n: int) -> None:
+        try:
+            writer = AuthActions(FlaskClient(app, app.response_class, use_cookies=True))
+            assert writer.login("worker1").status_code == 200
+            for _ in range(8):
+                items = [visit_item(grid) for _ in range(3)]
+                response = writer.post("/api/v1/sync/push", json={"device_id": f"phone-{n}", "items": items})
+                assert [r["status"] for r in response.get_json()["results"]] == ["accepted"] * 3
+                sent.extend(item["id"] for item in items)
+        except BaseException as error:  # surfaced in the test thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    received: list[str] = []
+    while any(thread.is_alive() for thread in threads):
+        page = pull(client, cursor, limit=7)
+        received += [c["id"] for c in page["changes"] if c["entity"] == "submission"]
+        cursor = page["cursor"]
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    rest, _ = pull_all(client, cursor)
+    received += [c["id"] for c in rest if c["entity"] == "submission"]
+    assert len(sent) == 96
+    assert sorted(received) == sorted(sent)
+
+
+def test_a_second_commit_waits_for_the_position_before_it_to_commit(org, auth, client, app):
+    """The feed lock: B cannot take a position while A's is taken but not committed yet.
+
+    Otherwise B (the higher position) could commit first and a reader would page past A's.
+    """
+    _postgres_only()
+    auth.login("worker1")
+    _, cursor = pull_all(client)
+    engine = create_engine(db.engine.url)
+    try:
+        with engine.connect() as first, engine.connect() as second, engine.connect() as watcher:
+            _write_template(first, "first_form")
+            seal(first)  # A has its position, its commit is still to come
+            _write_template(second, "second_form")
+            second_pid = second.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            done = threading.Event()
+
+            def commit_second() -> None:
+                seal(second)
+                second.commit()
+                done.set()
+
+            thread = threading.Thread(target=commit_second)
+            thread.start()
+            for _ in range(200):  # until B is seen waiting on the lock (at most 10 s)
+                waiting = watcher.execute(
+                    text("SELECT wait_event FROM pg_stat_activity WHERE pid = :pid"), {"pid": second_pid}
+                ).scalar()
+                watcher.rollback()
+                if waiting == "advisory":
+                    break
+                threading.Event().wait(0.05)
+            assert waiting == "advisory" and not done.is_set()
+            assert pull(client, cursor)["changes"] == []  # nothing committed yet
+            first.commit()
+            thread.join(10)
+            assert done.is_set()
+        changes, _ = pull_all(client, cursor)
+        assert [c["id"] for c in changes] == ["first_form:1", "second_form:1"]
     finally:
         engine.dispose()
