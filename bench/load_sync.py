@@ -1,0 +1,405 @@
+"""Load the sync over HTTP: many phones against gunicorn on PostgreSQL + Redis, with faults.
+
+Run: .venv/bin/python bench/load_sync.py [--db postgresql://…] [--redis redis://…]
+                                         [--phones 60] [--seconds 90] [--max-requests 30000]
+
+Each run makes its own throwaway database (bench/sync_push.py's helper) and removes it after.
+It seeds one street with a grid per phone (--households each), starts gunicorn as `make run`
+does (2 workers × 4 threads), and then every phone, logged in once, pushes batches of 5–15
+household visits the way the PWA's outbox does: an answer that never came (a timeout, a reset
+connection, a 5xx) means the same batch again, until every item in it is answered. On top:
+- 20 % of answers are thrown away by the phone, which then sends the batch again;
+- 10 % of batches are sent twice at the same moment (a phone and its retry racing);
+- every 10th batch the phone pulls a full snapshot (every page), as after a reinstall;
+- a third of the way in, one gunicorn worker is SIGKILLed; two thirds in, the whole server
+  (master and workers) is stopped and started again on the same port.
+Bounded by --seconds and --max-requests: whichever comes first ends the run (a phone finishes
+the batch in hand). Then the database is counted: every acknowledged item stored exactly once,
+nothing stored that was never sent, no conflict rows. It prints items/s and p50/p95/p99 of the
+push and of the full snapshot pull, and, measured in the same job, the in-process rate of
+100-item batches (bench/sync_push.py's path) with the ratio. Goals (issue 12 §7): HTTP items/s
+≥ 50 % of the in-process rate, push p95 ≤ 1 s, snapshot pull p95 ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.sync_push import BATCH, DEFAULT_POSTGRES, database, push_all, visit  # noqa: E402
+from server import create_app  # noqa: E402
+from server.extensions import db  # noqa: E402
+from tests import gunicorn  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+PASSWORD = "bench-password-1"
+DROP_ANSWER = 0.20
+SEND_TWICE = 0.10
+PULL_EVERY = 10  # batches
+GOALS = {"ratio": 0.50, "push_p95": 1.0, "pull_p95": 1.0}
+
+
+def seed(url: str, workdir: Path, phones: int, households: int) -> list[tuple[str, int]]:
+    """Migrate; one street, one community, a grid and a worker per phone; households per grid."""
+    from flask_migrate import upgrade
+
+    from server.auth import service as auth_service
+    from server.demo import seed_households
+    from server.forms.service import install_builtins
+    from server.org.models import Community, Grid, Street
+
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": workdir / "seed"})
+    with app.app_context():
+        upgrade()
+        street = Street(name="压测街道", code="360103-901")
+        community = Community(street=street, name="压测社区", code="360103-901-001")
+        grids = [
+            Grid(community=community, code=f"360103-901-001-{n:03d}", name=f"压测网格{n}")
+            for n in range(phones)
+        ]
+        db.session.add_all([street, community, *grids])
+        db.session.flush()
+        logins = []
+        for n, grid in enumerate(grids):
+            username = f"load{n:03d}"
+            auth_service.create_user(
+                username=username,
+                display_name=f"压测网格员{n}",
+                password=PASSWORD,
+                role="worker",
+                grid_ids=[grid.id],
+            )
+            logins.append((username, grid.id))
+        install_builtins()
+        seed_households(households, grids=grids)
+        db.session.commit()
+        db.engine.dispose()
+    return logins
+
+
+class Stats:
+    """What every phone saw, under one lock."""
+
+    def __init__(self, max_requests: int):
+        self.lock = threading.Lock()
+        self.push_seconds: list[float] = []
+        self.pull_seconds: list[float] = []
+        self.sent: set[str] = set()
+        self.acknowledged: set[str] = set()
+        self.statuses: dict[str, int] = {}
+        self.failures: dict[str, int] = {}
+        self.requests = 0
+        self.max_requests = max_requests
+
+    def take_request(self) -> bool:
+        with self.lock:
+            self.requests += 1
+            return self.requests <= self.max_requests
+
+    def failure(self, what: str) -> None:
+        with self.lock:
+            self.failures[what] = self.failures.get(what, 0) + 1
+
+
+class Phone(threading.Thread):
+    def __init__(self, base: str, username: str, grid_id: int, stats: Stats, stop_at: float, seed: int):
+        super().__init__(daemon=True)
+        self.base, self.username, self.grid_id = base, username, grid_id
+        self.stats, self.stop_at = stats, stop_at
+        self.random = random.Random(seed)
+        self.device = f"load-{username}"
+        self.client = httpx.Client(base_url=base, timeout=30)
+        self.headers: dict[str, str] = {}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.login()
+            batches = 0
+            while time.monotonic() < self.stop_at and self.stats.take_request():
+                items = [
+                    visit(self.grid_id, self.random.randrange(10_000))
+                    for _ in range(self.random.randint(5, 15))
+                ]
+                with self.stats.lock:
+                    self.stats.sent.update(item["id"] for item in items)
+                self.deliver(items)
+                batches += 1
+                if batches % PULL_EVERY == 0:
+                    self.snapshot()
+        except BaseException as error:  # reported by main
+            self.error = error
+        finally:
+            self.client.close()
+
+    def login(self) -> None:
+        while True:
+            try:
+                response = self.client.post(
+                    "/api/v1/auth/login",
+                    json={"username": self.username, "password": PASSWORD, "remember": True},
+                )
+            except httpx.TransportError:
+                time.sleep(0.5)
+                continue
+            if response.status_code == 200:
+                self.headers = {"X-CSRF-Token": response.json()["csrf_token"]}
+                return
+            raise RuntimeError(
+                f"{self.username} could not log in: {response.status_code} {response.text[:200]}"
+            )
+
+    def post(self, body: dict) -> httpx.Response | None:
+        """One push; None when no answer came (as the outbox sees a timeout or a reset)."""
+        started = time.perf_counter()
+        try:
+            response = self.client.post("/api/v1/sync/push", json=body, headers=self.headers)
+        except httpx.TransportError as error:
+            self.stats.failure(type(error).__name__)
+            return None
+        if response.status_code != 200:
+            self.stats.failure(f"HTTP {response.status_code}")
+            return None
+        with self.stats.lock:
+            self.stats.push_seconds.append(time.perf_counter() - started)
+        return response
+
+    def deliver(self, items: list[dict]) -> None:
+        """Send until every item is answered accepted or duplicate, as the outbox does."""
+        body = {"device_id": self.device, "items": items}
+        roll = self.random.random()
+        if roll < SEND_TWICE:
+            with ThreadPoolExecutor(2) as pair:
+                list(pair.map(self.post, [body, body]))
+        elif roll < SEND_TWICE + DROP_ANSWER:
+            self.post(body)  # the answer is lost on the way back: the phone never reads it
+        for attempt in range(1000):
+            response = self.post(body)
+            if response is not None:
+                results = response.json()["results"]
+                with self.stats.lock:
+                    for result in results:
+                        self.stats.statuses[result["status"]] = (
+                            self.stats.statuses.get(result["status"], 0) + 1
+                        )
+                done = [r["id"] for r in results if r["status"] in ("accepted", "duplicate")]
+                if len(done) == len(items):
+                    with self.stats.lock:
+                        self.stats.acknowledged.update(done)
+                    return
+                raise RuntimeError(f"unexpected answers: {results[:3]}")
+            time.sleep(min(0.2 * (attempt + 1), 2))  # the server is restarting: back off a little
+        raise RuntimeError("a batch was never answered")
+
+    def snapshot(self) -> None:
+        started = time.perf_counter()
+        cursor = None
+        while True:
+            query = {"limit": 500} | ({"cursor": cursor} if cursor else {})
+            try:
+                response = self.client.get("/api/v1/sync/pull", params=query)
+            except httpx.TransportError as error:
+                self.stats.failure(f"pull {type(error).__name__}")
+                return  # the server went away mid-snapshot: not a timing of a pull
+            if response.status_code != 200:
+                self.stats.failure(f"pull HTTP {response.status_code}")
+                return
+            page = response.json()
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                break
+        with self.stats.lock:
+            self.stats.pull_seconds.append(time.perf_counter() - started)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def chaos(server: dict, started: float, seconds: float, log: list[str]) -> None:
+    """Kill a worker a third of the way in; restart the whole server two thirds in."""
+    time.sleep(max(0.0, started + seconds / 3 - time.monotonic()))
+    pids = worker_pids(server["process"].pid)
+    if pids:
+        os.kill(pids[0], signal.SIGKILL)
+        log.append(f"{time.monotonic() - started:5.1f} s  SIGKILL gunicorn worker {pids[0]}")
+    time.sleep(max(0.0, started + 2 * seconds / 3 - time.monotonic()))
+    log.append(f"{time.monotonic() - started:5.1f} s  stopping the gunicorn master")
+    gunicorn.stop(server["process"])
+    server["process"] = gunicorn.start(server["port"], server["env"], server["log"], workers=2, wait=60)
+    log.append(f"{time.monotonic() - started:5.1f} s  gunicorn serving again")
+
+
+def count_database(url: str, workdir: Path, sent: set[str]) -> dict:
+    from server.submissions.models import Submission
+    from server.sync.models import SyncConflict
+
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": workdir / "count"})
+    with app.app_context():
+        stored = [str(row) for row in db.session.scalars(select(Submission.id))]
+        conflicts = db.session.scalar(select(func.count()).select_from(SyncConflict))
+        db.engine.dispose()
+    stored_set = set(stored)
+    return {
+        "stored": len(stored),
+        "duplicated": len(stored) - len(stored_set),
+        "never_sent": len(stored_set - sent),
+        "conflicts": conflicts,
+        "stored_set": stored_set,
+    }
+
+
+def in_process_rate(spec: str, items: int) -> float:
+    """bench/sync_push.py's 100-item batches through the test client, best of two, on its own database."""
+    from bench import sync_push
+
+    with tempfile.TemporaryDirectory(prefix="gridwalk-bench-") as tmp, database(spec, Path(tmp)) as url:
+        workdir = Path(tmp)
+        app = create_app(
+            "test",
+            {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": workdir, "PHOTOS_DIR": workdir / "photos"},
+        )
+        grid_id = sync_push.setup(app)
+        client = app.test_client()
+        headers = sync_push.login(client)
+        best = 0.0
+        for _ in range(2):
+            seconds, statuses = push_all(client, headers, [visit(grid_id, i) for i in range(items)], BATCH)
+            assert statuses == {"accepted": items}, statuses
+            best = max(best, items / seconds)
+        with app.app_context():
+            db.engine.dispose()
+        return best
+
+
+def percentiles(values: list[float]) -> str:
+    if len(values) < 2:
+        return "n/a (too few)"
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return f"p50 {cuts[49] * 1000:6.0f} ms   p95 {cuts[94] * 1000:6.0f} ms   p99 {cuts[98] * 1000:6.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=DEFAULT_POSTGRES, help="a postgresql:// server URL")
+    parser.add_argument("--redis", default=DEFAULT_REDIS, help="a redis:// URL ('' for none)")
+    parser.add_argument("--phones", type=int, default=60)
+    parser.add_argument("--households", type=int, default=100, help="households in each phone's grid")
+    parser.add_argument("--seconds", type=float, default=90)
+    parser.add_argument("--max-requests", type=int, default=30_000, help="push batches, all phones together")
+    parser.add_argument("--baseline-items", type=int, default=3_000)
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+    with tempfile.TemporaryDirectory(prefix="gridwalk-load-") as tmp, database(args.db, Path(tmp)) as url:
+        workdir = Path(tmp)
+        logins = seed(url, workdir, args.phones, args.households)
+        port = gunicorn.free_port()
+        env = dict(
+            os.environ,
+            GRIDWALK_CONFIG="default",
+            GRIDWALK_INSTANCE=str(workdir / "instance"),
+            DATABASE_URL=url,
+            SECRET_KEY=uuid.uuid4().hex * 2,  # the same after the restart: sessions survive it
+            PUSH_QUEUE_NAME=f"load-{uuid.uuid4().hex[:10]}",
+            PYTHONUNBUFFERED="1",
+        )
+        env.pop("REDIS_URL", None)
+        if args.redis:
+            env["REDIS_URL"] = args.redis
+        log = workdir / "server.log"
+        server = {"port": port, "env": env, "log": log}
+        server["process"] = gunicorn.start(port, env, log, workers=2, wait=60)
+        stats = Stats(args.max_requests)
+        events: list[str] = []
+        try:
+            started = time.monotonic()
+            stop_at = started + args.seconds
+            phones = [
+                Phone(f"http://127.0.0.1:{port}", username, grid_id, stats, stop_at, seed=n)
+                for n, (username, grid_id) in enumerate(logins)
+            ]
+            for phone in phones:
+                phone.start()
+            breaker = threading.Thread(
+                target=chaos, args=(server, started, args.seconds, events), daemon=True
+            )
+            breaker.start()
+            for phone in phones:
+                phone.join()
+            elapsed = time.monotonic() - started
+            breaker.join(timeout=90)
+        finally:
+            gunicorn.stop(server["process"])
+        errors = [f"{phone.username}: {phone.error!r}" for phone in phones if phone.error]
+        counted = count_database(url, workdir, stats.sent)
+        if args.redis:
+            from redis import Redis
+            from rq import Queue
+
+            Queue(env["PUSH_QUEUE_NAME"], connection=Redis.from_url(args.redis)).delete(delete_jobs=True)
+
+    lost = len(stats.acknowledged - counted["stored_set"])
+    baseline = in_process_rate(args.db, args.baseline_items)
+    rate = len(stats.acknowledged) / elapsed
+    ratio = rate / baseline
+    push_p95 = (
+        statistics.quantiles(stats.push_seconds, n=100, method="inclusive")[94] if stats.push_seconds else 0
+    )
+    pull_p95 = (
+        statistics.quantiles(stats.pull_seconds, n=100, method="inclusive")[94] if stats.pull_seconds else 0
+    )
+
+    print(
+        f"\nPostgreSQL ({make_url(args.db).host}), Redis {'on' if args.redis else 'off'}: {args.phones} phones, "
+    )
+    print(f"  {args.households} households a grid, {elapsed:.1f} s, {stats.requests:,} batches taken")
+    for line in events:
+        print(f"  chaos  {line}")
+    print(f"  answers: {dict(sorted(stats.statuses.items()))}")
+    print(f"  no answer (then sent again): {dict(sorted(stats.failures.items())) or 'none'}")
+    print(
+        f"  items sent {len(stats.sent):,}, acknowledged {len(stats.acknowledged):,}, stored {counted['stored']:,}; "
+        f"lost {lost}, duplicated {counted['duplicated']}, stored but never sent {counted['never_sent']}, "
+        f"conflicts {counted['conflicts']}"
+    )
+    print(f"  push  ({len(stats.push_seconds):,} answered requests)  {percentiles(stats.push_seconds)}")
+    print(f"  pull  ({len(stats.pull_seconds):,} full snapshots)    {percentiles(stats.pull_seconds)}")
+    print(f"  HTTP items/s (acknowledged, whole run incl. the restart): {rate:8,.0f}")
+    print(f"  in-process 100-item batches items/s (same job):          {baseline:8,.0f}")
+    verdict = [
+        ("HTTP / in-process", f"{ratio:.0%}", ratio >= GOALS["ratio"], "≥ 50 %"),
+        ("push p95", f"{push_p95:.2f} s", push_p95 <= GOALS["push_p95"], "≤ 1 s"),
+        ("snapshot pull p95", f"{pull_p95:.2f} s", pull_p95 <= GOALS["pull_p95"], "≤ 1 s"),
+    ]
+    for name, value, ok, goal in verdict:
+        print(f"  {name:<20} {value:>8}  (goal {goal})  {'ok' if ok else 'MISSED'}")
+    correct = not errors and lost == 0 and counted["duplicated"] == 0 and counted["never_sent"] == 0
+    correct = correct and counted["conflicts"] == 0 and stats.acknowledged == stats.sent
+    if errors:
+        print("  phone errors:", *errors[:5], sep="\n    ")
+    print(f"  exactly once: {'ok' if correct else 'WRONG'}")
+    sys.exit(0 if correct else 1)
+
+
+if __name__ == "__main__":
+    main()
