@@ -36,6 +36,13 @@ def run_migrations_online() -> None:
             logging.getLogger("alembic.env").info("No changes in schema detected.")
 
     with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table into a new one and drops the old: with foreign keys
+            # enforced, dropping a table other rows point at fails (or cascades). The pragma only
+            # works outside a transaction; the check below proves nothing was left dangling.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -45,6 +52,12 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if dangling:
+                raise RuntimeError(f"the migration left rows pointing at nothing: {dangling[:5]}")
 
 
 if context.is_offline_mode():

@@ -212,7 +212,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a user account. */
+        /** Create a user account within the admin's street or district. */
         post: {
             parameters: {
                 query?: never;
@@ -2448,6 +2448,8 @@ export interface components {
             role?: string;
             active?: boolean;
             street_wide?: boolean;
+            street?: (Record<string, never> | null) | components["schemas"]["Ref"];
+            district?: (Record<string, never> | null) | components["schemas"]["Ref"];
             community?: (Record<string, never> | null) | components["schemas"]["Ref"];
             department?: (Record<string, never> | null) | components["schemas"]["Ref"];
             grids?: components["schemas"]["GridRef"][];
@@ -2468,6 +2470,8 @@ export interface components {
             role?: string;
             active?: boolean;
             street_wide?: boolean;
+            street?: (Record<string, never> | null) | components["schemas"]["Ref"];
+            district?: (Record<string, never> | null) | components["schemas"]["Ref"];
             community?: (Record<string, never> | null) | components["schemas"]["Ref"];
             department?: (Record<string, never> | null) | components["schemas"]["Ref"];
             grids?: components["schemas"]["GridRef"][];
@@ -2491,6 +2495,8 @@ export interface components {
             street_wide: boolean;
             department_id?: number | null;
             grid_ids?: number[];
+            street_id?: number | null;
+            district_id?: number | null;
         };
         UserUpdate: {
             display_name?: string;
@@ -2502,6 +2508,8 @@ export interface components {
             street_wide?: boolean;
             department_id?: number | null;
             grid_ids?: number[];
+            street_id?: number | null;
+            district_id?: number | null;
             active?: boolean;
         };
         Street: {
@@ -2517,6 +2525,7 @@ export interface components {
         };
         Community: {
             id?: number;
+            street_id?: number;
             code?: string;
             name?: string;
             grids?: components["schemas"]["Grid"][];
@@ -2528,6 +2537,7 @@ export interface components {
         };
         OrgTree: {
             street?: (Record<string, never> | null) | components["schemas"]["Street"];
+            streets?: components["schemas"]["Street"][];
             communities?: components["schemas"]["Community"][];
             departments?: components["schemas"]["Department"][];
         };

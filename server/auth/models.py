@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.org.models import Community, Department, Grid
+from server.org.models import Community, Department, District, Grid, Street
 from server.timeutil import utcnow
 
 ROLES = ("worker", "supervisor", "handler", "admin")
@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     # Supervisors: one community, or none with street_wide set for the whole street.
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
     street_wide: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Street-wide supervisors and street admins: their street. District admins: their district.
+    # An admin with neither runs the whole database (the operator of a one-street install).
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(256))
@@ -48,6 +52,8 @@ class User(UserMixin, db.Model):
 
     grids: Mapped[list[Grid]] = relationship(secondary=user_grid, order_by=Grid.code)
     community: Mapped[Community | None] = relationship()
+    street: Mapped[Street | None] = relationship()
+    district: Mapped[District | None] = relationship()
     department: Mapped[Department | None] = relationship()
 
     @property

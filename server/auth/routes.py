@@ -23,9 +23,10 @@ from server.auth.schemas import (
     UserUpdateSchema,
 )
 from server.auth.scope import Scope
-from server.errors import ApiError, not_found
+from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db, limiter
 from server.i18n import msg
+from server.org.models import Department
 from server.security import csrf_exempt
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and user accounts")
@@ -125,10 +126,8 @@ def me():
 @bp.response(200, UserListSchema)
 def all_users():
     """List user accounts in the caller's scope (phones masked)."""
-    scope = Scope.of(current_user)
-    stmt = select(User).order_by(User.username)
-    users = [u for u in db.session.scalars(stmt) if _user_in_scope(scope, u)]
-    return {"users": users}
+    stmt = select(User).where(Scope.of(current_user).user_clause()).order_by(User.username)
+    return {"users": db.session.scalars(stmt).all()}
 
 
 @bp.route("/users", methods=["POST"])
@@ -136,7 +135,8 @@ def all_users():
 @bp.arguments(UserCreateSchema)
 @bp.response(201, UserSchema)
 def new_user(body):
-    """Create a user account."""
+    """Create a user account within the admin's street or district."""
+    _check_reach(Scope.of(current_user), body, None)
     user = service.create_user(**body)
     db.session.commit()
     return user
@@ -147,10 +147,7 @@ def new_user(body):
 @bp.response(200, UserSchema)
 def get_user(user_id: int):
     """One user account."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise not_found()
-    return user
+    return _user_or_404(user_id)
 
 
 @bp.route("/users/<int:user_id>", methods=["PATCH"])
@@ -160,9 +157,8 @@ def get_user(user_id: int):
 @bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def update_user(body, user_id: int):
     """Edit, deactivate or reassign a user account."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise not_found()
+    user = _user_or_404(user_id)
+    _check_reach(Scope.of(current_user), body, user)
     if user.id == current_user.id and body.get("active") is False:
         raise ApiError(
             409, "cannot_deactivate_self", msg("不能停用自己的账号", "You cannot deactivate yourself")
@@ -172,12 +168,42 @@ def update_user(body, user_id: int):
     return user
 
 
-def _user_in_scope(scope, user: User) -> bool:
+def _user_or_404(user_id: int) -> User:
+    """The account if it lies in the admin's scope; another street's or district's is a 404."""
+    user = db.session.scalar(select(User).where(User.id == user_id, Scope.of(current_user).user_clause()))
+    if user is None:
+        raise not_found()
+    return user
+
+
+def _check_reach(scope: Scope, body: dict, user: User | None) -> None:
+    """An admin assigns only what lies in their own street or district (422 naming the field)."""
     if scope.everything:
-        return True
-    if user.community_id is not None and scope.allows_community(user.community_id):
-        return True
-    return any(scope.allows_grid(g.id) for g in user.grids)
+        return
+    outside = [msg("不在您管辖的范围内", "Outside your area")]
+    errors: dict[str, list[str]] = {}
+    if any(not scope.allows_grid(grid_id) for grid_id in body.get("grid_ids") or []):
+        errors["grid_ids"] = outside
+    if body.get("community_id") is not None and not scope.allows_community(body["community_id"]):
+        errors["community_id"] = outside
+    if body.get("street_id") is not None and not scope.allows_street(body["street_id"]):
+        errors["street_id"] = outside
+    if body.get("district_id") is not None and body["district_id"] != (
+        scope.level_id if scope.level == "district" else None
+    ):
+        errors["district_id"] = outside
+    if body.get("department_id") is not None:
+        department = db.session.get(Department, body["department_id"])
+        if department is not None and not scope.allows_street(department.street_id):
+            errors["department_id"] = outside
+    role = body.get("role", user.role if user else None)
+    street_id = body.get("street_id", user.street_id if user else None)
+    district_id = body.get("district_id", user.district_id if user else None)
+    if role == "admin" and street_id is None and district_id is None:
+        # An admin with neither sees the whole database: only such an admin may make one.
+        errors.setdefault("street_id", [msg("请选择街道或区", "Choose a street or a district")])
+    if errors:
+        raise validation_failed(errors)
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
@@ -185,9 +211,7 @@ def _user_in_scope(scope, user: User) -> bool:
 @bp.response(204)
 def end_user_sessions(user_id: int):
     """End every session of this user on every device (a lost or stolen phone); they log in again."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise not_found()
+    user = _user_or_404(user_id)
     user.end_sessions()
     audit.record("auth.sessions_ended", current_user, "user", user.id)
     db.session.commit()

@@ -41,6 +41,8 @@ class UserSchema(Schema):
     role = fields.String()
     active = fields.Boolean()
     street_wide = fields.Boolean()
+    street = fields.Nested(RefSchema, allow_none=True)
+    district = fields.Nested(RefSchema, allow_none=True)
     community = fields.Nested(RefSchema, allow_none=True)
     department = fields.Nested(RefSchema, allow_none=True)
     grids = fields.List(fields.Nested(GridRefSchema))
@@ -63,6 +65,9 @@ class UserCreateSchema(Schema):
     street_wide = fields.Boolean(load_default=False)
     department_id = Id(allow_none=True)
     grid_ids = fields.List(Id(), load_default=list)
+    # Street-wide supervisors and street admins: the street; district admins: the district.
+    street_id = Id(allow_none=True)
+    district_id = Id(allow_none=True)
 
     @validates("password")
     def _not_trivial(self, value: str, **_kwargs) -> None:
@@ -79,6 +84,8 @@ class UserUpdateSchema(Schema):
     street_wide = fields.Boolean()
     department_id = Id(allow_none=True)
     grid_ids = fields.List(Id())
+    street_id = Id(allow_none=True)
+    district_id = Id(allow_none=True)
     active = fields.Boolean()
 
 

@@ -14,7 +14,7 @@ from server.auth.models import User
 from server.errors import validation_failed
 from server.extensions import db
 from server.i18n import msg
-from server.org.models import Community, Department, Grid
+from server.org.models import Community, Department, District, Grid, Street
 from server.timeutil import utcnow
 
 _dummy_hash: dict[str, str] = {}
@@ -67,9 +67,21 @@ def csrf_valid(user: User, sent: str | None) -> bool:
     return bool(sent) and hmac.compare_digest(sent, csrf_token(user))
 
 
-def _check_assignment(role: str, community_id, department_id, grid_ids, street_wide) -> dict:
+def _check_assignment(
+    role: str, community_id, department_id, grid_ids, street_wide, street_id=None, district_id=None
+) -> dict:
     """Validate that a role's assignment exists and fits the role; returns field errors."""
     errors: dict[str, list[str]] = {}
+    if street_id is not None and db.session.get(Street, street_id) is None:
+        errors["street_id"] = [msg("街道不存在", "No such street")]
+    if district_id is not None and db.session.get(District, district_id) is None:
+        errors["district_id"] = [msg("区不存在", "No such district")]
+    if street_id is not None and district_id is not None:
+        errors["district_id"] = [msg("街道和区只能选一个", "Choose a street or a district, not both")]
+    if role == "supervisor" and street_wide and street_id is None:
+        errors.setdefault(
+            "street_id", [msg("全街道督导需要选择街道", "A street-wide supervisor needs a street")]
+        )
     if community_id is not None and db.session.get(Community, community_id) is None:
         errors["community_id"] = [msg("社区不存在", "No such community")]
     if department_id is not None and db.session.get(Department, department_id) is None:
@@ -89,6 +101,12 @@ def _check_assignment(role: str, community_id, department_id, grid_ids, street_w
     return errors
 
 
+def only_street_id() -> int | None:
+    """The street of a one-street install (a street-wide supervisor there needs to name none)."""
+    ids = db.session.scalars(select(Street.id).limit(2)).all()
+    return ids[0] if len(ids) == 1 else None
+
+
 def create_user(
     *,
     username: str,
@@ -100,11 +118,17 @@ def create_user(
     street_wide: bool = False,
     department_id: int | None = None,
     grid_ids: list[int] | None = None,
+    street_id: int | None = None,
+    district_id: int | None = None,
 ) -> User:
     """Add a user account (validated); the caller commits."""
 
     grid_ids = grid_ids or []
-    errors = _check_assignment(role, community_id, department_id, grid_ids, street_wide)
+    if role == "supervisor" and street_wide and street_id is None:
+        street_id = only_street_id()
+    errors = _check_assignment(
+        role, community_id, department_id, grid_ids, street_wide, street_id, district_id
+    )
     if find_user(username) is not None:
         errors["username"] = [msg("用户名已被使用", "Username already taken")]
     if errors:
@@ -116,6 +140,8 @@ def create_user(
         role=role,
         community_id=community_id,
         street_wide=street_wide,
+        street_id=street_id,
+        district_id=district_id,
         department_id=department_id,
         password_hash=hash_password(password),
         grids=list(db.session.scalars(select(Grid).where(Grid.id.in_(grid_ids)))),
@@ -134,11 +160,25 @@ def update_user(user: User, **changes) -> User:
         "department_id": changes.get("department_id", user.department_id),
         "grid_ids": changes.get("grid_ids", [g.id for g in user.grids]),
         "street_wide": changes.get("street_wide", user.street_wide),
+        "street_id": changes.get("street_id", user.street_id),
+        "district_id": changes.get("district_id", user.district_id),
     }
+    if merged["role"] == "supervisor" and merged["street_wide"] and merged["street_id"] is None:
+        merged["street_id"] = changes["street_id"] = only_street_id()
     errors = _check_assignment(**merged)
     if errors:
         raise validation_failed(errors)
-    for name in ("display_name", "phone", "role", "community_id", "street_wide", "department_id"):
+    fields = (
+        "display_name",
+        "phone",
+        "role",
+        "community_id",
+        "street_wide",
+        "department_id",
+        "street_id",
+        "district_id",
+    )
+    for name in fields:
         if name in changes:
             setattr(user, name, changes[name])
     if "grid_ids" in changes:

@@ -22,7 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Select, false, insert, or_, select
+from sqlalchemy import ColumnElement, Select, insert, or_, select
+from sqlalchemy import event as orm_event
 from sqlalchemy.orm.attributes import flag_modified
 
 from server import worktime as calendar
@@ -144,9 +145,8 @@ def visible(stmt: Select, user: User, scope: Scope) -> Select:
             conditions.append(Case.department_id == user.department_id)
         return stmt.where(or_(*conditions))
     conditions = [Case.assignee_id == user.id] if user.role == "worker" else []
-    if scope.grid_ids:
-        conditions.append(Case.grid_id.in_(scope.grid_ids))
-    return stmt.where(or_(*conditions)) if conditions else stmt.where(false())
+    conditions.append(scope.grid_clause(Case.grid_id, Case.street_id))
+    return stmt.where(or_(*conditions))
 
 
 def case_or_404(user: User, case_id: Any, scope: Scope | None = None) -> Case:
@@ -171,7 +171,8 @@ def may_take(action: str, case: Case, user: User, scope: Scope) -> bool:
             return case.assignee_id == user.id
         return user.role == "handler" and user.department_id == case.department_id
     if action == "check" and user.role == "worker":
-        return scope.allows_grid(case.grid_id)
+        # A worker's scope is the grids assigned to them (loaded once for a whole pull).
+        return any(grid.id == case.grid_id for grid in user.grids)
     return True
 
 
@@ -387,6 +388,10 @@ def apply(
         # committed while this transaction ran cannot survive it.
         case.deadline_reminded_at = None
         flag_modified(case, "deadline_reminded_at")
+        # The handling light turns yellow at 80 % of the working time: the sweep's key.
+        case.remind_at = calendar.add_working_minutes(
+            now, 0.8 * calendar.working_minutes_between(now, case.handle_deadline)
+        )
         if case.close_deadline is None:
             start = case.filed_at or now
             case.close_deadline = calendar.add_working_minutes(start, limit * CASE_LIMIT_FACTOR)
@@ -586,14 +591,35 @@ def clocks(case: Case, now: datetime) -> dict[str, Any]:
     return out
 
 
-def is_overdue(case: Case, now: datetime) -> bool:
-    """A running clock past its deadline."""
+def running_deadline(case: Case) -> datetime | None:
+    """The earliest deadline still running: handling while dispatched and not handled, closing
+    while not closed; none once the case has ended. Stored as case.overdue_at on every write."""
     if case.state in TERMINAL:
-        return False
+        return None
+    running = []
     if case.handle_deadline and case.handled_at is None and case.state == "dispatched":
-        if _aware(case.handle_deadline) < now:
-            return True
-    return bool(case.close_deadline and case.closed_at is None and _aware(case.close_deadline) < now)
+        running.append(_aware(case.handle_deadline))
+    if case.close_deadline and case.closed_at is None:
+        running.append(_aware(case.close_deadline))
+    return min(running, default=None)
+
+
+@orm_event.listens_for(Case, "before_insert")
+@orm_event.listens_for(Case, "before_update")
+def _keep_overdue_at(_mapper, _connection, case: Case) -> None:
+    # Every ORM write of a case goes through here, so the column cannot lag the state.
+    case.overdue_at = running_deadline(case)
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    """A running clock past its deadline (the rule overdue_clause asks the database)."""
+    deadline = running_deadline(case)
+    return deadline is not None and deadline < now
+
+
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """Cases past their running deadline, by the indexed case.overdue_at: the lists' overdue filter."""
+    return Case.overdue_at < now
 
 
 def _aware(value: datetime) -> datetime:

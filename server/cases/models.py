@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.audit.models import append_only
 from server.extensions import db
+from server.org.models import coordinate, street_of_grid
 from server.timeutil import utcnow
 
 CASE_KINDS = ("hazard", "city")
@@ -29,7 +30,11 @@ CASE_STATES = (
 
 class Case(db.Model):
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_grid_id_state", "grid_id", "state"),)
+    __table_args__ = (
+        Index("ix_case_grid_id_state", "grid_id", "state"),
+        Index("ix_case_street_id_created_at", "street_id", "created_at"),
+        Index("ix_case_lat_lng", "lat", "lng"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(10))
@@ -47,6 +52,9 @@ class Case(db.Model):
     # sha256 of the report's photos, in order (the after-photos of handling go on CaseEvents).
     photos: Mapped[list] = mapped_column(JSON, default=list)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    street_id: Mapped[int | None] = street_of_grid()
+    lat: Mapped[float | None] = coordinate()
+    lng: Mapped[float | None] = coordinate()
     building_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("building.id"))
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"))
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -67,6 +75,13 @@ class Case(db.Model):
     # a dispatch or rework clears it.
     deadline_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     close_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The earliest deadline still running (handling while dispatched and not handled, else
+    # closing while not closed): "overdue" is overdue_at < now, one indexed comparison for the
+    # lists and the sweep alike. Kept by the mapper events in cases/loop.py on every change.
+    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # When the handling light turns yellow (80 % of the working time to the deadline): the
+    # "deadline near" sweep's key, set on dispatch.
+    remind_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from server.auth.models import User
 from server.cases import loop
@@ -29,7 +29,11 @@ def claim(now: datetime) -> list[WebPush]:
 
 
 def _cases_due(now: datetime) -> list[Case]:
-    """Dispatched cases whose handling light is yellow or red and that were not reminded yet."""
+    """Dispatched cases whose handling light is yellow or red and that were not reminded yet.
+
+    remind_at (indexed, set on dispatch) narrows it in the database; cases dispatched before it
+    existed have none and are judged by their light alone.
+    """
     rows = db.session.scalars(
         select(Case)
         .where(
@@ -38,6 +42,7 @@ def _cases_due(now: datetime) -> list[Case]:
             Case.handled_at.is_(None),
             Case.dispatched_at.is_not(None),
             Case.handle_deadline.is_not(None),
+            or_(Case.remind_at <= now, Case.remind_at.is_(None)),
         )
         .order_by(Case.handle_deadline, Case.id)
     )

@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from server import worktime as calendar
 from server.auth.routes import roles_required
@@ -35,6 +35,8 @@ bp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases
 ALL_ROLES = ("worker", "supervisor", "handler", "admin")
 SIMILAR_METRES = 50
 SIMILAR_DAYS = 30
+# One degree of latitude, in metres (longitude shrinks by cos(latitude)).
+METRES_PER_DEGREE = 111_320
 
 # The answers are loop.case_data's dicts, sent as built: documented (success=True), never re-dumped.
 
@@ -56,20 +58,12 @@ def all_cases(args):
         stmt = stmt.where(Case.grid_id.in_(in_community))
     if "grid_id" in args:
         stmt = stmt.where(Case.grid_id == args["grid_id"])
-    page, per_page = args["page"], args["per_page"]
-    stmt = stmt.order_by(Case.created_at.desc(), Case.id)
     if args.get("overdue"):
-        now = calendar.now()
-        rows = [
-            c
-            for c in db.session.scalars(stmt.where(Case.state.in_(loop.OPEN_STATES)))
-            if loop.is_overdue(c, now)
-        ]
-        total = len(rows)
-        rows = rows[(page - 1) * per_page : page * per_page]
-    else:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-        rows = list(db.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
+        stmt = stmt.where(loop.overdue_clause(calendar.now()))
+    page, per_page = args["page"], args["per_page"]
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    stmt = stmt.order_by(Case.created_at.desc(), Case.id)
+    rows = list(db.session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
     return {
         "cases": [loop.case_data(c, current_user) for c in rows],
         "total": total,
@@ -123,8 +117,22 @@ def similar(case_id):
         Case.state.in_(loop.OPEN_STATES),
         Case.created_at >= since,
     )
+    # The database narrows it to the building and a box around the point (indexed lat/lng);
+    # the exact distance is then measured on those few.
+    near = []
+    if case.building_id is not None:
+        near.append(Case.building_id == case.building_id)
+    if case.lat is not None and case.lng is not None:
+        dlat = SIMILAR_METRES / METRES_PER_DEGREE
+        dlng = dlat / max(math.cos(math.radians(case.lat)), 0.01)
+        near.append(
+            Case.lat.between(case.lat - dlat, case.lat + dlat)
+            & Case.lng.between(case.lng - dlng, case.lng + dlng)
+        )
+    if not near:
+        return {"cases": []}
     found = []
-    for other in db.session.scalars(stmt.order_by(Case.created_at.desc())):
+    for other in db.session.scalars(stmt.where(or_(*near)).order_by(Case.created_at.desc())):
         same_building = case.building_id is not None and other.building_id == case.building_id
         distance = None
         if _located(case.location) and _located(other.location):

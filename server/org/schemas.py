@@ -12,6 +12,7 @@ class GridSchema(Schema):
 
 class CommunitySchema(Schema):
     id = fields.Integer()
+    street_id = fields.Integer()
     code = fields.String()
     name = fields.String()
     grids = fields.List(fields.Nested(GridSchema))
@@ -31,5 +32,6 @@ class StreetSchema(Schema):
 
 class OrgTreeSchema(Schema):
     street = fields.Nested(StreetSchema, allow_none=True)
+    streets = fields.List(fields.Nested(StreetSchema))
     communities = fields.List(fields.Nested(CommunitySchema))
     departments = fields.List(fields.Nested(DepartmentSchema))

@@ -139,7 +139,7 @@ def build_register_export(scope: Scope, today: date, grid_id: int | None = None)
         .outerjoin(Resident.__table__, r.household_id == h.id)
         .order_by(Grid.code, h.address, h.unit, h.room, h.id, r.birth_date, r.id)
     )
-    stmt = scope.filter_grid(stmt, h.grid_id)
+    stmt = scope.filter_grid(stmt, h.grid_id, h.street_id)
     if grid_id is not None:
         stmt = stmt.where(h.grid_id == grid_id)
 
@@ -195,10 +195,9 @@ def build_register_export(scope: Scope, today: date, grid_id: int | None = None)
 
 def audit_detail(export: RegisterExport, scope: Scope, grid_id: int | None) -> dict:
     """What the audit row says: what was exported, from which scope, how many rows; never a number."""
-    if scope.everything:
-        where: dict[str, Any] = {"scope": "all"}
-    else:
-        where = {"scope": "communities", "community_ids": sorted(scope.community_ids or [])}
+    where: dict[str, Any] = {"scope": scope.level}
+    if scope.level_id is not None:
+        where[f"{scope.level}_id"] = scope.level_id
     if grid_id is not None:
         where["grid_id"] = grid_id
     return {

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
+from server.org.models import street_of_grid
 from server.timeutil import utcnow
 
 
@@ -35,6 +36,7 @@ class Household(db.Model):
     # None for a dwelling with no building record (a bungalow, a shanty area).
     building_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("building.id"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    street_id: Mapped[int | None] = street_of_grid()
     unit: Mapped[str | None] = mapped_column(String(20))
     room: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(200))
@@ -56,6 +58,7 @@ class Resident(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    street_id: Mapped[int | None] = street_of_grid()
     name: Mapped[str] = mapped_column(String(50))
     gender: Mapped[str] = mapped_column(String(10))
     birth_date: Mapped[date] = mapped_column(Date)

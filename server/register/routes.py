@@ -123,7 +123,7 @@ def all_households(args):
     """Households in scope; search by head or resident name, address or room."""
     scope = _scope()
     table = Household.__table__
-    stmt = scope.filter_grid(select(table), Household.grid_id)
+    stmt = scope.filter_grid(select(table), Household.grid_id, Household.street_id)
     if "grid_id" in args:
         stmt = stmt.where(Household.grid_id == args["grid_id"])
     if "building_id" in args:

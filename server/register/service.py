@@ -310,10 +310,11 @@ def plan_household(sent: Any, base_version: int | None, state: RegisterState, ct
                 errors[name] = _required()
     grid_id = values.get("grid_id")
     if grid_id is not None:
-        if not ctx.scope.allows_grid(grid_id):
-            return Forbidden("grid_id")
         if ctx.scope.everything and not state.grid_exists(grid_id):
+            # Only a scope holding every grid can say plainly that it does not exist.
             errors["grid_id"] = [msg("网格不存在", "No such grid")]
+        elif not ctx.scope.allows_grid(grid_id):
+            return Forbidden("grid_id")
 
     new_building, building_errors = _building(sent, values, state, ctx)
     errors.update(building_errors)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
+from server.org.models import coordinate, street_of_grid
 from server.timeutil import utcnow
 
 # The pull feed's name for a submission (the author's own feed carries their review results).
@@ -38,6 +39,9 @@ class Submission(db.Model):
     template_version: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict] = mapped_column(JSON)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    street_id: Mapped[int | None] = street_of_grid()
+    lat: Mapped[float | None] = coordinate()
+    lng: Mapped[float | None] = coordinate()
     # Plain ids, no foreign keys: a submission queued offline outlives any register edit.
     household_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     # The resident a welfare visit was for.

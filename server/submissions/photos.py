@@ -19,10 +19,9 @@ def visible(sha256: str, user: User, scope: Scope) -> ColumnElement[bool]:
         .where(submission_photo.c.sha256 == sha256)
     )
     if not scope.everything:
-        mine = Submission.author_id == user.id
-        if scope.grid_ids:
-            mine = or_(mine, Submission.grid_id.in_(scope.grid_ids))
-        used = used.where(mine)
+        used = used.where(
+            or_(Submission.author_id == user.id, scope.grid_clause(Submission.grid_id, Submission.street_id))
+        )
     return exists(used)
 
 

@@ -63,7 +63,7 @@ def queue(args):
     """The review queue in scope, oldest first: filters community_id, grid_id, kind, review_status
     (default received), from, to (created_at); page, per_page."""
     scope = Scope.of(current_user)
-    stmt = scope.filter_grid(select(Submission), Submission.grid_id)
+    stmt = scope.filter_grid(select(Submission), Submission.grid_id, Submission.street_id)
     if "community_id" in args:
         in_community = select(Grid.id).where(Grid.community_id == args["community_id"])
         stmt = stmt.where(Submission.grid_id.in_(in_community))

@@ -23,7 +23,6 @@ from server.forms.answers import answers_schema, photo_answers, validate_answers
 from server.forms.kinds import KINDS, opens_case
 from server.forms.models import FormTemplate
 from server.i18n import field_message, msg
-from server.org.models import Grid
 from server.register.service import BUILDING, HOUSEHOLD, RESIDENT, register_state
 from server.submissions.models import SUBMISSION_ENTITY, Submission, submission_photo
 from server.sync.changes import change_row, record_changes
@@ -121,12 +120,6 @@ class FormSubmissions:
             for template in db.session.scalars(select(FormTemplate).where(FormTemplate.key.in_(keys))):
                 templates[(template.key, template.version)] = template
         payloads = [item.payload for item in items if isinstance(item.payload, dict)]
-        if ctx.scope.everything:
-            # A limited scope only holds grids that exist; an unlimited one needs asking.
-            grid_ids = {p.get("grid_id") for p in payloads if is_id(p.get("grid_id"))}
-            grids = ctx.cache.setdefault("grids", set())
-            if grid_ids - grids:
-                grids.update(db.session.scalars(select(Grid.id).where(Grid.id.in_(grid_ids))))
         state = register_state(ctx)
         for entity, key in (
             (HOUSEHOLD, "household_id"),
@@ -161,11 +154,12 @@ class FormSubmissions:
         grid_id = payload.get("grid_id")
         if not is_id(grid_id):
             errors["grid_id"] = [msg("请选择网格", "Choose a grid")]
+        elif ctx.scope.everything and not ctx.scope.allows_grid(grid_id):
+            # Only a scope holding every grid can tell the worker plainly that it does not exist.
+            errors["grid_id"] = [msg("网格不存在", "No such grid")]
         elif not ctx.scope.allows_grid(grid_id):
             # Missing or someone else's: the same answer, so nothing leaks.
             return forbidden(item)
-        elif ctx.scope.everything and grid_id not in ctx.cache.get("grids", set()):
-            errors["grid_id"] = [msg("网格不存在", "No such grid")]
         refs = self._references(item, payload, ctx, errors)
         if refs is None:
             return forbidden(item)

@@ -6,14 +6,18 @@ from __future__ import annotations
 from sqlalchemy import Select
 
 from server.org.models import Community, Department, Grid, Street
-from server.sync.protocol import EntityReader, PullContext, everything
+from server.sync.protocol import EntityReader, PullContext
 from server.sync.registry import SyncRegistry
 
 
 def _departments(stmt: Select, ctx: PullContext) -> Select:
     if ctx.scope.department_id is not None:
         return stmt.where(Department.id == ctx.scope.department_id)
-    return stmt
+    return stmt.where(ctx.scope.street_clause(Department.street_id))
+
+
+def _streets(stmt: Select, ctx: PullContext) -> Select:
+    return stmt.where(ctx.scope.street_clause(Street.id))
 
 
 def register(sync: SyncRegistry) -> None:
@@ -22,7 +26,7 @@ def register(sync: SyncRegistry) -> None:
             "street",
             Street,
             Street.id,
-            everything,
+            _streets,
             lambda s: (s.id, None, {"id": s.id, "code": s.code, "name": s.name}),
             int,
         )

@@ -251,9 +251,10 @@ def everything(stmt: Select, ctx: PullContext) -> Select:
     return stmt
 
 
-def in_grids(column: Any) -> Callable[[Select, PullContext], Select]:
-    """A reader's `visible` for records that belong to a grid: the caller's grids only."""
-    return lambda stmt, ctx: ctx.scope.filter_grid(stmt, column)
+def in_grids(column: Any, street_column: Any = None) -> Callable[[Select, PullContext], Select]:
+    """A reader's `visible` for records that belong to a grid: the caller's grids only (by the
+    row's own indexed street_id too, where it has one)."""
+    return lambda stmt, ctx: ctx.scope.filter_grid(stmt, column, street_column)
 
 
 def workers_only(ctx: PullContext) -> bool:

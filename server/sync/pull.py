@@ -10,7 +10,6 @@ pg_snapshot_xmin horizon was cluster-wide). SQLite has one writer at a time and 
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from typing import Any
 
@@ -48,13 +47,7 @@ def _serializer() -> URLSafeSerializer:
 
 def scope_fingerprint(scope: Scope) -> str:
     """Changes when what the caller may see changes; the old cursor then asks for a new snapshot."""
-    parts = [
-        scope.role,
-        "*" if scope.grid_ids is None else ",".join(map(str, sorted(scope.grid_ids))),
-        "*" if scope.community_ids is None else ",".join(map(str, sorted(scope.community_ids))),
-        str(scope.department_id),
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+    return scope.fingerprint()
 
 
 def encode_cursor(ctx: PullContext, t: int, s: int, entity: int | None = None, key: Any = None) -> str:
@@ -126,8 +119,8 @@ def _visible_changes(stmt: Select, ctx: PullContext) -> Select:
     conditions = [broadcast, SyncChange.user_id == ctx.user.id]
     if ctx.scope.everything:
         conditions.append(SyncChange.grid_id.is_not(None))
-    elif ctx.scope.grid_ids:
-        conditions.append(SyncChange.grid_id.in_(ctx.scope.grid_ids))
+    elif ctx.scope.level != "department":
+        conditions.append(ctx.scope.grid_clause(SyncChange.grid_id))
     return stmt.where(or_(*conditions))
 
 

@@ -15,7 +15,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from server import jsonbody
@@ -386,11 +386,7 @@ def _insert_one(handler: KindHandler, p: Prepared, ctx: PushContext) -> dict:
 
 
 def _owner_in_scope(scope: Scope, owner: User) -> bool:
-    if scope.everything:
-        return True
-    if owner.community_id is not None and scope.allows_community(owner.community_id):
-        return True
-    return any(scope.allows_grid(g.id) for g in owner.grids)
+    return bool(db.session.scalar(select(exists().where(User.id == owner.id, scope.user_clause()))))
 
 
 def _backup_error(fields: dict[str, list[str]]) -> ApiError:

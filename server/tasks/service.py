@@ -198,7 +198,7 @@ def visible_tasks(user: User):
     stmt = select(Task)
     if user.role == "worker":
         return stmt.where(Task.assignee_id == user.id)
-    return Scope.of(user).filter_grid(stmt, Task.grid_id)
+    return Scope.of(user).filter_grid(stmt, Task.grid_id, Task.street_id)
 
 
 def task_or_404(user: User, task_id: Any) -> Task:

@@ -194,7 +194,7 @@ def refresh_care_tiers(chunk: int = 2000) -> int:
 def flagged_residents(scope: Scope, grid_id: int | None = None) -> list:
     """Residents with a visit flag (not reached twice in a row) in the caller's scope."""
     stmt = select(Resident.__table__).where(Resident.visit_flag.is_not(None))
-    stmt = scope.filter_grid(stmt, Resident.grid_id)
+    stmt = scope.filter_grid(stmt, Resident.grid_id, Resident.street_id)
     if grid_id is not None:
         stmt = stmt.where(Resident.grid_id == grid_id)
     return db.session.execute(stmt.order_by(Resident.grid_id, Resident.name)).mappings().all()
@@ -267,7 +267,7 @@ def due_residents(scope: Scope, now: datetime, grid_id: int | None = None) -> di
         # A pending follow-up's due date is the change's own date, so never after today.
         Resident.next_visit_due <= local_date(now),
     )
-    stmt = scope.filter_grid(stmt, Resident.grid_id)
+    stmt = scope.filter_grid(stmt, Resident.grid_id, Resident.street_id)
     if grid_id is not None:
         stmt = stmt.where(Resident.grid_id == grid_id)
     lists: dict[str, list] = {"due": [], "overdue": []}

@@ -98,8 +98,8 @@ def test_a_supervisor_exports_their_communitys_register_masked(org, register, au
     assert row.detail == {
         "what": "register",
         "format": "csv",
-        "scope": "communities",
-        "community_ids": [org["communities"][0].id],
+        "scope": "community",
+        "community_id": org["communities"][0].id,
         "rows": 3,
         "households": 2,
         "residents": 2,
@@ -161,5 +161,6 @@ def test_a_street_wide_export_holds_everything_and_the_admin_reads_the_row(org, 
     page = client.get("/api/v1/audit", query_string={"action": "export"}).get_json()
     [entry] = page["entries"]
     assert entry["actor"] == "street1" and entry["target_type"] == "register"
-    assert entry["detail"]["scope"] == "all" and entry["detail"]["rows"] == 4
+    assert entry["detail"]["scope"] == "street" and entry["detail"]["street_id"] == org["street"].id
+    assert entry["detail"]["rows"] == 4
     assert entry["detail"]["households"] == 3 and entry["detail"]["residents"] == 3
