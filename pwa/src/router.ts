@@ -127,7 +127,7 @@ export const router = createRouter({
       component: () => import('./supervisor/CaseBoardPage.vue'),
       meta: { tabbar: true, roles: ['supervisor', 'admin'] },
     },
-    { path: '/cases/:id', name: 'case', component: () => import('./supervisor/CasePage.vue'), props: true },
+    { path: '/cases/:id', name: 'case', component: () => import('./cases/CasePage.vue'), props: true },
     {
       path: '/tasks/new',
       name: 'task-new',

@@ -69,8 +69,9 @@ function deskRoots(): string[] {
     .filter((m) => !m[2].includes("'worker'"))
     .map((m) => `src/${m[1]}`)
   const home = readFileSync(join(PWA, 'src', 'pages', 'HomePage.vue'), 'utf8')
-  const homes = [...home.matchAll(/import\('\.\.\/components\/home\/(\w+Home)\.vue'\)/g)].map(
-    (m) => `src/components/home/${m[1]}.vue`,
+  // The non-worker homes HomePage loads lazily (the supervisor's lives with its screens in supervisor/).
+  const homes = [...home.matchAll(/import\('\.\.\/((?:components\/home|supervisor)\/\w+Home)\.vue'\)/g)].map(
+    (m) => `src/${m[1]}.vue`,
   )
   return [...routes, ...homes]
 }
