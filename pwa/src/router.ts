@@ -23,12 +23,14 @@ function one(value: LocationQueryValue | LocationQueryValue[] | undefined): stri
   return typeof first === 'string' && first ? first : undefined
 }
 
-/** What a new form is about: ?household=…&resident=…&building=…&resubmits=… */
-function subject(query: LocationQuery) {
+/** A new form's props: what it is about and its job (?household=…&resident=…&building=…&resubmits=…&task=…). */
+function newForm(templateKey: string, query: LocationQuery) {
   return {
+    templateKey,
     householdId: one(query.household),
     residentId: one(query.resident),
     buildingId: one(query.building),
+    // A returned submission this form replaces (payload.resubmits).
     resubmits: one(query.resubmits),
     // A supervisor's task this form fulfils (payload.task_id links the submission to it).
     taskId: one(query.task),
@@ -45,21 +47,22 @@ export const router = createRouter({
     {
       path: '/outbox/:id/edit',
       name: 'outbox-fix',
-      component: () => import('./pages/FormEntryPage.vue'),
+      component: () => import('./pages/FormFixPage.vue'),
       props: (route) => ({ itemId: String(route.params.id) }),
     },
     {
       path: '/visit/new',
       name: 'visit-new',
-      component: () => import('./pages/FormEntryPage.vue'),
-      props: (route) => ({ templateKey: 'household_visit', ...subject(route.query) }),
+      component: () => import('./pages/FormNewPage.vue'),
+      props: (route) => newForm('household_visit', route.query),
     },
-    // Any template by key (关爱巡访, 上报隐患, 城市管理问题 use the same page), about a resident or a household.
+    // Any template by key (关爱巡访, 上报隐患, 城市管理问题 use the same page), about a resident or a
+    // household; new, for a task or resubmitting a returned one (src/entry/jobs.ts tells them apart).
     {
       path: '/forms/:key/new',
       name: 'form-new',
-      component: () => import('./pages/FormEntryPage.vue'),
-      props: (route) => ({ templateKey: String(route.params.key), ...subject(route.query) }),
+      component: () => import('./pages/FormNewPage.vue'),
+      props: (route) => newForm(String(route.params.key), route.query),
     },
     // Register edits that the server sent back (fix) or that met someone else's edit (conflict).
     {

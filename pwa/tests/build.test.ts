@@ -114,7 +114,8 @@ describe('built service worker', () => {
     for (const screen of [
       'MePage',
       'OutboxPage',
-      'FormEntryPage',
+      'FormNewPage',
+      'FormFixPage',
       'RosterPage',
       'MyReportsPage',
       'CasePage',
@@ -231,7 +232,7 @@ describe('CSP default-src self', () => {
 describe('first screen', () => {
   it('does not load the supervisor, handler, admin, 我的, form or 待同步 screens', () => {
     const firstScreen = [...staticClosure(viteManifest)]
-    const lazy = ['SupervisorHome', 'HandlerHome', 'AdminHome', 'MePage', 'FormEntryPage', 'OutboxPage']
+    const lazy = ['SupervisorHome', 'HandlerHome', 'AdminHome', 'MePage', 'FormNewPage', 'FormFixPage', 'OutboxPage']
     for (const name of lazy) {
       const chunk = Object.values(viteManifest).find((c) => c.file.includes(`/${name}-`))
       expect(chunk, name).toBeDefined()

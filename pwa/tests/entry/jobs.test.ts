@@ -1,7 +1,7 @@
 // What each entry job sends: the links (resubmits, task_id) the server needs to tie it to its origin.
 import { describe, expect, it } from 'vitest'
-import { serverKind } from '../../tests/support/formKinds'
-import { draftKeyFor, fixedPayload, newEntryJob, newEntryPayload } from './jobs'
+import { serverKind } from '../support/formKinds'
+import { draftKeyFor, fixedPayload, newEntryJob, newEntryPayload } from '../../src/entry/jobs'
 
 const context = { grid_id: 3, answers: { note: '楼道堆物' }, household_id: 'h1', building_id: 'b1' }
 
