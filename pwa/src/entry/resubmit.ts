@@ -7,6 +7,7 @@ import type { Answers, FieldSpec, GeoPoint } from '../forms/types'
 import { carryAnswers, isGeoPoint } from '../forms/values'
 import { t } from '../i18n'
 import type { OutboxItem } from '../outbox'
+import '../register/messages'
 import { prefillFromItem, prefillFromServer, resubmitSource } from '../register/reports'
 import type { ResubmitPrefill } from '../register/reports'
 
