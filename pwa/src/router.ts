@@ -1,8 +1,8 @@
 // Routes: login and the home are in the entry chunk; everything else loads on demand.
 import { createRouter, createWebHistory } from 'vue-router'
-import type { LocationQuery, LocationQueryValue } from 'vue-router'
 import LoginPage from './pages/LoginPage.vue'
 import HomePage from './pages/HomePage.vue'
+import { newEntryProps, one } from './entry/route'
 import { useAuthStore } from './stores/auth'
 import type { Role } from './stores/auth'
 
@@ -14,26 +14,6 @@ declare module 'vue-router' {
     tabbar?: boolean
     /** Only these roles may open it (the server checks again); others go home. */
     roles?: Role[]
-  }
-}
-
-/** A query value as one string (vue-router gives string | null | array). */
-function one(value: LocationQueryValue | LocationQueryValue[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value
-  return typeof first === 'string' && first ? first : undefined
-}
-
-/** A new form's props: what it is about and its job (?household=…&resident=…&building=…&resubmits=…&task=…). */
-function newForm(templateKey: string, query: LocationQuery) {
-  return {
-    templateKey,
-    householdId: one(query.household),
-    residentId: one(query.resident),
-    buildingId: one(query.building),
-    // A returned submission this form replaces (payload.resubmits).
-    resubmits: one(query.resubmits),
-    // A supervisor's task this form fulfils (payload.task_id links the submission to it).
-    taskId: one(query.task),
   }
 }
 
@@ -54,7 +34,7 @@ export const router = createRouter({
       path: '/visit/new',
       name: 'visit-new',
       component: () => import('./pages/FormNewPage.vue'),
-      props: (route) => newForm('household_visit', route.query),
+      props: (route) => newEntryProps('household_visit', route.query),
     },
     // Any template by key (关爱巡访, 上报隐患, 城市管理问题 use the same page), about a resident or a
     // household; new, for a task or resubmitting a returned one (src/entry/jobs.ts tells them apart).
@@ -62,7 +42,7 @@ export const router = createRouter({
       path: '/forms/:key/new',
       name: 'form-new',
       component: () => import('./pages/FormNewPage.vue'),
-      props: (route) => newForm(String(route.params.key), route.query),
+      props: (route) => newEntryProps(String(route.params.key), route.query),
     },
     // Register edits that the server sent back (fix) or that met someone else's edit (conflict).
     {

@@ -6,13 +6,9 @@
 import { payloadFor } from '../register/entry'
 import type { EntryContext } from '../register/entry'
 import type { FormKind } from '../register/kinds'
+import type { EntrySubject, NewEntryProps } from './route'
 
-/** What a new form is about, from the route (the household card, the due list, 我的上报, a task). */
-export interface EntrySubject {
-  householdId?: string
-  residentId?: string
-  buildingId?: string
-}
+export type { EntrySubject, NewEntryProps }
 
 export type NewEntryJob =
   | { job: 'new'; templateKey: string; subject: EntrySubject }
@@ -20,13 +16,6 @@ export type NewEntryJob =
   | { job: 'resubmit'; templateKey: string; subject: EntrySubject; resubmits: string; taskId?: string }
   /** 我的任务: the form fulfils the supervisor's task `taskId`. */
   | { job: 'task'; templateKey: string; subject: EntrySubject; taskId: string }
-
-/** The props of /visit/new and /forms/:key/new (router.ts reads them from the query). */
-export interface NewEntryProps extends EntrySubject {
-  templateKey: string
-  resubmits?: string
-  taskId?: string
-}
 
 /** Which job a new-form route is: a resubmission wins over a task link, which it still carries. */
 export function newEntryJob(props: NewEntryProps): NewEntryJob {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { serverKind } from '../support/formKinds'
 import { draftKeyFor, fixedPayload, newEntryJob, newEntryPayload } from '../../src/entry/jobs'
+import { newEntryProps } from '../../src/entry/route'
 
 const context = { grid_id: 3, answers: { note: '楼道堆物' }, household_id: 'h1', building_id: 'b1' }
 
@@ -11,6 +12,21 @@ describe('which job a new-form route is', () => {
       job: 'new',
       templateKey: 'household_visit',
       subject: { householdId: 'h1' },
+    })
+  })
+
+  it('reads the links from the URL (我的任务 adds ?task=, 我的上报 ?resubmits=)', () => {
+    expect(newEntryJob(newEntryProps('household_visit', { household: 'h1', task: 't7' }))).toEqual({
+      job: 'task',
+      templateKey: 'household_visit',
+      subject: { householdId: 'h1' },
+      taskId: 't7',
+    })
+    expect(newEntryJob(newEntryProps('city_case', { resubmits: ['s9', 's8'], resident: null }))).toEqual({
+      job: 'resubmit',
+      templateKey: 'city_case',
+      subject: {},
+      resubmits: 's9',
     })
   })
 
