@@ -277,7 +277,6 @@ export function useEntryForm() {
     saving,
     saved,
     dirty,
-    kindInfo,
     isReport,
     isWelfare,
     formName,
@@ -291,7 +290,6 @@ export function useEntryForm() {
     photos,
     settleContext,
     start,
-    validate,
     edited,
     save,
   }
