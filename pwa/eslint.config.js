@@ -24,6 +24,25 @@ export default defineConfig(
       '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
     },
   },
+  {
+    // supervisor/ holds the supervisor's own screens; what other screens share lives in cases/.
+    // Lazy import() of a screen (router.ts, HomePage.vue) is not an ImportDeclaration, so it stays allowed.
+    files: ['src/**/*.ts', 'src/**/*.vue', 'tests/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/supervisor/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)supervisor/',
+              message: 'supervisor/ is the supervisor screens only: import shared case code from cases/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { languageOptions: { globals: globals.browser } },
   { files: ['sw/**/*.ts'], languageOptions: { globals: globals.serviceworker } },
   {

@@ -16,7 +16,7 @@ import { vantIconFontAsFile } from './vite/vant-icon-font.ts'
  * Keep in step with src/router.ts (routes whose roles exclude the worker) and HomePage.vue.
  */
 const DESK_ROOTS = [
-  'src/components/home/SupervisorHome.vue',
+  'src/supervisor/SupervisorHome.vue',
   'src/components/home/HandlerHome.vue',
   'src/components/home/AdminHome.vue',
   'src/supervisor/ReviewQueuePage.vue',

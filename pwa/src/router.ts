@@ -1,8 +1,8 @@
 // Routes: login and the home are in the entry chunk; everything else loads on demand.
 import { createRouter, createWebHistory } from 'vue-router'
-import type { LocationQuery, LocationQueryValue } from 'vue-router'
 import LoginPage from './pages/LoginPage.vue'
 import HomePage from './pages/HomePage.vue'
+import { newEntryProps, one } from './entry/route'
 import { useAuthStore } from './stores/auth'
 import type { Role } from './stores/auth'
 
@@ -17,24 +17,6 @@ declare module 'vue-router' {
   }
 }
 
-/** A query value as one string (vue-router gives string | null | array). */
-function one(value: LocationQueryValue | LocationQueryValue[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value
-  return typeof first === 'string' && first ? first : undefined
-}
-
-/** What a new form is about: ?household=…&resident=…&building=…&resubmits=… */
-function subject(query: LocationQuery) {
-  return {
-    householdId: one(query.household),
-    residentId: one(query.resident),
-    buildingId: one(query.building),
-    resubmits: one(query.resubmits),
-    // A supervisor's task this form fulfils (payload.task_id links the submission to it).
-    taskId: one(query.task),
-  }
-}
-
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
@@ -45,21 +27,22 @@ export const router = createRouter({
     {
       path: '/outbox/:id/edit',
       name: 'outbox-fix',
-      component: () => import('./pages/FormEntryPage.vue'),
+      component: () => import('./pages/FormFixPage.vue'),
       props: (route) => ({ itemId: String(route.params.id) }),
     },
     {
       path: '/visit/new',
       name: 'visit-new',
-      component: () => import('./pages/FormEntryPage.vue'),
-      props: (route) => ({ templateKey: 'household_visit', ...subject(route.query) }),
+      component: () => import('./pages/FormNewPage.vue'),
+      props: (route) => newEntryProps('household_visit', route.query),
     },
-    // Any template by key (关爱巡访, 上报隐患, 城市管理问题 use the same page), about a resident or a household.
+    // Any template by key (关爱巡访, 上报隐患, 城市管理问题 use the same page), about a resident or a
+    // household; new, for a task or resubmitting a returned one (src/entry/jobs.ts tells them apart).
     {
       path: '/forms/:key/new',
       name: 'form-new',
-      component: () => import('./pages/FormEntryPage.vue'),
-      props: (route) => ({ templateKey: String(route.params.key), ...subject(route.query) }),
+      component: () => import('./pages/FormNewPage.vue'),
+      props: (route) => newEntryProps(String(route.params.key), route.query),
     },
     // Register edits that the server sent back (fix) or that met someone else's edit (conflict).
     {
@@ -127,7 +110,7 @@ export const router = createRouter({
       component: () => import('./supervisor/CaseBoardPage.vue'),
       meta: { tabbar: true, roles: ['supervisor', 'admin'] },
     },
-    { path: '/cases/:id', name: 'case', component: () => import('./supervisor/CasePage.vue'), props: true },
+    { path: '/cases/:id', name: 'case', component: () => import('./cases/CasePage.vue'), props: true },
     {
       path: '/tasks/new',
       name: 'task-new',

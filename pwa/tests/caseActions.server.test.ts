@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CASE_ACTIONS, CASE_STATES, actionsFor, caseLoopFrom } from '../src/supervisor/caseModel'
-import type { CaseAction, CaseState, Role } from '../src/supervisor/caseModel'
+import { CASE_ACTIONS, CASE_STATES, actionsFor, caseLoopFrom } from '../src/cases/caseModel'
+import type { CaseAction, CaseState, Role } from '../src/cases/caseModel'
 
 interface Verdict {
   state: CaseState

@@ -5,7 +5,7 @@
  * Offline-first: the catalogue is in IndexedDB after the first pull, with the templates. Before
  * it the phone has no template either, so no form opens. A phone whose copy predates the
  * catalogue gets it on its next pull (the server resends it when the cursor's fingerprint is
- * older); until then a form of a kind without a descriptor asks for one sync (FormEntryPage).
+ * older); until then a form of a kind without a descriptor asks for one sync (useEntryForm).
  */
 import type { Label, LabelLanguage } from '../forms/types'
 import type { Catalogue } from './types'

@@ -6,7 +6,7 @@ import { defineComponent, h } from 'vue'
 import type { PropType } from 'vue'
 import { t } from '../i18n'
 import { flaggedResidents } from './visitFlags'
-import './messages'
+import '../cases/messages'
 
 export default defineComponent({
   name: 'VisitFlagsCard',

@@ -1,6 +1,6 @@
 // Residents not reached twice in a row (GET /visits/flags), as the supervisor's home lists them.
 import { shanghaiTime } from '../format'
-import { listOf } from './caseModel'
+import { listOf } from '../cases/caseModel'
 
 export interface FlaggedResident {
   id: string
