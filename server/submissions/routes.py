@@ -65,7 +65,7 @@ def mine(args):
             )
         )
     else:
-        page = args["page"] or 1
+        page = args.get("page", 1)
         stmt = stmt.offset((page - 1) * per_page)
         answer["page"] = page
     # One row past the page says whether there is a next one.

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from server.apidoc import OpenSchema, QuerySchema
 from server.fields import Id, Int, Page, Text
@@ -57,8 +57,10 @@ class MineQuerySchema(Schema):
     kind = Text(validate=validate.OneOf(KINDS))
     review_status = Text(validate=validate.OneOf(REVIEW_STATUSES))
     page = Page(
-        load_default=None,
-        metadata={"description": "1-based; or page on with `cursor`, which neither skips nor repeats"},
+        load_default=missing,
+        metadata={
+            "description": "1-based page number (default 1); `cursor` pages without skips or repeats instead"
+        },
     )
     per_page = Int(min=1, max=MINE_PAGE_MAX, load_default=50)
     cursor = MineCursor(
@@ -68,7 +70,7 @@ class MineQuerySchema(Schema):
 
     @validates_schema
     def _one_way_of_paging(self, data: dict, **_kwargs: Any) -> None:
-        if data.get("page") is not None and "cursor" in data:
+        if "page" in data and "cursor" in data:
             raise ValidationError(
                 msg("翻页请用 page 或 cursor 之一", "Page with either page or cursor, not both"), "cursor"
             )
