@@ -7,7 +7,7 @@ PostgreSQL (a throwaway database, removed after). One worker, one grid with its 
 5,000 submissions over a year as a grid worker makes them: visits reviewed within two weeks (a
 few returned or rejected), one in ten a hazard report whose case closes within a month. Both
 rules run in the same process on the same data through the same reader: "before" swaps the
-submission reader's snapshot_filter for the 90-day window it used to have.
+submission reader's snapshot_filter for the rule it used to have (made in the last 90 days).
 """
 
 from __future__ import annotations
@@ -174,6 +174,7 @@ def mine_pages(client) -> tuple[int, int, float]:
 
 
 def run(spec: str, submissions: int, households: int, repeats: int) -> dict:
+    from server.submissions.models import Submission
     from server.submissions.sync import snapshot_rule
 
     with tempfile.TemporaryDirectory(prefix="gridwalk-bench-") as tmp, database(spec, Path(tmp)) as url:
@@ -188,7 +189,7 @@ def run(spec: str, submissions: int, households: int, repeats: int) -> dict:
         assert response.status_code == 200, response.get_json()
         after = measure(client, repeats)
         mine = mine_pages(client)
-        use_rule(app, snapshot_rule(OLD_WINDOW, with_open=False))
+        use_rule(app, snapshot_rule(OLD_WINDOW, with_open=False, since=Submission.created_at))
         before = measure(client, repeats)
         with app.app_context():
             db.engine.dispose()

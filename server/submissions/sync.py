@@ -16,22 +16,27 @@ from server.sync.protocol import EntityReader, PullContext
 from server.sync.registry import SyncRegistry
 from server.timeutil import app_now
 
-# Besides the open ones, the snapshot carries this week's finished submissions, so 我的上报 on a
-# new phone shows the worker's recent days offline. Older finished ones are history: 我的上报
-# pages them from GET /submissions/mine when online. (90 days of history made a busy worker's
-# snapshot 2 MB; the size now follows the open work, not the years behind it.)
+# Besides the open ones, the snapshot carries what reached the server this past week, so 我的上报
+# on a new phone shows the worker's recent days offline. A week because the phone's outbox keeps a
+# delivered item 7 days (keepDoneDays in pwa/src/outbox/engine.ts): counted from its arrival, every
+# delivered item still in the outbox has its review state in the snapshot too. Older finished ones
+# are history: 我的上报 pages them from GET /submissions/mine when online. (90 days of history
+# made a busy worker's snapshot 2 MB; its size now follows the open work, not the years behind it.)
 RECENT_SUBMISSIONS = timedelta(days=7)
 
 SnapshotRule = Callable[[Select, PullContext], Select]
 
 
-def snapshot_rule(window: timedelta = RECENT_SUBMISSIONS, *, with_open: bool = True) -> SnapshotRule:
-    """The submissions a snapshot carries: made within `window`, or still open. (The feed is not
+def snapshot_rule(
+    window: timedelta = RECENT_SUBMISSIONS, *, with_open: bool = True, since: Any = Submission.received_at
+) -> SnapshotRule:
+    """The submissions a snapshot carries: received within `window`, or still open. (The feed is not
     narrowed: a later change to any of the caller's submissions, e.g. an old one returned, still
-    reaches the phone.) bench/snapshot_size.py builds the old 90-day rule with this too."""
+    reaches the phone.) bench/snapshot_size.py builds the old rule with this too (90 days by
+    created_at, nothing open)."""
 
     def rule(stmt: Select, ctx: PullContext) -> Select:
-        recent = Submission.created_at >= app_now() - window
+        recent = since >= app_now() - window
         return stmt.where(or_(recent, still_open()) if with_open else recent)
 
     return rule

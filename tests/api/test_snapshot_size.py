@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from itsdangerous import URLSafeSerializer
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from server.extensions import db
 from server.submissions.models import Submission
@@ -61,6 +61,16 @@ def old_submissions(
     return [str(row["id"]) for row in rows]
 
 
+def delivered_ago(ids: list[str], age: timedelta) -> None:
+    """Say these pushed submissions reached the server `age` ago (a push stamps them now)."""
+    db.session.execute(
+        update(Submission)
+        .where(Submission.id.in_([uuid.UUID(i) for i in ids]))
+        .values(received_at=clock.now() - age)
+    )
+    db.session.commit()
+
+
 def push(auth, *items) -> list[dict]:
     response = auth.post(PUSH, json={"device_id": "phone-1", "items": list(items)})
     assert response.status_code == 200, response.get_json()
@@ -102,9 +112,14 @@ def test_the_snapshot_holds_the_open_ones_and_the_last_week(org, auth, client):
     photos = upload_photos(auth, 2)
     old = clock.stamp(clock.now() - timedelta(days=150))
     moving, voided = hazard_item(grid, photos, created_at=old), hazard_item(grid, photos, created_at=old)
-    results = push(auth, moving, voided)
+    # Made offline three weeks ago, delivered today: still in the outbox's week, so it stays too.
+    late = visit_item(grid, created_at=clock.stamp(clock.now() - timedelta(days=21)))
+    results = push(auth, moving, voided, late)
+    delivered_ago([moving["id"], voided["id"]], timedelta(days=150))
     auth.client.post("/api/v1/auth/logout", headers=auth.headers())
     auth.login("super1")
+    approve = auth.post(f"/api/v1/submissions/{late['id']}/review", json={"action": "approve"})
+    assert approve.status_code == 200, approve.get_json()
     filed = auth.post(f"/api/v1/cases/{results[0]['case_id']}/actions", json={"action": "file"})
     assert filed.status_code == 200, filed.get_json()
     void = auth.post(
@@ -117,7 +132,7 @@ def test_the_snapshot_holds_the_open_ones_and_the_last_week(org, auth, client):
     changes, _, pages = snapshot(client)
     pulled = submission_ids(changes)
     assert len(pulled) == len(set(pulled))
-    assert set(pulled) == {*waiting, *returned, *this_week, moving["id"]}
+    assert set(pulled) == {*waiting, *returned, *this_week, moving["id"], late["id"]}
     assert not set(pulled) & {*history, *finished, voided["id"], *someone_elses}
     # The phone still shows what it holds as it is: a returned one with its comment, a case's state.
     data = {c["id"]: c["data"] for c in changes if c["entity"] == "submission"}
@@ -125,10 +140,11 @@ def test_the_snapshot_holds_the_open_ones_and_the_last_week(org, auth, client):
         data[returned[0]]["review_status"] == "returned" and data[returned[0]]["review_comment"] == "请补充"
     )
     assert data[moving["id"]]["case_state"] == "filed"
-    # 600 old visits cost the phone nothing: one page, 9 submissions, as with none at all.
-    assert pages == 1 and len(pulled) == 9
+    assert data[late["id"]]["review_status"] == "accepted"
+    # 600 old visits cost the phone nothing: one page, 10 submissions, as with none at all.
+    assert pages == 1 and len(pulled) == 10
     total = client.get(MINE).get_json()["total"]
-    assert total == 600 + 3 + 2 + 2 + 3 + 2
+    assert total == 600 + 3 + 2 + 2 + 3 + 3
 
 
 def test_old_ones_page_through_my_submissions_with_no_gaps_or_repeats(org, auth, client):
@@ -191,6 +207,7 @@ def test_an_old_submission_returned_later_reaches_the_phone_by_the_feed(org, aut
     photos = upload_photos(auth, 1)
     report = hazard_item(grid, photos, created_at=clock.stamp(clock.now() - timedelta(days=100)))
     [result] = push(auth, report)
+    delivered_ago([report["id"]], timedelta(days=100))
     # Both are open, so the snapshot carries them; from here on the phone reads the feed.
     changes, cursor, _ = snapshot(client)
     assert {waiting, report["id"]} <= set(submission_ids(changes))
