@@ -1479,14 +1479,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My submissions, newest first: received, returned (with the comment) or accepted; a report's case state. */
+        /**
+         * My submissions, newest first: received, returned (with the comment) or accepted; a report's case state.
+         * @description Paged in SQL: `page`, or `cursor` (each page's next_cursor), which neither skips nor repeats a
+         *     row when new submissions arrive between pages. The phone holds only its open and recent ones
+         *     (the pull snapshot); older ones are read here.
+         */
         get: {
             parameters: {
                 query?: {
                     kind?: "household_visit" | "welfare_visit" | "hazard_report" | "city_case";
                     review_status?: "received" | "returned" | "accepted" | "rejected" | "resubmitted";
+                    /** @description 1-based page number (default 1); `cursor` pages without skips or repeats instead */
                     page?: number;
                     per_page?: number;
+                    /** @description next_cursor of the page before: the rows after it, newest first */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2925,8 +2933,11 @@ export interface components {
         MinePage: {
             submissions: components["schemas"]["MySubmission"][];
             total: number;
-            page: number;
+            /** @description The page number asked for; absent when paging by cursor */
+            page?: number;
             per_page: number;
+            /** @description Pass as `cursor` for the next (older) page; null on the last page */
+            next_cursor: string | null;
         };
         QueueSubmission: {
             id: string;

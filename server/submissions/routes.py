@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
@@ -27,6 +27,7 @@ from server.submissions.schemas import (
     ReviewSchema,
     SubmissionDetailSchema,
     SubmissionStateSchema,
+    mine_cursor,
 )
 from server.submissions.service import submission_detail, submissions_data
 from server.timeutil import app_now
@@ -39,20 +40,39 @@ bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", descri
 @bp.arguments(MineQuerySchema, location="query")
 @bp.response(200, MinePageSchema)
 def mine(args):
-    """My submissions, newest first: received, returned (with the comment) or accepted; a report's case state."""
+    """My submissions, newest first: received, returned (with the comment) or accepted; a report's case state.
+
+    Paged in SQL: `page`, or `cursor` (each page's next_cursor), which neither skips nor repeats a
+    row when new submissions arrive between pages. The phone holds only its open and recent ones
+    (the pull snapshot); older ones are read here.
+    """
     stmt = select(Submission).where(Submission.author_id == current_user.id)
     if "kind" in args:
         stmt = stmt.where(Submission.kind == args["kind"])
     if "review_status" in args:
         stmt = stmt.where(Submission.review_status == args["review_status"])
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(
-        stmt.order_by(Submission.created_at.desc(), Submission.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return {"submissions": submissions_data(list(rows)), "total": total, "page": page, "per_page": per_page}
+    per_page = args["per_page"]
+    # One total order (id breaks ties of created_at), so a cursor is a position in it.
+    stmt = stmt.order_by(Submission.created_at.desc(), Submission.id.desc())
+    answer = {"total": total, "per_page": per_page}
+    if "cursor" in args:
+        created_at, submission_id = args["cursor"]
+        stmt = stmt.where(
+            or_(
+                Submission.created_at < created_at,
+                and_(Submission.created_at == created_at, Submission.id < submission_id),
+            )
+        )
+    else:
+        page = args.get("page", 1)
+        stmt = stmt.offset((page - 1) * per_page)
+        answer["page"] = page
+    # One row past the page says whether there is a next one.
+    rows = list(db.session.scalars(stmt.limit(per_page + 1)))
+    more, rows = len(rows) > per_page, rows[:per_page]
+    answer["next_cursor"] = mine_cursor(rows[-1].created_at, rows[-1].id) if more else None
+    return answer | {"submissions": submissions_data(rows)}
 
 
 @bp.route("", methods=["GET"])

@@ -1,19 +1,79 @@
 """Shapes of 我的上报: the caller's own submissions with their review and case state."""
 
-from marshmallow import Schema, fields, validate
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from server.apidoc import OpenSchema, QuerySchema
 from server.fields import Id, Int, Page, Text
 from server.forms.kinds import KINDS
+from server.i18n import msg
 from server.submissions.models import REVIEW_STATUSES
 from server.submissions.review import REVIEW_ACTIONS
+
+MINE_PAGE_MAX = 200
+
+
+def _mine_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="gridwalk-mine-cursor")
+
+
+def mine_cursor(created_at: datetime, submission_id: uuid.UUID) -> str:
+    """The position after this row in 我的上报's order (newest first), for the next page."""
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)  # SQLite gives back naive UTC
+    return _mine_serializer().dumps([created_at.astimezone(UTC).isoformat(), str(submission_id)])
+
+
+class MineCursor(Text):
+    """next_cursor of the page before, read back as (created_at in UTC, id); signed, so a mangled
+    or made-up one is a 422 naming `cursor`, never a query with a nonsense position."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[datetime, uuid.UUID]:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        invalid = ValidationError(
+            msg("翻页位置无效，请从第一页重新加载", "The page cursor is not valid; load the first page again")
+        )
+        try:
+            body = _mine_serializer().loads(text)
+        except (BadSignature, ValueError, TypeError):
+            raise invalid from None
+        if not (isinstance(body, list) and len(body) == 2 and all(isinstance(v, str) for v in body)):
+            raise invalid
+        try:
+            created_at, submission_id = datetime.fromisoformat(body[0]), uuid.UUID(body[1])
+        except ValueError:
+            raise invalid from None
+        if created_at.tzinfo is None:
+            raise invalid
+        return created_at.astimezone(UTC), submission_id
 
 
 class MineQuerySchema(Schema):
     kind = Text(validate=validate.OneOf(KINDS))
     review_status = Text(validate=validate.OneOf(REVIEW_STATUSES))
-    page = Page()
-    per_page = Int(min=1, max=200, load_default=50)
+    page = Page(
+        load_default=missing,
+        metadata={
+            "description": "1-based page number (default 1); `cursor` pages without skips or repeats instead"
+        },
+    )
+    per_page = Int(min=1, max=MINE_PAGE_MAX, load_default=50)
+    cursor = MineCursor(
+        validate=validate.Length(max=300),
+        metadata={"description": "next_cursor of the page before: the rows after it, newest first"},
+    )
+
+    @validates_schema
+    def _one_way_of_paging(self, data: dict, **_kwargs: Any) -> None:
+        if "page" in data and "cursor" in data:
+            raise ValidationError(
+                msg("翻页请用 page 或 cursor 之一", "Page with either page or cursor, not both"), "cursor"
+            )
 
 
 class QueueQuerySchema(QuerySchema):
@@ -65,8 +125,13 @@ class MySubmissionSchema(Schema):
 class MinePageSchema(Schema):
     submissions = fields.List(fields.Nested(MySubmissionSchema), required=True)
     total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
+    page = fields.Integer(metadata={"description": "The page number asked for; absent when paging by cursor"})
     per_page = fields.Integer(required=True)
+    next_cursor = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Pass as `cursor` for the next (older) page; null on the last page"},
+    )
 
 
 class SubmissionStateSchema(OpenSchema):

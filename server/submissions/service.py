@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, and_, exists, insert, or_, select
 
 from server.cases import loop
 from server.cases.models import Case
@@ -62,6 +62,18 @@ def submission_data(submission: Submission, case: tuple[uuid.UUID, str] | None =
     if case is not None:
         data["case_id"], data["case_state"] = str(case[0]), case[1]
     return {key: value for key, value in data.items() if value is not None}
+
+
+def still_open() -> ColumnElement[bool]:
+    """SQL: the submission is not finished. Returned (the worker must fix it), or waiting for
+    review: a visit still `received`, a report whose case is still moving (a report stays
+    `received` while its case goes on to filed ... closed, so its case says when it is done)."""
+    reports = [name for name, kind in KINDS.items() if kind.opens_case]
+    case_open = exists().where(Case.submission_id == Submission.id, Case.state.in_(loop.OPEN_STATES))
+    return or_(
+        Submission.review_status == "returned",
+        and_(Submission.review_status == "received", or_(Submission.kind.not_in(reports), case_open)),
+    )
 
 
 def submission_detail(submission: Submission) -> dict[str, Any]:

@@ -34,6 +34,8 @@ MAX_LIMIT = 1000
 # settings' fingerprint ("c"), and a phone whose cursor has other ones (or none: issued before
 # care_tier_rules existed) gets the two catalogues again on its next pull, not a whole snapshot.
 # 4: the case_loop catalogue, and cases with the puller's allowed_actions.
+# A smaller snapshot (open and recent submissions, not 90 days) needs no new version of its own:
+# a phone keeps what its older snapshot gave it and hears of its changes.
 # 5: on PostgreSQL "t" is a commit position (sync_commit.pos), no longer a transaction id.
 CURSOR_VERSION = 5
 

@@ -235,6 +235,26 @@ describe('OutboxStore replica and meta', () => {
     expect(await store.getCursor('wang')).toBe('w-1')
   })
 
+  it('a full snapshot without the older submissions leaves every outbox item alone', async () => {
+    // The snapshot carries only open and recent submissions: what it leaves out must never take
+    // a queued record with it, whatever the replica held before.
+    const store = makeStore()
+    const waiting = await store.add(visit())
+    await store.applyChanges([{ entity: 'submission', op: 'upsert', id: waiting.id, data: { id: waiting.id } }], {
+      owner: 'wang',
+      cursor: 'w-1',
+      reset: true,
+    })
+    await store.applyChanges([{ entity: 'submission', op: 'upsert', id: 'recent', data: { id: 'recent' } }], {
+      owner: 'wang',
+      cursor: 'w-2',
+      reset: true,
+    })
+    expect(await store.getEntities('submission')).toEqual([{ id: 'recent' }])
+    expect(await store.get(waiting.id)).toEqual(waiting)
+    expect((await store.counts('wang')).pending).toBe(1)
+  })
+
   it('makes the device id once and keeps it', async () => {
     const store = makeStore()
     const [a, b] = await Promise.all([store.deviceId(), store.deviceId()])

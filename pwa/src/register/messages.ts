@@ -151,6 +151,10 @@ export const fieldWorkZh = {
   'mine.case': '案件：{state}',
   'mine.created': '{time} 填写',
   'mine.counts': '{total} 条 · {waiting} 条待同步 · {returned} 条被退回',
+  'mine.offlineOlder': '离线：这里只有本机保存的上报（未完成的和最近 7 天的），更早的记录需要联网查看',
+  'mine.loadOlder': '加载更早的上报',
+  'mine.allLoaded': '已显示全部 {total} 条上报',
+  'mine.olderFailed': '更早的上报没有加载成功：{reason}',
 
   'case.reported': '已上报',
   'case.filed': '已立案',
@@ -337,6 +341,11 @@ export const fieldWorkEn: Record<FieldWorkKey, string> = {
   'mine.case': 'Case: {state}',
   'mine.created': 'Made {time}',
   'mine.counts': '{total} · {waiting} to sync · {returned} returned',
+  'mine.offlineOlder':
+    'Offline: only the reports kept on this phone are shown (open ones and the last 7 days); older ones need a network',
+  'mine.loadOlder': 'Load older reports',
+  'mine.allLoaded': 'All {total} reports shown',
+  'mine.olderFailed': 'Older reports did not load: {reason}',
 
   'case.reported': 'Reported',
   'case.filed': 'Filed',
