@@ -32,9 +32,18 @@ from server.security import csrf_exempt
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and user accounts")
 
 # What answers while a user must change their password: the phone can still learn why (me), log in
-# again or out, and change it; the health probe and the spec are nobody's data.
+# again or out, and change it; the public operations (health, the push key) and the spec answer
+# as they do to anyone.
 OPEN_WHILE_PASSWORD_CHANGE = frozenset(
-    {"auth.login", "auth.logout", "auth.me", "auth.change_password", "health.health", "api-docs.openapi_json"}
+    {
+        "auth.login",
+        "auth.logout",
+        "auth.me",
+        "auth.change_password",
+        "health.health",
+        "push.key",
+        "api-docs.openapi_json",
+    }
 )
 
 

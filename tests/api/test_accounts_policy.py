@@ -10,6 +10,7 @@ from server.audit.models import AuditLog
 from server.auth.models import User
 from server.auth.passwords import common_passwords
 from server.extensions import db
+from tests.api.test_openapi import assert_valid
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, org_with_users
 
@@ -87,6 +88,29 @@ def test_an_account_an_admin_creates_must_change_its_password_before_anything_el
         str(stored("li.na").id),
         {"forced": True},
     )
+
+
+def test_public_operations_answer_as_to_anyone_while_the_change_is_pending(org, app, client):
+    admin_creates(app)
+    phone = login(app, "li.na", "first-day-at-work")
+    for path in ("/api/v1/health", "/api/v1/push/key", "/api/v1/openapi.json"):
+        assert phone.client.get(path).status_code == client.get(path).status_code, path
+
+
+def test_the_answers_match_the_openapi_spec(org, app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/auth/password"]["post"]["requestBody"]["content"]["application/json"]
+    assert set(spec["components"]["schemas"][body["schema"]["$ref"].split("/")[-1]]["required"]) == {
+        "current_password",
+        "new_password",
+    }
+    admin_creates(app)
+    phone = login(app, "li.na", "first-day-at-work")
+    assert_valid(spec, "get", "/org", phone.client.get("/api/v1/org"))  # the 403 is documented
+    refused = phone.post(CHANGE, json={"current_password": "first-day-at-work", "new_password": "short"})
+    assert_valid(spec, "post", "/auth/password", refused)
+    changed = phone.post(CHANGE, json={"current_password": "first-day-at-work", "new_password": NEW})
+    assert assert_valid(spec, "post", "/auth/password", changed)["user"]["must_change_password"] is False
 
 
 def test_logout_works_while_the_change_is_pending(org, app):
