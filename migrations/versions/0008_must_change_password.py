@@ -1,12 +1,13 @@
 """must change password
 
 Revision ID: 0008_acc
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 14:00:00.000000
 
 Hand-written: accounts an admin creates or whose password an admin resets must pick their own
 password at the next login. Existing accounts keep working as they are (false). The user table
-has no append-only triggers, so a batch copy on SQLite loses nothing.
+has no append-only triggers, so a batch copy on SQLite loses nothing. It follows 0008 (the
+commit-ordered feed), which reached main while this was written: one line of revisions, one head.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_acc'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
