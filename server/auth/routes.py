@@ -159,7 +159,11 @@ def _wrong_current_password(response) -> bool:
 
 
 def _user_key() -> str:
-    return f"password|{current_user.get_id() if current_user.is_authenticated else get_remote_address()}"
+    """Wrong current passwords per user, wherever they log in from (the limiter may ask before
+    login_required has refused an anonymous caller: those count per address)."""
+    if current_user.is_authenticated:
+        return f"password|user|{current_user.id}"
+    return f"password|{get_remote_address()}"
 
 
 @bp.route("/auth/password", methods=["POST"])

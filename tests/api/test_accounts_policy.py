@@ -268,6 +268,15 @@ def test_wrong_current_passwords_are_rate_limited(org, app):
     ]
     assert statuses[:5] == [422] * 5
     assert statuses[-1] == 429
+    # Per user: the same worker's other phone waits too, another worker does not.
+    again = login(app, "worker1").post(
+        CHANGE, json={"current_password": "one-more-guess", "new_password": NEW}
+    )
+    assert again.status_code == 429
+    other = login(app, "worker2").post(
+        CHANGE, json={"current_password": "one-more-guess", "new_password": NEW}
+    )
+    assert other.status_code == 422
     assert stored("worker1").password_hash == before
     assert device(app).login("worker1", PASSWORD).status_code == 200
 
