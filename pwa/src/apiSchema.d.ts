@@ -2548,6 +2548,7 @@ export interface components {
         };
         PasswordChange: {
             current_password: string;
+            /** @description 10–128 characters, not a common password (in any case) */
             new_password: string;
         };
         UserListItem: {
@@ -2573,6 +2574,7 @@ export interface components {
         UserCreate: {
             username: string;
             display_name: string;
+            /** @description 10–128 characters, not a common password (in any case) */
             password: string;
             phone?: string | null;
             /** @enum {string} */
@@ -2585,6 +2587,7 @@ export interface components {
         };
         UserUpdate: {
             display_name?: string;
+            /** @description 10–128 characters, not a common password (in any case) */
             password?: string;
             phone?: string | null;
             /** @enum {string} */

@@ -13,6 +13,8 @@ MIN_LENGTH = 10
 # A cap well above any passphrase: a 10,000-character "password" is refused at once, never hashed.
 MAX_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# For the OpenAPI: what an integrator's form should tell the user before the server refuses.
+POLICY = f"{MIN_LENGTH}–{MAX_LENGTH} characters, not a common password (in any case)"
 
 
 @cache
@@ -32,7 +34,8 @@ def check_new_password(value: str) -> None:
         raise ValidationError(
             msg(f"密码不能超过 {MAX_LENGTH} 个字符", f"Use at most {MAX_LENGTH} characters")
         )
-    # Case does not make a listed password harder to guess: PASSWORD123 is tried as early.
+    # Case does not make a listed password harder to guess: PASSWORD123 is tried as early; and
+    # two characters repeated (aaaaaaaaaa, 1212121212) are as guessable as anything listed.
     if len(set(value)) < 3 or value.lower() in common_passwords():
         raise ValidationError(
             msg(

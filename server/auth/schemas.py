@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.auth.models import ROLES
-from server.auth.passwords import MAX_LENGTH, check_new_password
+from server.auth.passwords import MAX_LENGTH, POLICY, check_new_password
 from server.fields import Id, Text, UtcDateTime
 
 USERNAME_RULE = validate.Regexp(
@@ -59,7 +59,9 @@ class SessionSchema(Schema):
 class UserCreateSchema(Schema):
     username = Text(required=True, validate=USERNAME_RULE)
     display_name = Text(required=True, validate=validate.Length(min=1, max=100))
-    password = Text(required=True, load_only=True, validate=check_new_password)
+    password = Text(
+        required=True, load_only=True, validate=check_new_password, metadata={"description": POLICY}
+    )
     phone = Text(allow_none=True, validate=PHONE_RULE)
     role = Text(required=True, validate=validate.OneOf(ROLES))
     community_id = Id(allow_none=True)
@@ -71,12 +73,14 @@ class UserCreateSchema(Schema):
 class PasswordChangeSchema(Schema):
     # Capped like a new password, so a 10,000-character guess is a 422, not a slow hash.
     current_password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
-    new_password = Text(required=True, load_only=True, validate=check_new_password)
+    new_password = Text(
+        required=True, load_only=True, validate=check_new_password, metadata={"description": POLICY}
+    )
 
 
 class UserUpdateSchema(Schema):
     display_name = Text(validate=validate.Length(min=1, max=100))
-    password = Text(load_only=True, validate=check_new_password)
+    password = Text(load_only=True, validate=check_new_password, metadata={"description": POLICY})
     phone = Text(allow_none=True, validate=PHONE_RULE)
     role = Text(validate=validate.OneOf(ROLES))
     community_id = Id(allow_none=True)
