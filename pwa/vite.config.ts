@@ -22,6 +22,7 @@ const DESK_ROOTS = [
   'src/supervisor/ReviewQueuePage.vue',
   'src/supervisor/CaseBoardPage.vue',
   'src/tasks/TaskNewPage.vue',
+  'src/accounts/UsersPage.vue',
   // With it the ECharts chunk (~160 KB gzip), which only the dashboard imports.
   'src/reports/DashboardPage.vue',
 ]

@@ -97,13 +97,14 @@ class ErrorStatuses(BasePlugin):
             # security.py refuses a NUL anywhere in any query string with a 422 naming it.
             statuses: set[int] = {422}
             if not public:
-                statuses.add(401)
+                # 401 not logged in; 403 password_change_required while an admin-set password
+                # waits to be changed (server/auth/routes.py require_password_change).
+                statuses |= {401, 403}
             if method in UNSAFE_METHODS:
                 # security.py: a JSON body is parsed for every unsafe request (malformed or too
                 # deep: 400), a non-JSON one is 415, an oversize one 413, no CSRF token 403.
                 statuses |= {400, 413, 415}
                 if not public:
-                    statuses.add(403)
                     operation["security"] = [{SESSION: [], CSRF: []}]
             if "{" in (path or "") or operation.get("x-roles"):
                 # Missing, outside the caller's scope, or a role that may never: all answer 404.

@@ -87,12 +87,26 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 @click.option("--street-wide", is_flag=True)
 @click.option("--department-id", type=int)
 @click.option("--grid-id", "grid_ids", type=int, multiple=True)
+@click.option(
+    "--no-must-change",
+    is_flag=True,
+    help="Let the user keep this password (by default they must change it at the first login).",
+)
 @click.password_option()
 @with_appcontext
 def create_user(
-    username, display_name, role, phone, community_id, street_wide, department_id, grid_ids, password
+    username,
+    display_name,
+    role,
+    phone,
+    community_id,
+    street_wide,
+    department_id,
+    grid_ids,
+    no_must_change,
+    password,
 ):
-    """Create a user account (asks for the password)."""
+    """Create a user account (asks for the password; the API's password rules apply)."""
     from marshmallow import ValidationError
 
     raw = {
@@ -107,13 +121,20 @@ def create_user(
         "grid_ids": list(grid_ids),
     }
     try:
-        user = service.create_user(**UserCreateSchema().load(raw))
+        user = service.create_user(**UserCreateSchema().load(raw), must_change_password=not no_must_change)
     except ValidationError as exc:
-        raise click.ClickException(str(exc.messages)) from exc
+        raise click.ClickException(_field_messages(exc.messages)) from exc
     except ApiError as exc:
-        raise click.ClickException(f"{exc.message}: {exc.fields}") from exc
+        raise click.ClickException(f"{exc.message}: {_field_messages(exc.fields or {})}") from exc
     db.session.commit()
     click.echo(f"Created {user.role} {user.username} (id {user.id}).")
+    if user.must_change_password:
+        click.echo("They must change the password at the first login.")
+
+
+def _field_messages(fields: dict) -> str:
+    """One `field: message` a line, as the admin screen shows them next to each field."""
+    return "\n".join(f"{name}: {'; '.join(map(str, problems))}" for name, problems in fields.items())
 
 
 @click.group("forms")

@@ -35,6 +35,11 @@ export class ApiError extends Error {
     return this.fromApp && (this.status === 400 || this.status === 403) && /csrf/i.test(this.code)
   }
 
+  /** An admin set this user's password: nothing but the password change answers until they pick their own. */
+  get passwordChangeRequired(): boolean {
+    return this.fromApp && this.status === 403 && this.code === 'password_change_required'
+  }
+
   /** How long the server asked us to wait (Retry-After), or null when it did not say. */
   retryAfterMs(now = Date.now()): number | null {
     if (!this.retryAfter) return null
@@ -65,6 +70,8 @@ export interface ApiHooks {
   language?: () => string
   /** A 401 on a call that needs a session: the session has ended. */
   onUnauthorized?: (error: ApiError) => void
+  /** A 403 password_change_required: show the change-password screen, then carry on. */
+  onPasswordChangeRequired?: (error: ApiError) => void
   /** Any answer from the server, even an error: it is reachable. */
   onReachable?: () => void
   onNetworkError?: (error: NetworkError) => void
@@ -206,6 +213,7 @@ export function createApiClient(options: ApiClientOptions) {
         const ended =
           (error.status === 401 && !opts.allowUnauthorized) || (opts.csrfRefusalEndsSession && error.csrfRefused)
         if (ended) hooks.onUnauthorized?.(error)
+        else if (error.passwordChangeRequired) hooks.onPasswordChangeRequired?.(error)
         throw error
       }
       if (response.status !== 204 && verb !== 'HEAD') {

@@ -30,12 +30,22 @@ function sessionExpired(): void {
   }
 }
 
+/** The server wants an admin-set password replaced (at login, or any answer since): show the change screen. */
+function passwordChangeRequired(): void {
+  auth.requirePasswordChange()
+  const current = router.currentRoute.value
+  if (auth.isLoggedIn && current.name !== 'password' && !current.meta.public) {
+    void router.replace({ name: 'password', query: { redirect: current.fullPath } })
+  }
+}
+
 api.configure({
   csrfToken: () => auth.csrfToken,
   language: acceptLanguage,
   onReachable: () => network.reportReachable(),
   onNetworkError: () => network.reportNetworkError(),
   onUnauthorized: sessionExpired,
+  onPasswordChangeRequired: passwordChangeRequired,
 })
 
 initSync({ getOwner: () => auth.user?.username ?? null })
@@ -56,6 +66,13 @@ app.mount('#app')
 
 // The cached user is already on screen; confirm the session without blocking it.
 void auth.refresh()
+// /auth/me or a login may say an admin set the password: the change screen comes first.
+watch(
+  () => auth.mustChangePassword,
+  (must) => {
+    if (must) passwordChangeRequired()
+  },
+)
 network.watch(api)
 startServiceWorker()
 // The outbox loads after the first screen; queued records start moving at once.

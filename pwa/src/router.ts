@@ -22,6 +22,14 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     { path: '/', name: 'home', component: HomePage, meta: { tabbar: true } },
+    // 修改密码: the user's own change, and the screen an admin-set password leads to first.
+    { path: '/password', name: 'password', component: () => import('./accounts/PasswordPage.vue') },
+    {
+      path: '/users',
+      name: 'users',
+      component: () => import('./accounts/UsersPage.vue'),
+      meta: { roles: ['admin'] },
+    },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tabbar: true } },
     { path: '/outbox', name: 'outbox', component: () => import('./pages/OutboxPage.vue'), meta: { tabbar: true } },
     {
@@ -139,6 +147,10 @@ router.beforeEach((to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   if (to.name === 'login' && auth.isLoggedIn) return { name: 'home' }
+  // The server refuses everything else until an admin-set password is replaced: say so first.
+  if (auth.isLoggedIn && auth.mustChangePassword && to.name !== 'password') {
+    return { name: 'password', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
   if (to.meta.roles && auth.user && !to.meta.roles.includes(auth.user.role)) return { name: 'home' }
   return true
 })

@@ -155,6 +155,30 @@ describe('api client', () => {
     expect(expired).toEqual([401])
   })
 
+  it('a 403 password_change_required asks for the change screen, not a new login', async () => {
+    const changes: string[] = []
+    const expired: number[] = []
+    const { fetch } = scriptedFetch(
+      () => json(403, { error: { code: 'password_change_required', message: '请先修改密码' } }),
+      () => json(403, { error: { code: 'forbidden', message: '没有权限' } }),
+    )
+    const api = createApiClient({
+      fetch,
+      hooks: {
+        onPasswordChangeRequired: (e) => changes.push(e.message),
+        onUnauthorized: (e) => expired.push(e.status),
+      },
+    })
+    const error = (await api.get('/org').catch((e: unknown) => e)) as ApiError
+    expect(error.passwordChangeRequired).toBe(true)
+    expect(changes).toEqual(['请先修改密码'])
+    // Another 403 is only that screen's refusal.
+    const other = (await api.get('/org').catch((e: unknown) => e)) as ApiError
+    expect(other.passwordChangeRequired).toBe(false)
+    expect(changes).toEqual(['请先修改密码'])
+    expect(expired).toEqual([])
+  })
+
   it('returns undefined for 204 No Content', async () => {
     const { fetch } = scriptedFetch(() => new Response(null, { status: 204 }))
     const api = createApiClient({ fetch })

@@ -123,6 +123,60 @@ describe('auth store', () => {
     expect(JSON.parse(storage.getItem('gw.user')!).username).toBe('lina')
   })
 
+  it('a forced password change: the flag from login, the change adopts the new token and clears it', async () => {
+    answers.push(() =>
+      json(200, { user: { ...makeUser(1, 'lina'), must_change_password: true }, csrf_token: 'csrf-1' }),
+    )
+    const auth = useAuthStore()
+    await auth.login('lina', 'first-day-at-work', true)
+    expect(auth.mustChangePassword).toBe(true)
+
+    answers.push(() =>
+      json(200, { user: { ...makeUser(1, 'lina'), must_change_password: false }, csrf_token: 'csrf-2' }),
+    )
+    await auth.changePassword('first-day-at-work', 'blue-kettle-on-a-hill')
+    expect(JSON.parse(requests[1].init.body as string)).toEqual({
+      current_password: 'first-day-at-work',
+      new_password: 'blue-kettle-on-a-hill',
+    })
+    expect((requests[1].init.headers as Record<string, string>)['X-CSRF-Token']).toBe('csrf-1')
+    expect(auth.mustChangePassword).toBe(false)
+    expect(auth.csrfToken).toBe('csrf-2')
+    expect(JSON.parse(storage.getItem('gw.csrf')!)).toBe('csrf-2')
+  })
+
+  it('a refused change keeps the session and the flag', async () => {
+    answers.push(() =>
+      json(200, { user: { ...makeUser(1, 'lina'), must_change_password: true }, csrf_token: 'csrf-1' }),
+    )
+    const auth = useAuthStore()
+    await auth.login('lina', 'first-day-at-work', true)
+    answers.push(() =>
+      json(422, {
+        error: {
+          code: 'validation_failed',
+          message: '提交的内容有误，请检查标出的项目',
+          fields: { new_password: ['这个密码太常见，容易被猜到，请换一个'] },
+        },
+      }),
+    )
+    await expect(auth.changePassword('first-day-at-work', 'password123')).rejects.toMatchObject({
+      status: 422,
+      fields: { new_password: ['这个密码太常见，容易被猜到，请换一个'] },
+    })
+    expect(auth.isLoggedIn).toBe(true)
+    expect(auth.mustChangePassword).toBe(true)
+    expect(auth.csrfToken).toBe('csrf-1')
+  })
+
+  it('an answer that says the password must change first sets the flag, kept across a restart', () => {
+    storage.setItem('gw.user', JSON.stringify(makeUser(1, 'wangfang')))
+    setActivePinia(createPinia())
+    useAuthStore().requirePasswordChange()
+    setActivePinia(createPinia())
+    expect(useAuthStore().mustChangePassword).toBe(true)
+  })
+
   it('refuses to log out offline and logs out online', async () => {
     answers.push(() => json(200, { user: makeUser(1, 'wangfang'), csrf_token: 'csrf-1' }))
     const auth = useAuthStore()

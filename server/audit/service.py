@@ -17,6 +17,8 @@ from server.timeutil import utcnow
 ACTIONS = (
     "auth.login",
     "auth.login_failed",
+    "auth.password_changed",
+    "auth.password_reset",
     "resident.identity_view",
     "resident.identity_denied",
     "household.phone_view",

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(256))
+    # An admin chose the password (new account, reset): the user must pick their own first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Part of the session id: rotating it (deactivation, password change) ends every session.
     session_nonce: Mapped[str] = mapped_column(String(32), default=_new_nonce)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,6 +16,7 @@ from server.auth import devices, service
 from server.auth.models import User
 from server.auth.schemas import (
     LoginSchema,
+    PasswordChangeSchema,
     SessionSchema,
     UserCreateSchema,
     UserListSchema,
@@ -23,13 +24,43 @@ from server.auth.schemas import (
     UserUpdateSchema,
 )
 from server.auth.scope import Scope
-from server.errors import ApiError, not_found, validation_failed
+from server.errors import ApiError, is_api_path, not_found, validation_failed
 from server.extensions import db, limiter
 from server.i18n import msg
 from server.org.models import Department
 from server.security import csrf_exempt
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Login and user accounts")
+
+# What answers while a user must change their password: the phone can still learn why (me), log in
+# again or out, and change it; the public operations (health, the push key) and the spec answer
+# as they do to anyone.
+OPEN_WHILE_PASSWORD_CHANGE = frozenset(
+    {
+        "auth.login",
+        "auth.logout",
+        "auth.me",
+        "auth.change_password",
+        "health.health",
+        "push.key",
+        "api-docs.openapi_json",
+    }
+)
+
+
+@bp.before_app_request
+def require_password_change() -> None:
+    """403 password_change_required for everything else until the user picks their own password."""
+    if not is_api_path(request.path) or request.endpoint in OPEN_WHILE_PASSWORD_CHANGE:
+        return
+    if request.endpoint is None or not current_user.is_authenticated:
+        return  # routing answers 404/405, and the view its 401
+    if current_user.must_change_password:
+        raise ApiError(
+            403,
+            "password_change_required",
+            msg("请先修改密码", "Change your password first"),
+        )
 
 
 def roles_required(*roles: str):
@@ -121,6 +152,47 @@ def me():
     return {"user": current_user, "csrf_token": service.csrf_token(current_user)}
 
 
+def _wrong_current_password(response) -> bool:
+    return (
+        response.status_code == 422
+        and (response.get_json(silent=True) or {}).get("error", {}).get("code") == "wrong_password"
+    )
+
+
+def _user_key() -> str:
+    """Wrong current passwords per user, wherever they log in from (the limiter may ask before
+    login_required has refused an anonymous caller: those count per address)."""
+    if current_user.is_authenticated:
+        return f"password|user|{current_user.id}"
+    return f"password|{get_remote_address()}"
+
+
+@bp.route("/auth/password", methods=["POST"])
+@login_required
+# Someone holding an unlocked phone may not guess the current password at leisure.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_user_key, deduct_when=_wrong_current_password
+)
+@bp.arguments(PasswordChangeSchema)
+@bp.response(200, SessionSchema)
+@bp.alt_response(429, response=HTTPStatus.TOO_MANY_REQUESTS.name)
+def change_password(body):
+    """Change your own password (at least 10 characters, not a common one). Ends your sessions on
+    other devices; this one goes on, with the new CSRF token in the answer."""
+    user = current_user._get_current_object()
+    forced = user.must_change_password
+    service.change_password(user, body["current_password"], body["new_password"])
+    audit.record("auth.password_changed", user, "user", user.id, {"forced": forced})
+    db.session.commit()
+    # The session id holds the rotated nonce: log this device in again under the new one.
+    remember = (
+        session.permanent
+        or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    )
+    login_user(user, remember=remember)
+    return {"user": user, "csrf_token": service.csrf_token(user)}
+
+
 @bp.route("/users", methods=["GET"])
 @roles_required("admin", "supervisor")
 @bp.response(200, UserListSchema)
@@ -135,9 +207,10 @@ def all_users():
 @bp.arguments(UserCreateSchema)
 @bp.response(201, UserSchema)
 def new_user(body):
-    """Create a user account within the admin's street or district."""
+    """Create a user account within the admin's street or district; the user must change the
+    password at the first login."""
     _check_reach(Scope.of(current_user), body, None)
-    user = service.create_user(**body)
+    user = service.create_user(**body, must_change_password=True)
     db.session.commit()
     return user
 
@@ -156,7 +229,8 @@ def get_user(user_id: int):
 @bp.response(200, UserSchema)
 @bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def update_user(body, user_id: int):
-    """Edit, deactivate or reassign a user account."""
+    """Edit, deactivate or reassign a user account. A new password ends the user's sessions, and
+    they must change it at the next login."""
     user = _user_or_404(user_id)
     _check_reach(Scope.of(current_user), body, user)
     if user.id == current_user.id and body.get("active") is False:
@@ -164,6 +238,8 @@ def update_user(body, user_id: int):
             409, "cannot_deactivate_self", msg("不能停用自己的账号", "You cannot deactivate yourself")
         )
     service.update_user(user, **body)
+    if "password" in body:
+        audit.record("auth.password_reset", current_user, "user", user.id)
     db.session.commit()
     return user
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.auth.models import User
-from server.errors import validation_failed
+from server.errors import ApiError, validation_failed
 from server.extensions import db
 from server.i18n import msg
 from server.org.models import Community, Department, District, Grid, Street
@@ -120,8 +120,13 @@ def create_user(
     grid_ids: list[int] | None = None,
     street_id: int | None = None,
     district_id: int | None = None,
+    must_change_password: bool = False,
 ) -> User:
-    """Add a user account (validated); the caller commits."""
+    """Add a user account (validated); the caller commits.
+
+    must_change_password: someone else chose the password (an admin, `flask create-user`), so
+    the user picks their own before anything else.
+    """
 
     grid_ids = grid_ids or []
     if role == "supervisor" and street_wide and street_id is None:
@@ -144,6 +149,7 @@ def create_user(
         district_id=district_id,
         department_id=department_id,
         password_hash=hash_password(password),
+        must_change_password=must_change_password,
         grids=list(db.session.scalars(select(Grid).where(Grid.id.in_(grid_ids)))),
     )
     db.session.add(user)
@@ -152,7 +158,8 @@ def create_user(
 
 
 def update_user(user: User, **changes) -> User:
-    """Apply an admin's edits; deactivation and password changes end the user's sessions."""
+    """Apply an admin's edits; deactivation and password changes end the user's sessions, and a
+    password the admin set must be changed by the user at the next login."""
 
     merged = {
         "role": changes.get("role", user.role),
@@ -185,9 +192,33 @@ def update_user(user: User, **changes) -> User:
         user.grids = list(db.session.scalars(select(Grid).where(Grid.id.in_(changes["grid_ids"]))))
     if "password" in changes:
         user.password_hash = hash_password(changes["password"])
+        user.must_change_password = True
         user.end_sessions()
     if changes.get("active") is False and user.active:
         user.end_sessions()
     if "active" in changes:
         user.active = changes["active"]
     return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user replaces their own password (already checked against the policy); this ends
+    every other session of theirs and clears must_change_password. The caller commits."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise ApiError(
+            422,
+            "wrong_password",
+            msg("当前密码不正确", "The current password is wrong"),
+            {"current_password": [msg("当前密码不正确", "The current password is wrong")]},
+        )
+    if check_password_hash(user.password_hash, new_password):
+        raise validation_failed(
+            {
+                "new_password": [
+                    msg("新密码不能与当前密码相同", "Choose a password different from the current one")
+                ]
+            }
+        )
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    user.end_sessions()

@@ -339,7 +339,8 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
 
 
 def add_second_worker(server) -> str:
-    """An admin gives the first grid a second worker (two people covering one grid)."""
+    """An admin gives the first grid a second worker (two people covering one grid), who then
+    replaces the admin's password with their own, as the first login asks."""
     admin = requests.Session()
     answer = admin.post(
         server.url + "/api/v1/auth/login", json={"username": "admin", "password": DEMO_PASSWORD}
@@ -352,13 +353,24 @@ def add_second_worker(server) -> str:
         json={
             "username": "worker.b",
             "display_name": "第二网格员（演示）",
-            "password": DEMO_PASSWORD,
+            "password": "from-the-admin-2027",
             "role": "worker",
             "grid_ids": [grid_id],
         },
         headers={"X-CSRF-Token": csrf},
     )
     assert created.status_code == 201, created.text
+    worker = requests.Session()
+    answer = worker.post(
+        server.url + "/api/v1/auth/login",
+        json={"username": "worker.b", "password": "from-the-admin-2027"},
+    )
+    changed = worker.post(
+        server.url + "/api/v1/auth/password",
+        json={"current_password": "from-the-admin-2027", "new_password": DEMO_PASSWORD},
+        headers={"X-CSRF-Token": answer.json()["csrf_token"]},
+    )
+    assert changed.status_code == 200, changed.text
     return "worker.b"
 
 

@@ -12,7 +12,7 @@ import type { ReplicaChange } from './store'
 
 // ---- the fake server --------------------------------------------------------------------
 
-type Mode = 'normal' | 'unauthorized' | 'server_error' | 'network_down' | 'portal' | 'misrouted'
+type Mode = 'normal' | 'unauthorized' | 'password_change' | 'server_error' | 'network_down' | 'portal' | 'misrouted'
 
 interface ServerRow {
   id: string
@@ -89,6 +89,7 @@ class FakeServer {
       if (this.mode === 'portal')
         return new Response('<html>请登录 WiFi</html>', { status: 200, headers: { 'Content-Type': 'text/html' } })
       if (this.mode === 'unauthorized') return apiError(401, 'unauthorized', '请重新登录')
+      if (this.mode === 'password_change') return apiError(403, 'password_change_required', '请先修改密码')
       if (this.mode === 'server_error') return apiError(500, 'internal', 'boom')
       if (this.mode === 'misrouted')
         return new Response('<html>404 Not Found</html>', { status: 404, headers: { 'Content-Type': 'text/html' } })
@@ -668,6 +669,26 @@ describe('SyncEngine: failures that stop a run', () => {
     expect(sessionEnded).toHaveBeenCalledTimes(1)
     expect(await statuses(store)).toEqual(['pending', 'pending'])
     expect(server.pushBodies).toHaveLength(0)
+  })
+
+  it('a password the user must change first pauses the run; no item is marked for fixing', async () => {
+    const server = new FakeServer()
+    const changePassword = vi.fn()
+    const sessionEnded = vi.fn()
+    const { store, engine } = setup(server, {
+      api: clientFor(server, { onPasswordChangeRequired: changePassword, onUnauthorized: sessionEnded }),
+    })
+    await store.add(visit())
+    server.mode = 'password_change'
+    const status = await engine.sync()
+    expect(status.state).toBe('auth_required')
+    expect(status.lastError?.code).toBe('password_change_required')
+    expect(changePassword).toHaveBeenCalled()
+    expect(sessionEnded).not.toHaveBeenCalled()
+    expect(await statuses(store)).toEqual(['pending'])
+    server.mode = 'normal'
+    expect((await engine.sync()).state).toBe('idle')
+    expect(await statuses(store)).toEqual(['done'])
   })
 
   it('5xx backs off from 1 s doubling to 5 min, and resets after a success', async () => {

@@ -477,7 +477,9 @@ export class SyncEngine {
     } catch (err) {
       if (err instanceof NetworkError) throw new TransientError(true, 'network', err.message)
       if (!(err instanceof ApiError)) throw err
-      if (err.status === 401 || err.csrfRefused) throw new AuthRequiredError(err.code, err.message)
+      // Until the user changes an admin-set password, every push would be refused alike: not the items' fault.
+      if (err.status === 401 || err.csrfRefused || err.passwordChangeRequired)
+        throw new AuthRequiredError(err.code, err.message)
       if (err.status >= 500 || err.status === 429 || err.status === 408) {
         const message = err.fromApp ? err.message : `server answered ${err.status}`
         throw new TransientError(false, err.code, message, err.retryAfterMs(this.now()))

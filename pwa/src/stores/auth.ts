@@ -31,6 +31,8 @@ export interface User {
   department: NamedRef | null
   grids: GridRef[]
   street_wide: boolean
+  /** An admin set the password (new account, reset): the server answers nothing else until it is changed. */
+  must_change_password?: boolean
 }
 
 export interface SessionAnswer {
@@ -53,6 +55,7 @@ export const useAuthStore = defineStore('auth', {
 
   getters: {
     isLoggedIn: (state) => state.user !== null && !state.sessionExpired,
+    mustChangePassword: (state) => state.user?.must_change_password === true,
   },
 
   actions: {
@@ -89,6 +92,23 @@ export const useAuthStore = defineStore('auth', {
         // A 401 went through the api hook (markExpired, then login); a network error means
         // offline: keep the cached user.
       }
+    },
+
+    /** Replace the own password; the answer carries the session's new CSRF token (other devices are logged out). */
+    async changePassword(currentPassword: string, newPassword: string): Promise<User> {
+      const answer = await api.post<SessionAnswer>('/auth/password', {
+        current_password: currentPassword,
+        new_password: newPassword,
+      })
+      this.adopt(answer)
+      return answer.user
+    },
+
+    /** The server answered 403 password_change_required: remember it, so the router shows the change screen. */
+    requirePasswordChange(): void {
+      if (!this.user || this.user.must_change_password) return
+      this.user = { ...this.user, must_change_password: true }
+      writeJson(USER_KEY, this.user)
     },
 
     markExpired(): void {
