@@ -2383,8 +2383,8 @@ export interface paths {
                     month?: string;
                     community_id?: number;
                     grid_id?: number;
-                    /** @description Adds `breakdown` per community or grid */
-                    by?: "community" | "grid";
+                    /** @description Adds `breakdown` per street, community or grid */
+                    by?: "street" | "community" | "grid";
                 };
                 header?: never;
                 path?: never;
@@ -3482,7 +3482,7 @@ export interface components {
             figures: components["schemas"]["Figures"];
             visit_rate: components["schemas"]["VisitFigure"];
             /** @enum {string} */
-            by?: "community" | "grid";
+            by?: "street" | "community" | "grid";
             breakdown?: components["schemas"]["Breakdown"][];
         };
         TrendFigure: {

@@ -1,5 +1,5 @@
 """The case-loop KPIs of a month, computed from the CaseEvent log (Asia/Shanghai months), for a
-selection of grids as a whole and, on request, per community or grid from the same pass.
+selection of grids as a whole and, on request, per street, community or grid from the same pass.
 
 Each figure carries numerator, denominator, rate (None when nothing was due), a definition in
 zh and en, and the case ids counted on each side, so the dashboard can drill down.
@@ -18,7 +18,7 @@ from server import worktime as calendar
 from server.auth.scope import Scope
 from server.cases.models import Case, CaseEvent
 from server.extensions import db
-from server.org.models import Community, Grid
+from server.org.models import Community, Grid, Street
 from server.register.schedule import month_bounds
 from server.timeutil import SHANGHAI
 from server.visits.service import visit_rate
@@ -125,7 +125,7 @@ COUNTED = (
     "filed_in_month",
     "rectified",
 )
-BREAKDOWNS = ("community", "grid")
+BREAKDOWNS = ("street", "community", "grid")
 Counted = dict[str, set[str]]
 
 
@@ -236,12 +236,14 @@ def _visit_figure(visit_grids: list[dict], grid_ids: list[int] | None) -> dict[s
 
 
 def _parts(scope: Scope, grid_ids: list[int] | None, by: str) -> list[dict[str, Any]]:
-    """The communities (or grids) the selected grids fall in, in code order, each with its grids."""
+    """The streets, communities or grids the selected grids fall in, in code order, each with its grids."""
     community = (Community.id.label("c_id"), Community.code.label("c_code"), Community.name.label("c_name"))
+    street = (Street.id.label("s_id"), Street.code.label("s_code"), Street.name.label("s_name"))
     stmt = (
-        select(Grid.id, Grid.code, Grid.name, *community)
+        select(Grid.id, Grid.code, Grid.name, *community, *street)
         .join(Community, Grid.community_id == Community.id)
-        .order_by(Community.code, Grid.code)
+        .join(Street, Community.street_id == Street.id)
+        .order_by(Street.code, Community.code, Grid.code)
     )
     stmt = scope.filter_grid(stmt, Grid.id)
     if grid_ids is not None:
@@ -250,6 +252,11 @@ def _parts(scope: Scope, grid_ids: list[int] | None, by: str) -> list[dict[str, 
     for row in db.session.execute(stmt):
         if by == "grid":
             parts[row.id] = {"id": row.id, "code": row.code, "name": row.name, "grid_ids": [row.id]}
+        elif by == "street":
+            part = parts.setdefault(
+                row.s_id, {"id": row.s_id, "code": row.s_code, "name": row.s_name, "grid_ids": []}
+            )
+            part["grid_ids"].append(row.id)
         else:
             part = parts.setdefault(
                 row.c_id, {"id": row.c_id, "code": row.c_code, "name": row.c_name, "grid_ids": []}
@@ -261,7 +268,7 @@ def _parts(scope: Scope, grid_ids: list[int] | None, by: str) -> list[dict[str, 
 def month_kpis(month: str, grid_ids: list[int] | None, scope: Scope, by: str | None = None) -> dict[str, Any]:
     """Every KPI of the month for these grids (None: all), plus the welfare visit rate.
 
-    `by` ("community" or "grid") adds a breakdown of the same grids: each part's figures are
+    `by` ("street", "community" or "grid") adds a breakdown of the same grids: each part's figures are
     what this function answers for that part's grids alone, from the same single pass.
     """
     by_grid = _counted_by_grid(month, grid_ids)

@@ -12,7 +12,10 @@ from server.visits.schemas import Month
 def _breakdown(value: str) -> None:
     if value not in BREAKDOWNS:
         raise ValidationError(
-            msg("分组方式应为 community（按社区）或 grid（按网格）", "by is community or grid")
+            msg(
+                "分组方式应为 street（按街道）、community（按社区）或 grid（按网格）",
+                "by is street, community or grid",
+            )
         )
 
 
@@ -22,7 +25,7 @@ class KpiQuerySchema(QuerySchema):
     grid_id = Id()
     by = Text(
         validate=_breakdown,
-        metadata={"enum": list(BREAKDOWNS), "description": "Adds `breakdown` per community or grid"},
+        metadata={"enum": list(BREAKDOWNS), "description": "Adds `breakdown` per street, community or grid"},
     )
 
 

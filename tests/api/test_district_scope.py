@@ -267,3 +267,24 @@ def test_nobody_but_the_server_may_visit_a_household_of_another_street(city, aut
     auth.login("worker1")
     [result] = push(auth, visit_item(city["grids2"][0].id))
     assert result["status"] == "forbidden"
+
+
+def test_the_district_kpis_by_street_give_each_street_its_own_cases(city, auth):
+    city["street2"].district_id = city["west"].id
+    db.session.commit()
+    reported_by(auth, "worker1", city["grids"][0].id)
+    reported_by(auth, "worker2", city["worker_other"].grids[0].id, start=5)
+    reported_by(auth, "worker3", city["grids2"][0].id, start=10)
+    auth.login("westadmin")
+    month = "2026-11"
+    answer = auth.client.get("/api/v1/reports/kpis", query_string={"month": month, "by": "street"}).get_json()
+    parts = {part["id"]: part for part in answer["breakdown"]}
+    assert list(parts) == [city["street2"].id, city["street"].id]  # in code order: 360102 before 360103
+    reported = {sid: part["figures"]["valid_report_rate"]["denominator"] for sid, part in parts.items()}
+    assert reported == {city["street"].id: 2, city["street2"].id: 1}
+    assert answer["figures"]["valid_report_rate"]["denominator"] == 3
+    # A street supervisor's own view has one street in it.
+    auth.login("street2")
+    answer = auth.client.get("/api/v1/reports/kpis", query_string={"month": month, "by": "street"}).get_json()
+    assert [part["id"] for part in answer["breakdown"]] == [city["street2"].id]
+    assert answer["figures"]["valid_report_rate"]["denominator"] == 1

@@ -203,11 +203,11 @@ def test_an_unknown_breakdown_is_422_with_a_message(org, auth, by):
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "validation_failed"
-    assert error["fields"]["by"] == ["分组方式应为 community（按社区）或 grid（按网格）"]
+    assert error["fields"]["by"] == ["分组方式应为 street（按街道）、community（按社区）或 grid（按网格）"]
     english = auth.client.get(
         "/api/v1/reports/kpis", query_string={"by": by}, headers={"Accept-Language": "en"}
     ).get_json()
-    assert english["error"]["fields"]["by"] == ["by is community or grid"]
+    assert english["error"]["fields"]["by"] == ["by is street, community or grid"]
 
 
 @pytest.mark.parametrize("username", ["worker1", "handler1"])
