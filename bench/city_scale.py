@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import JSON, event, func, insert, inspect, select, text  # noqa: E402
+from sqlalchemy import JSON, event, insert, inspect, select, text  # noqa: E402
 from sqlalchemy.engine import Connection, make_url  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
@@ -138,6 +138,15 @@ class Plan:
         """A grid's share of a total: spread evenly, the remainder to the first grids."""
         return total // self.grids + (grid_index < total % self.grids)
 
+    def residents_of(self, grid_index: int) -> int:
+        """A grid's residents: the total dealt out per household (never to a grid without any)."""
+        if not self.households:
+            return 0
+        first = grid_index * (self.households // self.grids) + min(grid_index, self.households % self.grids)
+        last = first + self.per_grid(self.households, grid_index)
+        extra = max(0, min(last, self.residents % self.households) - first)
+        return (last - first) * (self.residents // self.households) + extra
+
     def asked(self) -> dict[str, int]:
         """The rows this database should hold once seeded."""
         grid_indexes = [
@@ -146,7 +155,7 @@ class Plan:
         return {
             "grid": len(grid_indexes),
             "household": sum(self.per_grid(self.households, g) for g in grid_indexes),
-            "resident": sum(self.per_grid(self.residents, g) for g in grid_indexes),
+            "resident": sum(self.residents_of(g) for g in grid_indexes),
             "case": sum(self.per_grid(self.cases, g) for g in grid_indexes),
             "submission": sum(self.per_grid(self.cases, g) for g in grid_indexes),
         }
@@ -489,7 +498,7 @@ def seed_register(w: Writer, plan: Plan, org: Org, now: datetime) -> None:
     are made once and never all held in memory (a district has a million residents)."""
     for grid in org.grids:
         buildings, households, residents = register_rows(
-            grid, plan.per_grid(plan.households, grid.index), plan.per_grid(plan.residents, grid.index), now
+            grid, plan.per_grid(plan.households, grid.index), plan.residents_of(grid.index), now
         )
         w.copy("building", buildings)
         w.copy("household", households)
@@ -976,10 +985,11 @@ def similar_case(app, street_id: int) -> str:
     """An open case of the street from the last 30 days with the most similar neighbours."""
     from server.cases.models import Case
     from server.org.models import Community, Grid
+    from server.timeutil import app_now
 
     with app.app_context():
         grids = select(Grid.id).join(Community).where(Community.street_id == street_id)
-        since = db.session.scalar(select(func.now())) - timedelta(days=30)
+        since = app_now() - timedelta(days=30)
         rows = db.session.execute(
             select(Case.id, Case.category, Case.location)
             .where(
