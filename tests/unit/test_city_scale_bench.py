@@ -24,7 +24,9 @@ pytestmark = pytest.mark.skipif(
 ROW = re.compile(r"^  rows (\w+)\s+asked\s+([\d,]+)\s+seeded\s+([\d,]+)\s+(ok|WRONG)$", re.M)
 
 
-def test_tiny_district_prints_every_query_and_seeds_the_rows_asked(capsys):
+def test_tiny_district_prints_every_query_and_seeds_the_rows_asked(capsys, monkeypatch):
+    # No query is slow at this size: a goal of 0 ms sends one through the EXPLAIN path too.
+    monkeypatch.setitem(city_scale.GOALS_MS, city_scale.SIMILAR, 0)
     status = city_scale.main(["--db", TEST_DB, "--streets", "2", "--scale", "0.002", "--repeats", "2"])
     out = capsys.readouterr().out
     assert status == 0, out
@@ -51,3 +53,9 @@ def test_tiny_district_prints_every_query_and_seeds_the_rows_asked(capsys):
     }
     assert [verdict for *_, verdict in street] == ["ok"] * 6
     assert "database size:" in out
+
+    # The query over its goal comes with the plan of its slowest statement, run for real.
+    assert re.search(
+        rf"^  {re.escape(city_scale.SIMILAR)}: slowest run .* EXPLAIN \(ANALYZE, BUFFERS\):$", out, re.M
+    )
+    assert "Execution Time:" in out
