@@ -518,6 +518,8 @@ CITY_WEIGHTS = {
     "construction.site_dust": 2,
     "emergency.road_flooding": 1,
 }
+# Reports of a problem someone reported already (what "similar" is for: the desk merges them).
+DUPLICATE_SHARE = 0.1
 WORDS = (
     "楼道堆放杂物，影响通行",
     "现场发现问题，已拍照上报",
@@ -638,8 +640,9 @@ def overdue_at(state: str, f: dict) -> datetime | None:
 def case_rows(grid: GridInfo, org: Org, count: int, now: datetime):
     """One grid's reports over the last year: submissions, cases, events and check tasks.
 
-    Reports gather around a few hotspots per grid, each with its usual problem, so "similar"
-    (same category, within 50 m, last 30 days) has neighbours to find.
+    Reports gather around a few hotspots per grid, each with its usual problem, and one in ten
+    repeats an earlier report nearby, so "similar" (open, same category, within 50 m, last 30
+    days) has neighbours to find.
     """
     from server import worktime as calendar
     from server.cases.catalogue import CITY_SUBCATEGORIES
@@ -656,10 +659,16 @@ def case_rows(grid: GridInfo, org: Org, count: int, now: datetime):
     ]
     supervisor, handler = org.supervisor_ids[grid.street], org.handler_ids[grid.street]
     submissions, cases, events, tasks = [], [], [], []
+    made: list[tuple[datetime, float, float, tuple]] = []
     for _ in range(count):
         reported = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
-        created = reported + timedelta(minutes=rng.uniform(1, 30))  # the phone syncs a little later
-        if rng.random() < 0.6:
+        if made and rng.random() < DUPLICATE_SHARE:
+            # The same problem reported again by someone else within two days, a few metres off.
+            first, lat, lng, (kind, category, sub) = rng.choice(made)
+            reported = min(first + timedelta(hours=rng.uniform(0.5, 48)), now - timedelta(minutes=31))
+            lat += rng.gauss(0, 8) * METRE_LAT
+            lng += rng.gauss(0, 8) * METRE_LAT / math.cos(math.radians(lat))
+        elif rng.random() < 0.6:
             lat, lng, choice = rng.choice(hotspots)
             lat += rng.gauss(0, 15) * METRE_LAT
             lng += rng.gauss(0, 15) * METRE_LAT / math.cos(math.radians(lat))
@@ -667,6 +676,8 @@ def case_rows(grid: GridInfo, org: Org, count: int, now: datetime):
         else:
             lat, lng = grid.lat + rng.random() * TILE_LAT, grid.lng + rng.random() * TILE_LNG
             kind, category, sub = category_choice(rng)
+        made.append((reported, lat, lng, (kind, category, sub)))
+        created = reported + timedelta(minutes=rng.uniform(1, 30))  # the phone syncs a little later
         limit = CITY_SUBCATEGORIES[sub]["time_limit"] if sub else HAZARD_DEFAULT
         story = case_story(rng, created, calendar.limit_minutes(limit), now)
         case_id, submission_id = _uuid(rng), _uuid(rng)
