@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -177,6 +177,7 @@ class GridInfo:
 class Org:
     """Ids of what seed_org and seed_users made, for the tables that point at them."""
 
+    district_id: int | None = None
     street_ids: dict[int, int] = field(default_factory=dict)
     grids: list[GridInfo] = field(default_factory=list)
     supervisor_ids: dict[int, int] = field(default_factory=dict)
@@ -201,9 +202,6 @@ class Writer:
             for table in db.metadata.tables.values()
         }
 
-    def has(self, table: str, column: str) -> bool:
-        return column in self.columns.get(table, ())
-
     def fit(self, table: str, row: dict) -> dict:
         """The row's values the table has (in the database and, for Core inserts, in the models)."""
         model = db.metadata.tables[table].c
@@ -214,32 +212,22 @@ class Writer:
         if rows:
             self.conn.execute(insert(db.metadata.tables[table]), [self.fit(table, r) for r in rows])
 
-    def copy(self, table: str, rows: Iterable[dict]) -> int:
+    def copy(self, table: str, rows: list[dict]) -> None:
         """COPY FROM STDIN of rows that name every column they need (no Python defaults here)."""
-        rows = iter(rows)
-        first = next(rows, None)
-        if first is None:
-            return 0
-        names = [k for k in first if k in self.columns[table]]
+        if not rows:
+            return
+        names = [k for k in rows[0] if k in self.columns[table]]
         json_names = self.json_columns.get(table, set())
         column_list = ", ".join(f'"{n}"' for n in names)
-        cursor = self.conn.connection.dbapi_connection.cursor()
-        count = 0
-        with cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
-            for row in _chain(first, rows):
-                copy.write_row([_json(row[n]) if n in json_names else row[n] for n in names])
-                count += 1
-        cursor.close()
-        return count
+        with self.conn.connection.dbapi_connection.cursor() as cursor:
+            with cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row([_json(row[n]) if n in json_names else row[n] for n in names])
 
 
-def _json(value):
+def _json(value: object) -> str | None:
+    """A JSON column's value as COPY's text; None stays SQL NULL (as the ORM writes it)."""
     return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
-    yield first
-    yield from rest
 
 
 # ---- seeding, one function per table (or close family of tables) ----------------------------
@@ -255,15 +243,16 @@ def grid_position(street: int, community: int, grid: int) -> tuple[float, float]
 def seed_org(w: Writer, plan: Plan) -> Org:
     """The district row (when the schema has districts), its streets, communities, grids, departments."""
     org = Org()
-    district_id = None
     if "district" in w.columns:
-        district_id = w.conn.execute(
+        org.district_id = w.conn.execute(
             text("INSERT INTO district (name, code) VALUES (:n, :c) RETURNING id"),
             {"n": DISTRICT_NAME, "c": DISTRICT_CODE},
         ).scalar_one()
     for s in plan.seeded_streets:
         code = f"{DISTRICT_CODE}-{s + 1:03d}"
-        street = w.fit("street", {"name": f"基准街道{s + 1:02d}", "code": code, "district_id": district_id})
+        street = w.fit(
+            "street", {"name": f"基准街道{s + 1:02d}", "code": code, "district_id": org.district_id}
+        )
         columns = ", ".join(street)
         values = ", ".join(f":{k}" for k in street)
         street_id = w.conn.execute(
@@ -279,7 +268,9 @@ def seed_org(w: Writer, plan: Plan) -> Org:
             for c in range(COMMUNITIES_PER_STREET)
         ]
         community_ids = w.conn.execute(
-            insert(db.metadata.tables["community"]).returning(db.metadata.tables["community"].c.id),
+            insert(db.metadata.tables["community"]).returning(
+                db.metadata.tables["community"].c.id, sort_by_parameter_order=True
+            ),
             communities,
         ).scalars()
         for c, community_id in enumerate(community_ids):
@@ -316,14 +307,12 @@ def seed_users(w: Writer, org: Org) -> None:
     """A worker per grid, a street-wide supervisor and a handler per street, the district's admin."""
     password_hash = generate_password_hash(PASSWORD, method=PASSWORD_HASH_METHOD)
     user = db.metadata.tables["user"]
-    district_id = (
-        w.conn.execute(text("SELECT min(id) FROM district")).scalar() if "district" in w.columns else None
-    )
 
     def add(rows: list[dict]) -> list[int]:
         common = {"password_hash": password_hash, "active": True, "must_change_password": False}
         fitted = [w.fit("user", common | r) for r in rows]
-        return list(w.conn.execute(insert(user).returning(user.c.id), fitted).scalars())
+        returning = insert(user).returning(user.c.id, sort_by_parameter_order=True)
+        return list(w.conn.execute(returning, fitted).scalars())
 
     workers = add(
         [
@@ -356,7 +345,16 @@ def seed_users(w: Writer, org: Org) -> None:
                 }
             ]
         )
-    add([{"username": "district", "display_name": "区管理员", "role": "admin", "district_id": district_id}])
+    add(
+        [
+            {
+                "username": "district",
+                "display_name": "区管理员",
+                "role": "admin",
+                "district_id": org.district_id,
+            }
+        ]
+    )
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
