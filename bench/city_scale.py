@@ -389,7 +389,9 @@ def register_rows(grid: GridInfo, households: int, residents: int, now: datetime
     buildings: list[dict] = []
     household_rows: list[dict] = []
     resident_rows: list[dict] = []
-    stamp = {"version": 1, "created_at": now, "updated_at": now}
+    # The register was built two years ago: a month's visit rate counts everyone registered by then.
+    registered = now - timedelta(days=730)
+    stamp = {"version": 1, "created_at": registered, "updated_at": registered}
     for n, size in enumerate(household_sizes(rng, households, residents)):
         if n % 24 == 0:
             number = len(buildings) + 1
@@ -461,7 +463,7 @@ def register_rows(grid: GridInfo, households: int, residents: int, now: datetime
                     "visit_flag": None,
                     "next_visit_due": next_due(
                         tier=tier,
-                        created_at=now,
+                        created_at=registered,
                         last_visit_at=None,
                         major_change_at=None,
                         intervals=intervals,
