@@ -11,6 +11,7 @@ CALENDAR_EXTRA_WORKDAYS (next year's dates, added without a release).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask import current_app, has_app_context
 
@@ -46,7 +47,14 @@ def _dates(key: str, default: list[str]) -> frozenset[date]:
     config = current_app.config if has_app_context() else {}
     values = config.get(f"CALENDAR_{key}")
     extra = config.get(f"CALENDAR_EXTRA_{key}") or []
-    return frozenset(date.fromisoformat(v) for v in [*(default if values is None else values), *extra])
+    return _parsed(tuple(default if values is None else values), tuple(extra))
+
+
+@lru_cache(maxsize=16)
+def _parsed(values: tuple[str, ...], extra: tuple[str, ...]) -> frozenset[date]:
+    # Keyed by the lists' contents: a pull's clocks ask this thousands of times, and a changed
+    # setting is a new key, not a stale answer.
+    return frozenset(date.fromisoformat(v) for v in (*values, *extra))
 
 
 def is_working_day(day: date) -> bool:
