@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, has_app_context
+from sqlalchemy import ColumnElement, and_, or_
 
 from server.timeutil import SHANGHAI, local_date
 
@@ -144,6 +145,41 @@ def due_in_month(
         urgent = local_date(_utc(first_major_change_in_month) + timedelta(hours=MAJOR_CHANGE_HOURS))
         return urgent <= last
     return False
+
+
+def due_in_month_clause(
+    month: str,
+    intervals: dict[str, int],
+    tier,
+    created_at,
+    last_visit_before,
+    major_before,
+    first_major_in_month,
+) -> ColumnElement[bool]:
+    """due_in_month as SQL over the same five facts (columns or subquery columns), for a whole
+    district at once. The local dates become instants: Shanghai has no daylight saving, so
+    "local date of x + n days <= the month's last day" is "x < the month's end - n days".
+    tests/api/test_visit_rate_sql.py holds the two to the same answers on edge histories."""
+    _, _, _, end = month_bounds(month)
+    pending = and_(
+        major_before.is_not(None), or_(last_visit_before.is_(None), major_before >= last_visit_before)
+    )
+    visit_lapsed = or_(
+        *(
+            and_(tier == name, last_visit_before < end - timedelta(days=days))
+            for name, days in intervals.items()
+        )
+    )
+    return and_(
+        tier.in_(list(intervals)),
+        created_at < end,
+        or_(
+            last_visit_before.is_(None),
+            visit_lapsed,
+            pending,
+            first_major_in_month < end - timedelta(hours=MAJOR_CHANGE_HOURS),
+        ),
+    )
 
 
 def _utc(value: datetime) -> datetime:

@@ -21,7 +21,7 @@ from server.register.catalogue import OFF_REGISTER_STATUSES
 from server.register.idcard import mask_phone
 from server.register.models import Building, Household, Resident
 from server.register.schedule import (
-    due_in_month,
+    due_in_month_clause,
     due_state,
     interval_days,
     month_bounds,
@@ -293,49 +293,50 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
     if grid_id is not None:
         grids_stmt = grids_stmt.where(Grid.id == grid_id)
     grids = db.session.execute(grids_stmt).all()
-    grid_ids = [g.id for g in grids]
-    residents = db.session.execute(
-        select(Resident.id, Resident.grid_id, Resident.care_tier, Resident.created_at).where(
-            Resident.grid_id.in_(grid_ids),
-            Resident.care_tier.in_(list(intervals)),
-            Resident.status.not_in(list(OFF_REGISTER_STATUSES)),
-            Resident.created_at < end,
-        )
-    ).all()
-    # Joined on the residents' current grid (not the grid a visit was made in: people move).
-    in_grids = Resident.grid_id.in_(grid_ids)
+    # Per resident: the last reaching visit before the month, whether one reached them in it, the
+    # last major change before it and the first in it; counted per grid by the database.
     reached = WelfareVisit.reached.is_(True)
-    last_before = _grouped(
-        func.max(WelfareVisit.visited_at), WelfareVisit, in_grids, reached, WelfareVisit.visited_at < start
+    last_before = _per_resident(
+        func.max(WelfareVisit.visited_at), WelfareVisit, reached, WelfareVisit.visited_at < start
     )
-    visited = set(
-        _grouped(
-            func.count(),
-            WelfareVisit,
-            in_grids,
-            reached,
-            WelfareVisit.visited_at >= start,
-            WelfareVisit.visited_at < end,
+    in_month = _per_resident(
+        func.count(), WelfareVisit, reached, WelfareVisit.visited_at >= start, WelfareVisit.visited_at < end
+    )
+    major_before = _per_resident(func.max(MajorChange.at), MajorChange, MajorChange.at < start)
+    major_in_month = _per_resident(
+        func.min(MajorChange.at), MajorChange, MajorChange.at >= start, MajorChange.at < end
+    )
+    is_due = due_in_month_clause(
+        month,
+        intervals,
+        Resident.care_tier,
+        Resident.created_at,
+        last_before.c.value,
+        major_before.c.value,
+        major_in_month.c.value,
+    )
+    stmt = (
+        select(
+            Resident.grid_id,
+            func.count().label("due"),
+            func.count(in_month.c.resident_id).label("visited"),
         )
+        .select_from(Resident)
+        # Joined on the residents' current grid (not the grid a visit was made in: people move).
+        .outerjoin(last_before, last_before.c.resident_id == Resident.id)
+        .outerjoin(in_month, in_month.c.resident_id == Resident.id)
+        .outerjoin(major_before, major_before.c.resident_id == Resident.id)
+        .outerjoin(major_in_month, major_in_month.c.resident_id == Resident.id)
+        .where(Resident.status.not_in(list(OFF_REGISTER_STATUSES)), is_due)
+        .group_by(Resident.grid_id)
     )
-    major_before = _grouped(func.max(MajorChange.at), MajorChange, in_grids, MajorChange.at < start)
-    major_in_month = _grouped(
-        func.min(MajorChange.at), MajorChange, in_grids, MajorChange.at >= start, MajorChange.at < end
-    )
-    due = defaultdict(int)
-    done = defaultdict(int)
-    for r in residents:
-        if due_in_month(
-            tier=r.care_tier,
-            created_at=r.created_at,
-            last_visit_before=last_before.get(r.id),
-            major_change_before=major_before.get(r.id),
-            first_major_change_in_month=major_in_month.get(r.id),
-            month=month,
-            intervals=intervals,
-        ):
-            due[r.grid_id] += 1
-            done[r.grid_id] += r.id in visited
+    stmt = scope.filter_grid(stmt, Resident.grid_id, Resident.street_id)
+    if grid_id is not None:
+        stmt = stmt.where(Resident.grid_id == grid_id)
+    due: dict[int, int] = defaultdict(int)
+    done: dict[int, int] = defaultdict(int)
+    for row in db.session.execute(stmt):
+        due[row.grid_id], done[row.grid_id] = row.due, row.visited
     rows = [
         {
             "grid_id": g.id,
@@ -359,7 +360,11 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
     }
 
 
-def _grouped(aggregate, model, *conditions) -> dict:
-    """{resident id: aggregate} over a model's rows (visits, major changes) joined to residents."""
-    stmt = select(Resident.id, aggregate).select_from(Resident).join(model, model.resident_id == Resident.id)
-    return dict(db.session.execute(stmt.where(*conditions).group_by(Resident.id)).all())
+def _per_resident(aggregate, model, *conditions):
+    """(resident_id, value): one aggregate per resident over a model's rows (visits, major changes)."""
+    return (
+        select(model.resident_id.label("resident_id"), aggregate.label("value"))
+        .where(*conditions)
+        .group_by(model.resident_id)
+        .subquery()
+    )
