@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -280,8 +281,23 @@ def due_residents(scope: Scope, now: datetime, grid_id: int | None = None) -> di
     return lists
 
 
-def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str, Any]:
-    """Per grid: residents due at least once in the month, how many of them were visited, the rate.
+@dataclass
+class MonthDue:
+    """Who was due a welfare visit in a month, in the grids of a scope, and who was visited."""
+
+    month: str
+    # (id, code, name) of the grids counted, in code order.
+    grids: list
+    # (id, grid_id, care_tier, created_at) of each resident due at least once in the month.
+    due: list
+    # Visits that reached them in the month, per resident (absent: none).
+    visits: dict[uuid.UUID, int]
+    # When the last of those visits was made, per resident.
+    last_visit: dict[uuid.UUID, datetime]
+
+
+def month_due(scope: Scope, month: str, grid_id: int | None = None) -> MonthDue:
+    """The residents due at least once in the month and their visits in it (visit_rate's counts).
 
     Due: see schedule.due_in_month. Visited: at least one visit that reached them (home, phone or
     video) in the month; not reached does not count. Residents who moved out or died are left out,
@@ -305,26 +321,19 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
     # Joined on the residents' current grid (not the grid a visit was made in: people move).
     in_grids = Resident.grid_id.in_(grid_ids)
     reached = WelfareVisit.reached.is_(True)
+    in_month = (WelfareVisit.visited_at >= start, WelfareVisit.visited_at < end)
     last_before = _grouped(
         func.max(WelfareVisit.visited_at), WelfareVisit, in_grids, reached, WelfareVisit.visited_at < start
     )
-    visited = set(
-        _grouped(
-            func.count(),
-            WelfareVisit,
-            in_grids,
-            reached,
-            WelfareVisit.visited_at >= start,
-            WelfareVisit.visited_at < end,
-        )
-    )
+    visits = _grouped(func.count(), WelfareVisit, in_grids, reached, *in_month)
+    last_visit = _grouped(func.max(WelfareVisit.visited_at), WelfareVisit, in_grids, reached, *in_month)
     major_before = _grouped(func.max(MajorChange.at), MajorChange, in_grids, MajorChange.at < start)
     major_in_month = _grouped(
         func.min(MajorChange.at), MajorChange, in_grids, MajorChange.at >= start, MajorChange.at < end
     )
-    due = defaultdict(int)
-    done = defaultdict(int)
-    for r in residents:
+    due = [
+        r
+        for r in residents
         if due_in_month(
             tier=r.care_tier,
             created_at=r.created_at,
@@ -333,9 +342,20 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
             first_major_change_in_month=major_in_month.get(r.id),
             month=month,
             intervals=intervals,
-        ):
-            due[r.grid_id] += 1
-            done[r.grid_id] += r.id in visited
+        )
+    ]
+    return MonthDue(month, grids, due, visits, last_visit)
+
+
+def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str, Any]:
+    """Per grid: residents due at least once in the month, how many of them were visited, the rate
+    (who counts: month_due)."""
+    found = month_due(scope, month, grid_id)
+    due = defaultdict(int)
+    done = defaultdict(int)
+    for r in found.due:
+        due[r.grid_id] += 1
+        done[r.grid_id] += r.id in found.visits
     rows = [
         {
             "grid_id": g.id,
@@ -345,7 +365,7 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
             "visited": done[g.id],
             "rate": round(done[g.id] / due[g.id], 4) if due[g.id] else None,
         }
-        for g in grids
+        for g in found.grids
     ]
     total_due, total_done = sum(due.values()), sum(done.values())
     return {
