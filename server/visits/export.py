@@ -68,7 +68,7 @@ def visit_rows(found: MonthDue, today: date) -> Iterator[list[Any]]:
         .where(Resident.grid_id.in_([g.id for g in found.grids]), Resident.care_tier.is_not(None))
         .order_by(Grid.code, Household.address, Household.room, Resident.name, Resident.id)
     )
-    for row in db.session.execute(stmt):
+    for row in db.session.execute(stmt.execution_options(yield_per=1000)):
         if row.id not in due:
             continue
         visits = found.visits.get(row.id, 0)
