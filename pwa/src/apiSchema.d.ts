@@ -1562,7 +1562,8 @@ export interface paths {
         };
         /**
          * A month's welfare visits in scope as an Excel workbook: one row per resident due, visited or not; audited.
-         * @description The same residents as /reports/visit-rate counts for the month; a grid outside the scope is 404.
+         * @description The same residents as /reports/visit-rate counts for the month; a community or grid outside
+         *     the scope is 404.
          */
         get: {
             parameters: {
@@ -1570,6 +1571,8 @@ export interface paths {
                     /** @description YYYY-MM (Asia/Shanghai); empty or absent: this month */
                     month?: string;
                     grid_id?: number;
+                    /** @description Only this community (in the caller's scope, else 404) */
+                    community_id?: number;
                 };
                 header?: never;
                 path?: never;

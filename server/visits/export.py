@@ -88,9 +88,11 @@ def visit_rows(found: MonthDue, today: date) -> Iterator[list[Any]]:
         ]
 
 
-def build_visits_xlsx(scope: Scope, month: str, today: date, grid_id: int | None = None) -> Spreadsheet:
+def build_visits_xlsx(
+    scope: Scope, month: str, today: date, grid_id: int | None = None, community_id: int | None = None
+) -> Spreadsheet:
     """The month's welfare visits in scope as a workbook (one sheet, 关爱巡访)."""
-    found = month_due(scope, month, grid_id)
+    found = month_due(scope, month, grid_id, community_id)
     return write(msg(f"关爱巡访{month}", f"Visits {month}"), columns(), visit_rows(found, today))
 
 

@@ -24,6 +24,7 @@ from server.visits.schemas import (
     DueListsSchema,
     FlagListSchema,
     FlagQuerySchema,
+    VisitExportQuerySchema,
     VisitRateQuerySchema,
     VisitRateSchema,
 )
@@ -91,20 +92,23 @@ def visit_rate(args):
 
 @bp.route("/visits/export.xlsx", methods=["GET"])
 @roles_required("supervisor", "admin")
-@bp.arguments(VisitRateQuerySchema, location="query")
+@bp.arguments(VisitExportQuerySchema, location="query")
 @bp.doc(responses={"200": {"description": "The workbook, as an attachment", "content": {xlsx.MIMETYPE: {}}}})
 def export_xlsx(args):
     """A month's welfare visits in scope as an Excel workbook: one row per resident due, visited or not; audited.
 
-    The same residents as /reports/visit-rate counts for the month; a grid outside the scope is 404.
+    The same residents as /reports/visit-rate counts for the month; a community or grid outside
+    the scope is 404.
     """
-    scope, grid_id = Scope.of(current_user), args.get("grid_id")
+    scope, grid_id, community_id = Scope.of(current_user), args.get("grid_id"), args.get("community_id")
     if grid_id is not None:
         grid_or_404(scope, grid_id)
+    if community_id is not None and not scope.allows_community(community_id):
+        raise not_found()
     month = args.get("month") or local_today().strftime("%Y-%m")
-    sheet = export.build_visits_xlsx(scope, month, local_today(), grid_id)
+    sheet = export.build_visits_xlsx(scope, month, local_today(), grid_id, community_id)
     with sheet.dropped_on_error():
-        filters = {"month": month, "grid_id": grid_id}
+        filters = {"month": month, "grid_id": grid_id, "community_id": community_id}
         audit.record(
             "export", current_user, "visits", grid_id, export_detail("visits", scope, sheet.rows, filters)
         )

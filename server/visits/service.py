@@ -296,7 +296,9 @@ class MonthDue:
     last_visit: dict[uuid.UUID, datetime]
 
 
-def month_due(scope: Scope, month: str, grid_id: int | None = None) -> MonthDue:
+def month_due(
+    scope: Scope, month: str, grid_id: int | None = None, community_id: int | None = None
+) -> MonthDue:
     """The residents due at least once in the month and their visits in it (visit_rate's counts).
 
     Due: see schedule.due_in_month. Visited: at least one visit that reached them (home, phone or
@@ -308,6 +310,8 @@ def month_due(scope: Scope, month: str, grid_id: int | None = None) -> MonthDue:
     grids_stmt = scope.filter_grid(select(Grid.id, Grid.code, Grid.name), Grid.id).order_by(Grid.code)
     if grid_id is not None:
         grids_stmt = grids_stmt.where(Grid.id == grid_id)
+    if community_id is not None:
+        grids_stmt = grids_stmt.where(Grid.community_id == community_id)
     grids = db.session.execute(grids_stmt).all()
     grid_ids = [g.id for g in grids]
     residents = db.session.execute(

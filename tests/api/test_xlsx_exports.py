@@ -495,8 +495,12 @@ def test_visits_one_row_per_resident_due_with_visited_and_when(org, residents, a
     assert entry.target_type == "visits" and entry.detail["month"] == month and entry.detail["rows"] == 2
 
     switch(auth, "street1")
-    _, rows, _ = workbook(client.get(VISITS), f"gridwalk-visits-{month}.xlsx", f"关爱巡访-{month}.xlsx")
+    names = (f"gridwalk-visits-{month}.xlsx", f"关爱巡访-{month}.xlsx")
+    _, rows, _ = workbook(client.get(VISITS), *names)
     assert {row["姓名"] for row in rows} == {"王秀英", "'+李大爷", "赵外人"}
+    community2 = org["communities"][1].id
+    _, rows, _ = workbook(client.get(VISITS, query_string={"community_id": community2}), *names)
+    assert [row["姓名"] for row in rows] == ["赵外人"]
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "november", "1999-01", "2026-01\x00"])
@@ -506,10 +510,12 @@ def test_a_bad_visit_month_is_422(org, residents, auth, client, month):
     assert exports() == []
 
 
-def test_visits_of_a_grid_outside_the_scope_are_404(org, residents, auth, client):
+def test_visits_of_a_community_or_grid_outside_the_scope_are_404(org, residents, auth, client):
     auth.login("super1")
     grid = org["worker_other"].grids[0].id
     assert_error(client.get(VISITS, query_string={"grid_id": grid}), 404, "not_found")
+    community = org["communities"][1].id
+    assert_error(client.get(VISITS, query_string={"community_id": community}), 404, "not_found")
     assert exports() == []
 
 
