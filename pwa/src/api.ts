@@ -91,6 +91,8 @@ export interface RequestOptions {
   csrfRefusalEndsSession?: boolean
   /** This call's own limit instead of the client's (a photo upload on a slow link). */
   timeoutMs?: number
+  /** The answer is a file (an Excel export): resolve to a DownloadedFile, not parsed JSON. */
+  download?: boolean
   signal?: AbortSignal
 }
 
@@ -102,6 +104,28 @@ export interface ApiClientOptions {
   hooks?: ApiHooks
 }
 
+/** A file the server sent as an attachment, with the name it gave. */
+export interface DownloadedFile {
+  blob: Blob
+  filename: string | null
+}
+
+/** The file name of a Content-Disposition header: the UTF-8 filename* (RFC 5987) first, else filename. */
+export function attachmentName(header: string | null): string | null {
+  if (!header) return null
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header)
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1].trim())
+    } catch {
+      // A malformed escape: fall back to the plain name below.
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(header)
+  return plain ? (plain[1] ?? plain[2]).trim() || null : null
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** A proxy answering for an app server that is down: as good as no answer for the banner. */
 const GATEWAY_DOWN = new Set([502, 503, 504])
@@ -159,7 +183,9 @@ export function createApiClient(options: ApiClientOptions) {
   /** Send a request and return the parsed JSON body (undefined for 204, a HEAD or an empty body). */
   async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const verb = method.toUpperCase()
-    const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+    // A download still takes JSON: its errors come as the envelope.
+    const accept = opts.download ? `${XLSX_TYPE}, application/json` : 'application/json'
+    const headers: Record<string, string> = { Accept: accept, ...opts.headers }
     const language = hooks.language?.()
     if (language) headers['Accept-Language'] = language
     if (!SAFE_METHODS.has(verb)) {
@@ -216,6 +242,17 @@ export function createApiClient(options: ApiClientOptions) {
         else if (error.passwordChangeRequired) hooks.onPasswordChangeRequired?.(error)
         throw error
       }
+      if (opts.download) {
+        try {
+          const file: DownloadedFile = {
+            blob: await response.blob(),
+            filename: attachmentName(response.headers.get('Content-Disposition')),
+          }
+          return file as T
+        } catch (cause) {
+          throw unreachable(cause, 'connection lost reading the answer')
+        }
+      }
       if (response.status !== 204 && verb !== 'HEAD') {
         try {
           text = await response.text()
@@ -240,6 +277,9 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     request,
     get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
+    /** GET a file (an export); errors are ApiErrors as for any call. */
+    download: (path: string, opts?: RequestOptions) =>
+      request<DownloadedFile>('GET', path, { ...opts, download: true }),
     /** Undefined when the server has it; an ApiError (404) when it does not. */
     head: (path: string, opts?: RequestOptions) => request<void>('HEAD', path, opts),
     post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),

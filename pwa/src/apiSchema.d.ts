@@ -1154,12 +1154,17 @@ export interface paths {
         /**
          * The register in the caller's scope as CSV, numbers masked; every export is written to the audit log.
          * @description A grid outside the caller's scope answers 404, as for any role but supervisor and admin.
+         *     unmasked=1 with a reason: the full numbers, for an admin only (403 for a supervisor).
          */
         get: {
             parameters: {
                 query?: {
                     /** @description Only this grid (in the caller's scope) */
                     grid_id?: number;
+                    /** @description Full ID-card and phone numbers: admins only, with a `reason` (audited) */
+                    unmasked?: boolean;
+                    /** @description Why the full numbers are needed (required with unmasked) */
+                    reason?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1174,6 +1179,58 @@ export interface paths {
                     };
                     content: {
                         "text/csv": unknown;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/register/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register in the caller's scope as an Excel workbook (居民底册), numbers masked; audited.
+         * @description The same rows, rules and audit row as export.csv: a grid outside the scope answers 404;
+         *     unmasked=1 with a reason gives the full numbers to an admin only (403 for a supervisor).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this grid (in the caller's scope) */
+                    grid_id?: number;
+                    /** @description Full ID-card and phone numbers: admins only, with a `reason` (audited) */
+                    unmasked?: boolean;
+                    /** @description Why the full numbers are needed (required with unmasked) */
+                    reason?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1479,6 +1536,57 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["VisitRate"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month's welfare visits in scope as an Excel workbook: one row per resident due, visited or not; audited.
+         * @description The same residents as /reports/visit-rate counts for the month; a community or grid outside
+         *     the scope is 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM (Asia/Shanghai); empty or absent: this month */
+                    month?: string;
+                    grid_id?: number;
+                    /** @description Only this community (in the caller's scope, else 404) */
+                    community_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1988,6 +2096,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases in scope as an Excel workbook (案件台账): states, times, deadlines and lights; audited.
+         * @description The list's filters (state, category, community_id, grid_id, overdue); an unknown state or
+         *     category is a 422, a community or grid outside the caller's scope a 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One state or a comma list: reported,filed,dispatched,... */
+                    state?: string;
+                    /** @description A hazard focus area or a city-management class code */
+                    category?: string;
+                    /** @description Only this community (in the caller's scope, else 404) */
+                    community_id?: number;
+                    /** @description Only this grid (in the caller's scope, else 404) */
+                    grid_id?: number;
+                    /** @description 1/true: only cases past a running deadline */
+                    overdue?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_id}": {
         parameters: {
             query?: never;
@@ -2285,6 +2449,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scope's tasks as an Excel workbook (任务清单), by due time; the list's filters; audited. */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "done" | "cancelled";
+                    assignee_id?: number;
+                    /** @description 1/true: only open tasks past their due time */
+                    overdue?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}": {
         parameters: {
             query?: never;
@@ -2399,6 +2609,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MonthKpis"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/kpis.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The KPIs of one month as an Excel workbook: one row per figure with its definition; audited.
+         * @description The same selection as /reports/kpis (month, community_id, grid_id; outside the scope: 404);
+         *     by=street, community or grid adds the same figures per part below the totals.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM (Asia/Shanghai); empty or absent: this month */
+                    month?: string;
+                    community_id?: number;
+                    grid_id?: number;
+                    /** @description Adds `breakdown` per street, community or grid */
+                    by?: "street" | "community" | "grid";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];

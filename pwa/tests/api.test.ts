@@ -1,6 +1,6 @@
 // The API client against a stand-in fetch: headers, error envelopes, network failures, 401.
 import { describe, expect, it } from 'vitest'
-import { ApiError, createApiClient, NetworkError, type FetchLike } from '../src/api'
+import { ApiError, attachmentName, createApiClient, NetworkError, type FetchLike } from '../src/api'
 
 interface Call {
   url: string
@@ -329,5 +329,43 @@ describe('api client', () => {
       .catch((e: unknown) => e)) as ApiError
     expect(proxy.csrfRefused).toBe(false)
     expect(expired).toEqual(['csrf_failed'])
+  })
+})
+
+describe('downloads', () => {
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+  it('answers the file and the UTF-8 name the server gave', async () => {
+    const bytes = new Uint8Array([0x50, 0x4b, 3, 4])
+    const disposition = `attachment; filename="gridwalk-cases-20261130.xlsx"; filename*=UTF-8''${encodeURIComponent('案件台账-20261130.xlsx')}`
+    const { fetch, calls } = scriptedFetch(
+      () => new Response(bytes, { status: 200, headers: { 'Content-Type': XLSX, 'Content-Disposition': disposition } }),
+    )
+    const api = createApiClient({ fetch })
+    const file = await api.download('/cases/export.xlsx', { query: { state: 'filed', grid_id: 3 } })
+    expect(calls[0].url).toBe('/api/v1/cases/export.xlsx?state=filed&grid_id=3')
+    expect(headersOf(calls[0]).Accept).toContain(XLSX)
+    expect(file.filename).toBe('案件台账-20261130.xlsx')
+    expect(new Uint8Array(await file.blob.arrayBuffer())).toEqual(bytes)
+  })
+
+  it('turns an error envelope into an ApiError, not a file', async () => {
+    const { fetch } = scriptedFetch(() =>
+      json(422, { error: { code: 'validation_failed', message: '月份格式不正确', fields: { month: ['x'] } } }),
+    )
+    const api = createApiClient({ fetch })
+    const failure = await api.download('/reports/kpis.xlsx', { query: { month: '2026-13' } }).catch((e) => e)
+    expect(failure).toBeInstanceOf(ApiError)
+    expect((failure as ApiError).status).toBe(422)
+    expect((failure as ApiError).fields).toHaveProperty('month')
+  })
+
+  it('reads the plain name when there is no UTF-8 one, and nothing from nothing', () => {
+    expect(attachmentName('attachment; filename="tasks.xlsx"')).toBe('tasks.xlsx')
+    expect(attachmentName('attachment; filename="a.xlsx"; filename*=UTF-8\'\'%E4%BB%BB%E5%8A%A1.xlsx')).toBe(
+      '任务.xlsx',
+    )
+    expect(attachmentName('attachment; filename="a.xlsx"; filename*=UTF-8\'\'%E4%ZZ')).toBe('a.xlsx')
+    expect(attachmentName(null)).toBeNull()
   })
 })

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 
 from server.audit.models import AuditLog
 from server.auth.models import User
+from server.auth.scope import Scope
 from server.extensions import db
 from server.timeutil import utcnow
 
@@ -31,6 +32,19 @@ ACTIONS = (
     "building.create",
     "export",
 )
+
+
+def export_detail(
+    what: str, scope: Scope, rows: int, filters: dict[str, Any], file_format: str = "xlsx"
+) -> dict:
+    """An export's audit detail: what, in which format, from which scope, with which filters, how many rows."""
+    detail: dict[str, Any] = {"what": what, "format": file_format, "scope": scope.level}
+    if scope.level_id is not None:
+        detail[f"{scope.level}_id"] = scope.level_id
+    # Filters as the caller gave them (JSON-safe: ids, codes, flags, months).
+    detail.update({key: value for key, value in filters.items() if value is not None})
+    detail["rows"] = rows
+    return detail
 
 
 def client_ip() -> str | None:

@@ -1,11 +1,14 @@
 """Shapes of the case API: the list's filters, an action's body, and a case as served (loop.case_data)."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from server.apidoc import OpenSchema, QuerySchema
+from server.cases.export import CATEGORY_LABELS
 from server.cases.limits import UNITS
 from server.cases.loop import ACTIONS
+from server.cases.models import CASE_STATES
 from server.fields import Id, Int, Page, Text
+from server.i18n import msg
 
 SHA256_RE = r"^[0-9a-f]{64}$"
 
@@ -21,6 +24,35 @@ class CaseQuerySchema(QuerySchema):
     overdue = fields.Boolean(metadata={"description": "1/true: only cases past a running deadline"})
     page = Page()
     per_page = Int(min=1, max=200, load_default=50)
+
+
+def _known_states(value: str) -> None:
+    unknown = [state for state in value.split(",") if state not in CASE_STATES]
+    if unknown:
+        raise ValidationError(
+            msg(f"未知的状态：{'、'.join(unknown)}", f"Unknown state: {', '.join(unknown)}")
+        )
+
+
+def _known_category(value: str) -> None:
+    if value not in CATEGORY_LABELS:
+        raise ValidationError(msg("未知的类别", "Unknown category code"))
+
+
+class CaseExportQuerySchema(QuerySchema):
+    """The list's filters (GET /cases), without paging; an unknown state or category is a 422."""
+
+    state = Text(
+        validate=[validate.Length(max=200), _known_states],
+        metadata={"description": "One state or a comma list: reported,filed,dispatched,..."},
+    )
+    category = Text(
+        validate=[validate.Length(max=60), _known_category],
+        metadata={"description": "A hazard focus area or a city-management class code"},
+    )
+    community_id = Id(metadata={"description": "Only this community (in the caller's scope, else 404)"})
+    grid_id = Id(metadata={"description": "Only this grid (in the caller's scope, else 404)"})
+    overdue = fields.Boolean(metadata={"description": "1/true: only cases past a running deadline"})
 
 
 class CaseActionSchema(OpenSchema):

@@ -1,4 +1,4 @@
-"""The register of a supervisor's or admin's scope as one CSV file: numbers masked, each export audited.
+"""The register of a supervisor's or admin's scope as one CSV or XLSX file: numbers masked, each export audited.
 
 One row per resident with their household's columns (a household nobody is registered in yet
 gets one row of its own), so a spreadsheet can filter and count without joins.
@@ -8,53 +8,68 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-from marshmallow import Schema
+from marshmallow import fields, validate
 from sqlalchemy import select
 
+from server import xlsx
+from server.apidoc import QuerySchema
 from server.auth.scope import Scope
 from server.extensions import db
-from server.fields import Id
+from server.fields import Id, Text
 from server.i18n import msg, wants_english
 from server.org.models import Grid
 from server.register import catalogue
 from server.register.care import age_on
 from server.register.idcard import mask_id_number, mask_phone
 from server.register.models import Building, Household, Resident
+from server.xlsx import Column, Spreadsheet, content_disposition, safe_text
 
 # Excel opens a CSV as the system's ANSI code page unless it starts with a byte-order mark.
 ENCODING = "utf-8-sig"
-# A cell starting with one of these is a formula to Excel (CSV injection): names and addresses
-# are typed on phones, so such a cell is written with a leading apostrophe, as text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_BATCH = 1000
 
 
-class RegisterExportQuerySchema(Schema):
+class RegisterExportQuerySchema(QuerySchema):
     grid_id = Id(metadata={"description": "Only this grid (in the caller's scope)"})
+    unmasked = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Full ID-card and phone numbers: admins only, with a `reason` (audited)"},
+    )
+    reason = Text(
+        validate=validate.Length(min=2, max=200),
+        metadata={"description": "Why the full numbers are needed (required with unmasked)"},
+    )
 
 
 @dataclass
-class RegisterExport:
-    """The file's bytes and what the audit row records about it."""
+class RegisterCounts:
+    """What the audit row records about an export, counted while its rows are written."""
 
-    body: bytes
-    filename: str
-    households: int
-    residents: int
-    households_without_residents: int
+    households: int = 0
+    residents: int = 0
+    households_without_residents: int = 0
 
     @property
     def rows(self) -> int:
         """Data rows in the file (the header not counted)."""
         return self.residents + self.households_without_residents
 
+
+@dataclass
+class RegisterExport(RegisterCounts):
+    """The CSV's bytes and what the audit row records about it."""
+
+    body: bytes = b""
+    filename: str = ""
+
     def content_disposition(self) -> str:
         """attachment, with an ASCII name for old clients and the same name in UTF-8 (RFC 6266)."""
-        return f"attachment; filename=\"{self.filename}\"; filename*=UTF-8''{quote(self.filename)}"
+        return content_disposition(self.filename, self.filename)
 
 
 def _labels(items: list[dict]) -> dict[str, dict[str, str]]:
@@ -69,41 +84,43 @@ _TAGS = _labels(catalogue.RESIDENT_TAGS)
 _TIERS = _labels(catalogue.CARE_TIERS)
 
 
-def _header() -> list[str]:
+def _columns() -> list[Column]:
     return [
-        msg("网格编码", "Grid code"),
-        msg("网格", "Grid"),
-        msg("楼栋", "Building"),
-        msg("地址", "Address"),
-        msg("单元", "Unit"),
-        msg("房号", "Room"),
-        msg("住房类型", "Housing"),
-        msg("户主", "Head of household"),
-        msg("户主电话", "Household phone"),
-        msg("姓名", "Name"),
-        msg("性别", "Gender"),
-        msg("出生日期", "Birth date"),
-        msg("年龄", "Age"),
-        msg("身份证号", "ID number"),
-        msg("电话", "Phone"),
-        msg("与户主关系", "Relation to head"),
-        msg("状态", "Status"),
-        msg("标签", "Tags"),
-        msg("关爱等级", "Care tier"),
-        msg("下次巡访", "Next visit due"),
+        Column(msg("网格编码", "Grid code"), 18),
+        Column(msg("网格", "Grid"), 18),
+        Column(msg("楼栋", "Building"), 14),
+        Column(msg("地址", "Address"), 24),
+        Column(msg("单元", "Unit"), 6),
+        Column(msg("房号", "Room"), 8),
+        Column(msg("住房类型", "Housing"), 10),
+        Column(msg("户主", "Head of household"), 10),
+        Column(msg("户主电话", "Household phone"), 14),
+        Column(msg("姓名", "Name"), 10),
+        Column(msg("性别", "Gender"), 6),
+        Column(msg("出生日期", "Birth date"), 12, "date"),
+        Column(msg("年龄", "Age"), 6, "number"),
+        Column(msg("身份证号", "ID number"), 20),
+        Column(msg("电话", "Phone"), 14),
+        Column(msg("与户主关系", "Relation to head"), 10),
+        Column(msg("状态", "Status"), 8),
+        Column(msg("标签", "Tags"), 18),
+        Column(msg("关爱等级", "Care tier"), 12),
+        Column(msg("下次巡访", "Next visit due"), 12, "date"),
     ]
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def _header() -> list[str]:
+    return [column.title for column in _columns()]
 
 
-def build_register_export(scope: Scope, today: date, grid_id: int | None = None) -> RegisterExport:
-    """Read the register in scope (one statement, so one consistent view) and write the CSV."""
+def register_rows(
+    scope: Scope, today: date, counts: RegisterCounts, grid_id: int | None = None, unmasked: bool = False
+) -> Iterator[list[Any]]:
+    """The register in scope as typed rows (dates as dates), read by one statement (one consistent
+    view); `counts` is filled in as the rows go by. Numbers masked unless `unmasked`."""
     lang = "en" if wants_english() else "zh"
+    id_number = (lambda v: v) if unmasked else mask_id_number
+    phone = (lambda v: v) if unmasked else mask_phone
 
     def label(table: dict[str, dict[str, str]], code: str | None) -> str | None:
         return table[code][lang] if code in table else code
@@ -143,68 +160,102 @@ def build_register_export(scope: Scope, today: date, grid_id: int | None = None)
     if grid_id is not None:
         stmt = stmt.where(h.grid_id == grid_id)
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_header())
-    households: set = set()
-    residents = empty = 0
-    for row in db.session.execute(stmt):
-        households.add(row.household_id)
+    last_household = None
+    # Streamed from the database in batches: a street's 30,000 residents never sit in memory at once.
+    for row in db.session.execute(stmt.execution_options(yield_per=_BATCH)):
+        # Rows come ordered by household, so a change of id is a new household.
+        if row.household_id != last_household:
+            counts.households += 1
+            last_household = row.household_id
         person: list[Any]
         if row.resident_id is None:
-            empty += 1
+            counts.households_without_residents += 1
             person = [None] * 11
         else:
-            residents += 1
+            counts.residents += 1
             person = [
                 row.name,
                 label(_GENDERS, row.gender),
-                row.birth_date.isoformat(),
+                row.birth_date,
                 age_on(row.birth_date, today),
-                mask_id_number(row.id_number),
-                mask_phone(row.phone),
+                id_number(row.id_number),
+                phone(row.phone),
                 label(_RELATIONS, row.relation),
                 label(_STATUSES, row.status),
                 "、".join(label(_TAGS, tag) or "" for tag in row.tags or []),
                 label(_TIERS, row.care_tier),
-                row.next_visit_due.isoformat() if row.next_visit_due else None,
+                row.next_visit_due,
             ]
-        writer.writerow(
-            _cell(value)
-            for value in [
-                row.grid_code,
-                row.grid_name,
-                row.building_name,
-                row.address,
-                row.unit,
-                row.room,
-                label(_HOUSING, row.housing_type),
-                row.head_name,
-                mask_phone(row.household_phone),
-                *person,
-            ]
-        )
-    return RegisterExport(
-        body=out.getvalue().encode(ENCODING),
-        filename=f"gridwalk-register-{today:%Y%m%d}.csv",
-        households=len(households),
-        residents=residents,
-        households_without_residents=empty,
-    )
+        yield [
+            row.grid_code,
+            row.grid_name,
+            row.building_name,
+            row.address,
+            row.unit,
+            row.room,
+            label(_HOUSING, row.housing_type),
+            row.head_name,
+            phone(row.household_phone),
+            *person,
+        ]
 
 
-def audit_detail(export: RegisterExport, scope: Scope, grid_id: int | None) -> dict:
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_text(value)
+
+
+def build_register_export(
+    scope: Scope, today: date, grid_id: int | None = None, unmasked: bool = False
+) -> RegisterExport:
+    """The register in scope as a CSV (UTF-8 with a BOM, so Excel reads the Chinese)."""
+    export = RegisterExport(filename=f"gridwalk-register-{today:%Y%m%d}.csv")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_header())
+    for row in register_rows(scope, today, export, grid_id, unmasked):
+        writer.writerow(_csv_cell(value) for value in row)
+    export.body = out.getvalue().encode(ENCODING)
+    return export
+
+
+def build_register_xlsx(
+    scope: Scope, today: date, grid_id: int | None = None, unmasked: bool = False
+) -> tuple[Spreadsheet, RegisterCounts]:
+    """The register in scope as an XLSX workbook (one sheet, 居民底册), with its counts."""
+    counts = RegisterCounts()
+    rows = register_rows(scope, today, counts, grid_id, unmasked)
+    return xlsx.write(msg("居民底册", "Register"), _columns(), rows), counts
+
+
+def filenames(today: date, extension: str) -> tuple[str, str]:
+    """The download's ASCII name and its Chinese one."""
+    return f"gridwalk-register-{today:%Y%m%d}.{extension}", f"居民底册-{today:%Y%m%d}.{extension}"
+
+
+def audit_detail(
+    counts: RegisterCounts,
+    scope: Scope,
+    grid_id: int | None,
+    file_format: str = "csv",
+    reason: str | None = None,
+) -> dict:
     """What the audit row says: what was exported, from which scope, how many rows; never a number."""
     where: dict[str, Any] = {"scope": scope.level}
     if scope.level_id is not None:
         where[f"{scope.level}_id"] = scope.level_id
     if grid_id is not None:
         where["grid_id"] = grid_id
-    return {
+    detail = {
         "what": "register",
-        "format": "csv",
+        "format": file_format,
         **where,
-        "rows": export.rows,
-        "households": export.households,
-        "residents": export.residents,
+        "rows": counts.rows,
+        "households": counts.households,
+        "residents": counts.residents,
     }
+    if reason is not None:
+        # Only an unmasked export has a reason: the log says the full numbers left, and why.
+        detail.update(unmasked=True, reason=reason)
+    return detail

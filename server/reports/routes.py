@@ -5,10 +5,14 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from server import xlsx
+from server.audit import service as audit
+from server.audit.service import export_detail
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
 from server.errors import not_found
-from server.reports import kpis
+from server.extensions import db
+from server.reports import export, kpis
 from server.reports.schemas import KpiQuerySchema, MonthKpisSchema, TrendQuerySchema, TrendSchema
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="KPIs")
@@ -32,6 +36,30 @@ def kpi_month(args):
     if grid_ids is not None and not grid_ids:
         raise not_found()
     return kpis.month_kpis(month, grid_ids, scope, args.get("by"))
+
+
+@bp.route("/kpis.xlsx", methods=["GET"])
+@roles_required("supervisor", "admin")
+@bp.arguments(KpiQuerySchema, location="query")
+@bp.doc(responses={"200": {"description": "The workbook, as an attachment", "content": {xlsx.MIMETYPE: {}}}})
+def kpi_month_xlsx(args):
+    """The KPIs of one month as an Excel workbook: one row per figure with its definition; audited.
+
+    The same selection as /reports/kpis (month, community_id, grid_id; outside the scope: 404);
+    by=street, community or grid adds the same figures per part below the totals.
+    """
+    month = args.get("month") or kpis.current_month()
+    scope = Scope.of(current_user)
+    grid_ids = kpis.grids_for(scope, args.get("community_id"), args.get("grid_id"))
+    if grid_ids is not None and not grid_ids:
+        raise not_found()
+    sheet = export.build_kpis_xlsx(kpis.month_kpis(month, grid_ids, scope, args.get("by")))
+    with sheet.dropped_on_error():
+        filters = {key: args.get(key) for key in ("community_id", "grid_id", "by")}
+        detail = export_detail("kpis", scope, sheet.rows, {"month": month, **filters})
+        audit.record("export", current_user, "kpis", None, detail)
+        db.session.commit()
+    return xlsx.response(sheet, *export.filenames(month))
 
 
 @bp.route("/kpis/trend", methods=["GET"])

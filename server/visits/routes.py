@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from server import xlsx
 from server.audit import service as audit
+from server.audit.service import export_detail
 from server.auth.routes import roles_required
-from server.auth.scope import Scope
+from server.auth.scope import Scope, grid_or_404
 from server.errors import not_found
 from server.extensions import db
 from server.fields import parse_uuid
@@ -17,11 +19,12 @@ from server.register.schedule import follow_up_deadline
 from server.register.schemas import MajorChangeSchema, ResidentSchema
 from server.register.service import resident_data
 from server.timeutil import app_now, iso, local_date, local_today, utcnow
-from server.visits import service
+from server.visits import export, service
 from server.visits.schemas import (
     DueListsSchema,
     FlagListSchema,
     FlagQuerySchema,
+    VisitExportQuerySchema,
     VisitRateQuerySchema,
     VisitRateSchema,
 )
@@ -85,6 +88,32 @@ def visit_rate(args):
         "by video; not reached does not count.",
     )
     return answer
+
+
+@bp.route("/visits/export.xlsx", methods=["GET"])
+@roles_required("supervisor", "admin")
+@bp.arguments(VisitExportQuerySchema, location="query")
+@bp.doc(responses={"200": {"description": "The workbook, as an attachment", "content": {xlsx.MIMETYPE: {}}}})
+def export_xlsx(args):
+    """A month's welfare visits in scope as an Excel workbook: one row per resident due, visited or not; audited.
+
+    The same residents as /reports/visit-rate counts for the month; a community or grid outside
+    the scope is 404.
+    """
+    scope, grid_id, community_id = Scope.of(current_user), args.get("grid_id"), args.get("community_id")
+    if grid_id is not None:
+        grid_or_404(scope, grid_id)
+    if community_id is not None and not scope.allows_community(community_id):
+        raise not_found()
+    month = args.get("month") or local_today().strftime("%Y-%m")
+    sheet = export.build_visits_xlsx(scope, month, local_today(), grid_id, community_id)
+    with sheet.dropped_on_error():
+        filters = {"month": month, "grid_id": grid_id, "community_id": community_id}
+        audit.record(
+            "export", current_user, "visits", grid_id, export_detail("visits", scope, sheet.rows, filters)
+        )
+        db.session.commit()
+    return xlsx.response(sheet, *export.filenames(month))
 
 
 @bp.route("/residents/<resident_id>/major-change", methods=["POST"])

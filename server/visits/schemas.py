@@ -69,6 +69,10 @@ class VisitRateQuerySchema(QuerySchema):
     grid_id = Id()
 
 
+class VisitExportQuerySchema(VisitRateQuerySchema):
+    community_id = Id(metadata={"description": "Only this community (in the caller's scope, else 404)"})
+
+
 class GridRateSchema(Schema):
     grid_id = fields.Integer()
     grid_code = fields.String()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -280,27 +281,51 @@ def due_residents(scope: Scope, now: datetime, grid_id: int | None = None) -> di
     return lists
 
 
-def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str, Any]:
-    """Per grid: residents due at least once in the month, how many of them were visited, the rate.
+@dataclass
+class MonthDue:
+    """Who was due a welfare visit in a month, in the grids of a scope, and who was visited."""
 
-    Due: see schedule.due_in_month. Visited: at least one visit that reached them (home, phone or
-    video) in the month; not reached does not count. Residents who moved out or died are left out,
-    and the current tier stands for the whole month.
-    """
-    _, _, start, end = month_bounds(month)
-    intervals = interval_days()
-    grids_stmt = scope.filter_grid(select(Grid.id, Grid.code, Grid.name), Grid.id).order_by(Grid.code)
+    month: str
+    # (id, code, name) of the grids counted, in code order.
+    grids: list
+    # (id, grid_id) of each resident due at least once in the month.
+    due: list
+    # Visits that reached them in the month, per resident (absent: none).
+    visits: dict[uuid.UUID, int]
+    # When the last of those visits was made, per resident.
+    last_visit: dict[uuid.UUID, datetime]
+
+
+def _month_grids(scope: Scope, grid_id: int | None, community_id: int | None) -> list:
+    stmt = scope.filter_grid(select(Grid.id, Grid.code, Grid.name), Grid.id).order_by(Grid.code)
     if grid_id is not None:
-        grids_stmt = grids_stmt.where(Grid.id == grid_id)
-    grids = db.session.execute(grids_stmt).all()
-    # Per resident: the last reaching visit before the month, whether one reached them in it, the
-    # last major change before it and the first in it; counted per grid by the database.
+        stmt = stmt.where(Grid.id == grid_id)
+    if community_id is not None:
+        stmt = stmt.where(Grid.community_id == community_id)
+    return db.session.execute(stmt).all()
+
+
+def _due_in_month(scope: Scope, month: str, grid_id: int | None, community_id: int | None, *columns):
+    """SELECT columns FROM the residents due at least once in the month, with `in_month` (their
+    reaching visits in it: count, last) joined. Due: see schedule.due_in_month, asked of the
+    database (due_in_month_clause) over per-resident aggregates. Visited: at least one visit that
+    reached them (home, phone or video) in the month. Residents who moved out or died are left
+    out, and the current tier stands for the whole month. Joined on the residents' current grid
+    (not the grid a visit was made in: people move)."""
+    _, _, start, end = month_bounds(month)
     reached = WelfareVisit.reached.is_(True)
     last_before = _per_resident(
         func.max(WelfareVisit.visited_at), WelfareVisit, reached, WelfareVisit.visited_at < start
     )
-    in_month = _per_resident(
-        func.count(), WelfareVisit, reached, WelfareVisit.visited_at >= start, WelfareVisit.visited_at < end
+    in_month = (
+        select(
+            WelfareVisit.resident_id.label("resident_id"),
+            func.count().label("visits"),
+            func.max(WelfareVisit.visited_at).label("last"),
+        )
+        .where(reached, WelfareVisit.visited_at >= start, WelfareVisit.visited_at < end)
+        .group_by(WelfareVisit.resident_id)
+        .subquery()
     )
     major_before = _per_resident(func.max(MajorChange.at), MajorChange, MajorChange.at < start)
     major_in_month = _per_resident(
@@ -308,7 +333,7 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
     )
     is_due = due_in_month_clause(
         month,
-        intervals,
+        interval_days(),
         Resident.care_tier,
         Resident.created_at,
         last_before.c.value,
@@ -316,27 +341,62 @@ def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str
         major_in_month.c.value,
     )
     stmt = (
-        select(
-            Resident.grid_id,
-            func.count().label("due"),
-            func.count(in_month.c.resident_id).label("visited"),
-        )
+        select(*(column(in_month) if callable(column) else column for column in columns))
         .select_from(Resident)
-        # Joined on the residents' current grid (not the grid a visit was made in: people move).
         .outerjoin(last_before, last_before.c.resident_id == Resident.id)
         .outerjoin(in_month, in_month.c.resident_id == Resident.id)
         .outerjoin(major_before, major_before.c.resident_id == Resident.id)
         .outerjoin(major_in_month, major_in_month.c.resident_id == Resident.id)
         .where(Resident.status.not_in(list(OFF_REGISTER_STATUSES)), is_due)
-        .group_by(Resident.grid_id)
     )
     stmt = scope.filter_grid(stmt, Resident.grid_id, Resident.street_id)
     if grid_id is not None:
         stmt = stmt.where(Resident.grid_id == grid_id)
+    if community_id is not None:
+        stmt = stmt.where(Resident.grid_id.in_(select(Grid.id).where(Grid.community_id == community_id)))
+    return stmt
+
+
+def month_due(
+    scope: Scope, month: str, grid_id: int | None = None, community_id: int | None = None
+) -> MonthDue:
+    """The residents due at least once in the month and their visits in it (the export's rows;
+    visit_rate counts the same residents)."""
+    stmt = _due_in_month(
+        scope,
+        month,
+        grid_id,
+        community_id,
+        Resident.id,
+        Resident.grid_id,
+        lambda in_month: in_month.c.visits,
+        lambda in_month: in_month.c.last,
+    )
+    due, visits, last_visit = [], {}, {}
+    for row in db.session.execute(stmt):
+        due.append(row)
+        if row.visits:
+            visits[row.id], last_visit[row.id] = row.visits, row.last
+    return MonthDue(month, _month_grids(scope, grid_id, community_id), due, visits, last_visit)
+
+
+def visit_rate(scope: Scope, month: str, grid_id: int | None = None) -> dict[str, Any]:
+    """Per grid: residents due at least once in the month, how many of them were visited, the rate
+    (who counts: _due_in_month), counted by the database."""
+    stmt = _due_in_month(
+        scope,
+        month,
+        grid_id,
+        None,
+        Resident.grid_id,
+        func.count().label("due"),
+        lambda in_month: func.count(in_month.c.resident_id).label("visited"),
+    ).group_by(Resident.grid_id)
     due: dict[int, int] = defaultdict(int)
     done: dict[int, int] = defaultdict(int)
     for row in db.session.execute(stmt):
         due[row.grid_id], done[row.grid_id] = row.due, row.visited
+    grids = _month_grids(scope, grid_id, None)
     rows = [
         {
             "grid_id": g.id,

@@ -164,3 +164,15 @@ def test_a_street_wide_export_holds_everything_and_the_admin_reads_the_row(org, 
     assert entry["detail"]["scope"] == "street" and entry["detail"]["street_id"] == org["street"].id
     assert entry["detail"]["rows"] == 4
     assert entry["detail"]["households"] == 3 and entry["detail"]["residents"] == 3
+
+
+def test_an_admin_who_gives_a_reason_gets_the_full_numbers_and_the_log_says_why(org, register, auth, client):
+    auth.login("admin1")
+    assert export(client, unmasked="1").status_code == 422  # no reason: refused, not masked silently
+    header, *rows = parse(export(client, unmasked="1", reason="民政局核对低保名单"))
+    mother = next(row for row in rows if row[header.index("姓名")] == "王秀英")
+    assert mother[header.index("身份证号")] == register["mother"].id_number
+    assert mother[header.index("电话")] == "13987654321"
+    [row] = exports()
+    assert row.detail["unmasked"] is True and row.detail["reason"] == "民政局核对低保名单"
+    assert row.detail["format"] == "csv"
