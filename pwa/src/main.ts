@@ -12,6 +12,7 @@ import { router } from './router'
 import { useAuthStore } from './stores/auth'
 import { useNetworkStore } from './stores/network'
 import { initSync, startSync, syncNow } from './sync'
+import './theme.css'
 import './styles.css'
 
 const app = createApp(App)
