@@ -75,7 +75,7 @@ watch(
   },
 )
 network.watch(api)
-startServiceWorker()
+startServiceWorker(() => auth.user?.role === 'worker')
 // The outbox loads after the first screen; queued records start moving at once.
 startSync()
 // The health check saw the server again: don't wait for the backoff timer.
