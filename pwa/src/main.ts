@@ -7,6 +7,7 @@ import zhCN from 'vant/es/locale/lang/zh-CN'
 import App from './App.vue'
 import { api } from './api'
 import { acceptLanguage, locale } from './i18n'
+import { isChunkLoadError, recoverFromPreloadError, restyle, type PreloadStep } from './preloadRecovery'
 import { startServiceWorker } from './pwa'
 import { router } from './router'
 import { useAuthStore } from './stores/auth'
@@ -61,6 +62,24 @@ watch(
   },
   { immediate: true },
 )
+
+// A lazy screen's files failed to load: retry once, then reload (preloadRecovery.ts).
+let lastPreloadStep: PreloadStep | null = null
+window.addEventListener('vite:preloadError', (event) => {
+  lastPreloadStep = recoverFromPreloadError(event as Event & { payload?: unknown }, {
+    session: globalThis.sessionStorage ?? null,
+    now: Date.now,
+    reload: () => window.location.reload(),
+    restyle,
+  })
+})
+router.onError((error, to) => {
+  // The retry of a script: the same navigation once more (a second failure reloads the page).
+  if (lastPreloadStep === 'retry' && isChunkLoadError(error)) {
+    lastPreloadStep = null
+    void router.replace(to.fullPath)
+  }
+})
 
 app.use(router)
 app.mount('#app')
