@@ -80,6 +80,13 @@ describe('the sunlight palette', () => {
     expect(contrast('#07c160', '#ffffff')).toBeCloseTo(2.38, 2)
   })
 
+  it('gives the status bar the palette blue, in the page and in the manifest', () => {
+    const pwa = join(__dirname, '..')
+    const primary = colours.get('--gw-primary')!
+    expect(readFileSync(join(pwa, 'index.html'), 'utf8')).toContain(`<meta name="theme-color" content="${primary}"`)
+    expect(readFileSync(join(pwa, 'vite.config.ts'), 'utf8')).toContain(`theme_color: '${primary}'`)
+  })
+
   it('sets every Vant colour a screen draws text with', () => {
     for (const name of ['--van-primary-color', '--van-success-color', '--van-warning-color', '--van-danger-color']) {
       expect(colours.get(name), name).toMatch(/^#[0-9a-f]{6}$/i)
