@@ -101,7 +101,7 @@ export default defineConfig({
         start_url: '/',
         scope: '/',
         id: '/',
-        theme_color: '#1989fa',
+        theme_color: '#1466c9', // --gw-primary (src/theme.css): the status bar's white icons read on it
         background_color: '#f7f8fa',
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },

@@ -23,6 +23,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict | None 
     register_reminders(app)
     connect_features(app)
     register_error_handlers(app)
+    register_compression(app)
     register_commands(app)
     return app
 
@@ -155,6 +156,13 @@ def register_error_handlers(app: Flask) -> None:
     from server.errors import register_error_handlers as register
 
     register(app)
+
+
+def register_compression(app: Flask) -> None:
+    """Gzip JSON answers over 1 KB (the PWA's files come precompressed from the build)."""
+    from server.web import compression
+
+    compression.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-BLUE = (25, 137, 250)  # #1989fa, the manifest's theme_color
+BLUE = (25, 137, 250)  # #1989fa: the icon's own blue (no text on it); the status bar uses --gw-primary
 WHITE = (255, 255, 255)
 OUT = Path(__file__).resolve().parent.parent / "public" / "icons"
 SUPERSAMPLE = 4

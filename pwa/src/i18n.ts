@@ -192,6 +192,10 @@ const zhCN = {
   'outbox.notPersisted': '持久存储未开启：空间紧张时浏览器可能清除数据',
   'outbox.persist': '开启',
   'outbox.persistRefused': '浏览器没有同意，可把应用添加到主屏幕后再试',
+  'outbox.notPersistedHint': '手机空间紧张时，浏览器可能清除还没同步的记录。请尽量联网，让记录及时同步。',
+  'storage.refused':
+    '浏览器没有同意持久存储：手机空间紧张时，可能清除还没同步的记录。请尽量保持联网，让记录及时同步；把应用添加到主屏幕后，可在「待同步」页点「开启」再试。',
+  'storage.gotIt': '知道了',
   'outbox.backup': '备份',
   'outbox.export': '导出备份',
   'outbox.exportHelp': '把未送达的记录和照片导出为一个文件，可交给上级导入服务器',
@@ -445,6 +449,11 @@ const en: Messages = {
   'outbox.notPersisted': 'Persistent storage is off: the browser may clear data when space runs low',
   'outbox.persist': 'Turn on',
   'outbox.persistRefused': 'The browser said no: add the app to the home screen and try again',
+  'outbox.notPersistedHint':
+    'When the phone runs short of space, the browser may clear records that have not synced. Stay online so they sync soon.',
+  'storage.refused':
+    'The browser did not allow persistent storage: when the phone runs short of space, it may clear records that have not synced yet. Stay online so records sync soon; after adding the app to the home screen, tap Turn on in To sync to try again.',
+  'storage.gotIt': 'Got it',
   'outbox.backup': 'Backup',
   'outbox.export': 'Export backup',
   'outbox.exportHelp': 'Saves undelivered records and photos to one file your supervisor can import on the server',

@@ -7,11 +7,13 @@ import zhCN from 'vant/es/locale/lang/zh-CN'
 import App from './App.vue'
 import { api } from './api'
 import { acceptLanguage, locale } from './i18n'
+import { isChunkLoadError, recoverFromPreloadError, restyle, type PreloadStep } from './preloadRecovery'
 import { startServiceWorker } from './pwa'
 import { router } from './router'
 import { useAuthStore } from './stores/auth'
 import { useNetworkStore } from './stores/network'
 import { initSync, startSync, syncNow } from './sync'
+import './theme.css'
 import './styles.css'
 
 const app = createApp(App)
@@ -61,6 +63,24 @@ watch(
   { immediate: true },
 )
 
+// A lazy screen's files failed to load: retry once, then reload (preloadRecovery.ts).
+let lastPreloadStep: PreloadStep | null = null
+window.addEventListener('vite:preloadError', (event) => {
+  lastPreloadStep = recoverFromPreloadError(event as Event & { payload?: unknown }, {
+    session: globalThis.sessionStorage ?? null,
+    now: Date.now,
+    reload: () => window.location.reload(),
+    restyle,
+  })
+})
+router.onError((error, to) => {
+  // The retry of a script: the same navigation once more (a second failure reloads the page).
+  if (lastPreloadStep === 'retry' && isChunkLoadError(error)) {
+    lastPreloadStep = null
+    void router.replace(to.fullPath)
+  }
+})
+
 app.use(router)
 app.mount('#app')
 
@@ -74,7 +94,7 @@ watch(
   },
 )
 network.watch(api)
-startServiceWorker()
+startServiceWorker(() => auth.user?.role === 'worker')
 // The outbox loads after the first screen; queued records start moving at once.
 startSync()
 // The health check saw the server again: don't wait for the backoff timer.

@@ -1,5 +1,5 @@
 // Service worker registration and the update prompt: a new version waits for the user's word.
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import { registerSW } from 'virtual:pwa-register'
 import { t } from './i18n'
 
@@ -29,7 +29,20 @@ function deferForSession(): void {
   }
 }
 
-export function startServiceWorker(): void {
+/** The app's files are cached: it opens without a network from now on. */
+export const offlineReady = ref(false)
+
+/**
+ * Register the worker. `isFieldWorker` says whether the signed-in user works in the street: only
+ * they hear 「已可离线使用」 (desk screens are used online); on a first visit the worker is often
+ * still on the login page when the cache fills, so the news waits for the login.
+ */
+export function startServiceWorker(isFieldWorker: () => boolean): void {
+  const stop = watch([offlineReady, isFieldWorker], ([ready, worker]) => {
+    if (!ready || !worker) return
+    stop()
+    void import('./feedback').then(({ toast }) => toast(t('app.offlineReady')))
+  })
   updateSW = registerSW({
     onNeedRefresh() {
       updateWaiting.value = true
@@ -37,7 +50,7 @@ export function startServiceWorker(): void {
       if (!deferredThisSession()) void promptUpdate()
     },
     onOfflineReady() {
-      void import('./feedback').then(({ toast }) => toast(t('app.offlineReady')))
+      offlineReady.value = true
     },
     onRegisteredSW(_url, registration) {
       if (!registration) return

@@ -76,11 +76,6 @@ export function sessionStarted(owner: string, csrfToken: string | null): void {
   })
 }
 
-/** After a real login: ask once that the browser never evicts the outbox. */
-export function askPersistence(): void {
-  quietly((outbox) => outbox.requestPersistence())
-}
-
 /**
  * At logout: the worker's items stay on the phone for their next login; the session and the
  * pulled copy of their area (households, residents) go, for the next person using the phone.

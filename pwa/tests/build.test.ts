@@ -1,7 +1,7 @@
 // Checks the built PWA in dist/ (the Makefile builds first): precache, manifest, CSP-safe HTML.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 const PWA = resolve(__dirname, '..')
@@ -253,5 +253,25 @@ describe('first screen', () => {
     const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0)
     expect(bytes).toBeGreaterThan(0)
     expect(bytes).toBeLessThanOrEqual(FIRST_SCREEN_GZIP_BYTES)
+  })
+})
+
+describe('precompressed files', () => {
+  it('gives the shell and every script and stylesheet over 1 KB a .gz twin with the same bytes inside', () => {
+    const names = readdirSync(join(DIST, 'assets'))
+    const big = names
+      .filter((n) => /\.(js|css)$/.test(n))
+      .map((n) => `assets/${n}`)
+      .filter((f) => readFileSync(join(DIST, f)).length >= 1024)
+    expect(big.length).toBeGreaterThan(0)
+    for (const file of [...big, 'index.html', 'sw.js']) {
+      const twin = join(DIST, `${file}.gz`)
+      expect(existsSync(twin), file).toBe(true)
+      expect(gunzipSync(readFileSync(twin)).equals(readFileSync(join(DIST, file))), file).toBe(true)
+    }
+  })
+
+  it('keeps the twins out of the precache: the browser decodes what the server sends', () => {
+    expect(precache.filter((url) => url.endsWith('.gz'))).toEqual([])
   })
 })

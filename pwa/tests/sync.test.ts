@@ -1,15 +1,6 @@
 // The app's outbox wiring before main.ts sets it up: every call is harmless (unit tests, SSR).
 import { describe, expect, it } from 'vitest'
-import {
-  askPersistence,
-  sessionEnded,
-  sessionStarted,
-  startSync,
-  syncNow,
-  unsyncedCount,
-  useOutbox,
-  waitingOf,
-} from '../src/sync'
+import { sessionEnded, sessionStarted, startSync, syncNow, unsyncedCount, useOutbox, waitingOf } from '../src/sync'
 
 describe('sync wiring', () => {
   it('counts for the badge what is not on the server plus what needs the worker', () => {
@@ -23,7 +14,6 @@ describe('sync wiring', () => {
     startSync()
     sessionStarted('worker', 'csrf')
     sessionEnded()
-    askPersistence()
     syncNow()
     expect(await unsyncedCount('worker')).toBe(0)
     await expect(useOutbox()).rejects.toThrow(/initSync/)

@@ -231,8 +231,8 @@ def _visit_figure(visit_grids: list[dict], grid_ids: list[int] | None) -> dict[s
         "denominator": due,
         "rate": round(done / due, 4) if due else None,
         "definition": {
-            "zh": "巡访率 = 当月已巡访人数 / 当月应巡访人数（同 /api/v1/reports/visit-rate）。",
-            "en": "Visit rate = residents visited / residents due in the month (as /api/v1/reports/visit-rate).",
+            "zh": "巡访率 = 当月已巡访人数 / 当月应巡访人数。",
+            "en": "Visit rate = residents visited / residents due in the month.",
         },
     }
 

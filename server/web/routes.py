@@ -8,6 +8,8 @@ from flask import Blueprint, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import PathConverter
 
+from server.web.compression import accepts_gzip, precompressed
+
 bp = Blueprint("web", __name__)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -25,7 +27,17 @@ def _dist() -> Path:
 
 
 def _send(directory: Path, name: str, cache_control: str):
-    response = send_from_directory(directory, name, max_age=None, conditional=True, etag=True)
+    twin = precompressed(directory, name)
+    if twin and accepts_gzip():
+        # The build's .gz twin, sent as the file it encodes (werkzeug guesses the type from `name`).
+        response = send_from_directory(
+            directory, twin, max_age=None, conditional=True, etag=True, download_name=Path(name).name
+        )
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = send_from_directory(directory, name, max_age=None, conditional=True, etag=True)
+    if twin:
+        response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = cache_control
     if name.endswith(".webmanifest"):
         response.mimetype = "application/manifest+json"

@@ -53,6 +53,12 @@ def test_on_time_and_late_cases_are_counted_with_their_ids(org, grid, auth, app)
     assert figures["rectification_rate"]["numerator"] == 1
     assert "definition" in figures["rectification_rate"] and figures["rectification_rate"]["definition"]["zh"]
     assert "visit_rate" in response.get_json()
+    # The dashboard shows each definition as it is: plain words, no API paths for a supervisor to read.
+    definitions = [f["definition"] for f in figures.values()] + [
+        response.get_json()["visit_rate"]["definition"]
+    ]
+    for words in (text for d in definitions for text in (d["zh"], d["en"])):
+        assert "/api" not in words and "http" not in words, words
     # Another community's supervisor sees none of it; a grid outside the scope is 404.
     other_grid = org["worker_other"].grids[0].id
     assert auth.client.get(f"/api/v1/reports/kpis?month=2026-11&grid_id={other_grid}").status_code == 404

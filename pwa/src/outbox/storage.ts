@@ -9,7 +9,7 @@ export interface StorageEstimateResult {
 }
 
 /** StorageManager as a page sees it; workers lack persist() (and their lib types say so). */
-interface StorageManagerLike {
+export interface StorageManagerLike {
   persist?(): Promise<boolean>
   persisted?(): Promise<boolean>
   estimate?(): Promise<{ usage?: number; quota?: number }>
@@ -26,13 +26,20 @@ function storageManager(): StorageManagerLike | null {
  * storage is persistent now.
  */
 export async function requestPersistence(): Promise<boolean> {
-  const sm = storageManager()
-  if (!sm || typeof sm.persist !== 'function') return false
+  return (await askForPersistence()) === 'persistent'
+}
+
+/** What the browser answered: kept, refused (the outbox may be evicted), or no Storage API at all. */
+export type PersistenceOutcome = 'persistent' | 'refused' | 'unsupported'
+
+/** requestPersistence with the browser's answer spelled out; `sm` is the page's own unless given. */
+export async function askForPersistence(sm = storageManager()): Promise<PersistenceOutcome> {
+  if (!sm || typeof sm.persist !== 'function') return 'unsupported'
   try {
-    if (typeof sm.persisted === 'function' && (await sm.persisted())) return true
-    return await sm.persist()
+    if (typeof sm.persisted === 'function' && (await sm.persisted())) return 'persistent'
+    return (await sm.persist()) ? 'persistent' : 'refused'
   } catch {
-    return false
+    return 'refused'
   }
 }
 

@@ -20,7 +20,6 @@ export const fieldWorkZh = {
   'roster.noFilterMatch': '没有符合条件的住户',
   'roster.more': '再显示 {n} 户',
   'roster.results': '找到 {n} 户',
-  'roster.searchTime': '{ms} 毫秒',
   'roster.residentsNone': '尚未登记居民',
   'roster.loadFailed': '无法读取手机上的名册：{message}',
 
@@ -209,7 +208,6 @@ export const fieldWorkEn: Record<FieldWorkKey, string> = {
   'roster.noFilterMatch': 'No household matches',
   'roster.more': 'Show {n} more',
   'roster.results': '{n} households found',
-  'roster.searchTime': '{ms} ms',
   'roster.residentsNone': 'No residents registered',
   'roster.loadFailed': 'Could not read the roster on this phone: {message}',
 

@@ -3,7 +3,8 @@ import { defineStore } from 'pinia'
 import { api, ApiError } from '../api'
 import { t } from '../i18n'
 import { readJson, removeKey, removePrefix, writeJson } from '../storage'
-import { askPersistence, sessionEnded, sessionStarted, unsyncedCount } from '../sync'
+import { persistAtLogin } from '../persistence'
+import { sessionEnded, sessionStarted, unsyncedCount } from '../sync'
 
 export type Role = 'worker' | 'supervisor' | 'handler' | 'admin'
 
@@ -80,7 +81,8 @@ export const useAuthStore = defineStore('auth', {
         { allowUnauthorized: true },
       )
       this.adopt(answer)
-      askPersistence()
+      // Ask that the browser never evicts the outbox; a refusal is explained to field workers.
+      void persistAtLogin(answer.user.role === 'worker')
       return answer.user
     },
 
