@@ -153,6 +153,11 @@ class DocumentedApi(Api):
                     self._here.documenting = False
         return self._spec
 
+    def schema_component(self, name: str, schema) -> None:
+        """Name a schema in the spec's components without documenting the views yet (reading
+        `spec` would document every blueprint registered so far, on every app built)."""
+        self._spec.components.schema(name, schema=schema)
+
     @spec.setter
     def spec(self, value) -> None:
         self._spec = value  # init_app makes a new spec for each app: its views are documented anew

@@ -2768,6 +2768,54 @@ export interface components {
             /** @description Next page number. */
             next_page?: number;
         };
+        ItemError: {
+            code?: string;
+            message?: string;
+            fields?: {
+                [key: string]: string[];
+            };
+        };
+        PushResult: {
+            /** @description The item's id as sent */
+            id?: unknown;
+            /** @enum {string} */
+            status?: "accepted" | "duplicate" | "rejected" | "missing_photos" | "conflict" | "forbidden";
+            /** @description accepted, duplicate: when the server stored it */
+            received_at?: string;
+            /** @description rejected, conflict, forbidden */
+            error?: components["schemas"]["ItemError"];
+            /** @description missing_photos: hashes to upload */
+            missing?: string[];
+            /** @description conflict: the stored side (form kinds: in the item's shape; household_upsert, resident_upsert: a pull change {entity, op, id, version, data}) */
+            server?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description conflict: different_content | stale_base_version
+             * @enum {string}
+             */
+            reason?: "different_content" | "stale_base_version";
+            /** @description household_upsert, resident_upsert: household | resident */
+            entity?: string;
+            /** @description household_upsert, resident_upsert: the record's id */
+            entity_id?: string;
+            /** @description household_upsert, resident_upsert: the version now stored (the next base_version) */
+            version?: number;
+            /** @description hazard_report, city_case: the case the report opened */
+            case_id?: string;
+            /** @description hazard_report, city_case: the case's state */
+            case_state?: string;
+        };
+        Change: {
+            entity?: string;
+            /** @enum {string} */
+            op?: "upsert" | "delete";
+            id?: unknown;
+            version?: unknown;
+            data?: {
+                [key: string]: unknown;
+            } | null;
+        };
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
@@ -2964,54 +3012,6 @@ export interface components {
             height?: number;
             /** Format: date-time */
             created_at?: string;
-        };
-        ItemError: {
-            code?: string;
-            message?: string;
-            fields?: {
-                [key: string]: string[];
-            };
-        };
-        PushResult: {
-            /** @description The item's id as sent */
-            id?: unknown;
-            /** @enum {string} */
-            status?: "accepted" | "duplicate" | "rejected" | "missing_photos" | "conflict" | "forbidden";
-            /** @description accepted, duplicate: when the server stored it */
-            received_at?: string;
-            /** @description rejected, conflict, forbidden */
-            error?: components["schemas"]["ItemError"];
-            /** @description missing_photos: hashes to upload */
-            missing?: string[];
-            /** @description conflict: the stored side (form kinds: in the item's shape; household_upsert, resident_upsert: a pull change {entity, op, id, version, data}) */
-            server?: {
-                [key: string]: unknown;
-            };
-            /**
-             * @description conflict: different_content | stale_base_version
-             * @enum {string}
-             */
-            reason?: "different_content" | "stale_base_version";
-            /** @description household_upsert, resident_upsert: household | resident */
-            entity?: string;
-            /** @description household_upsert, resident_upsert: the record's id */
-            entity_id?: string;
-            /** @description household_upsert, resident_upsert: the version now stored (the next base_version) */
-            version?: number;
-            /** @description hazard_report, city_case: the case the report opened */
-            case_id?: string;
-            /** @description hazard_report, city_case: the case's state */
-            case_state?: string;
-        };
-        Change: {
-            entity?: string;
-            /** @enum {string} */
-            op?: "upsert" | "delete";
-            id?: unknown;
-            version?: unknown;
-            data?: {
-                [key: string]: unknown;
-            } | null;
         };
         Push: {
             device_id: string;

@@ -32,8 +32,8 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Offline
 @bp.record_once
 def _document_entries(state) -> None:
     """The answers' list entries are plain dicts (cheap to send); describe their shape in the OpenAPI."""
-    api.spec.components.schema("PushResult", schema=PushResultSchema)
-    api.spec.components.schema("Change", schema=ChangeSchema)
+    api.schema_component("PushResult", PushResultSchema)
+    api.schema_component("Change", ChangeSchema)
 
 
 @bp.route("/push", methods=["POST"])
