@@ -32,6 +32,7 @@ HOLIDAYS_2026 = (
 WORKDAYS_2026 = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
 
 WORK_PERIODS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))
+# The two periods above, in minutes (a whole working day).
 MINUTES_PER_DAY = 7 * 60
 # Never search further than this for working time (a misconfigured calendar must not hang).
 MAX_DAYS = 3660
@@ -59,11 +60,13 @@ def _parsed(values: tuple[str, ...], extra: tuple[str, ...]) -> frozenset[date]:
 
 def is_working_day(day: date) -> bool:
     """Weekdays that are not holidays, and weekend make-up days."""
-    if day in _dates("WORKDAYS", WORKDAYS_2026):
-        return True
-    if day in _dates("HOLIDAYS", HOLIDAYS_2026):
-        return False
-    return day.weekday() < 5
+    return _working_days()(day)
+
+
+def _working_days():
+    """is_working_day with the calendar read once (a year-long clock asks it for every day)."""
+    workdays, holidays = _dates("WORKDAYS", WORKDAYS_2026), _dates("HOLIDAYS", HOLIDAYS_2026)
+    return lambda day: day in workdays or (day not in holidays and day.weekday() < 5)
 
 
 def _aware(value: datetime) -> datetime:
@@ -81,11 +84,15 @@ def working_minutes_between(start: datetime, end: datetime) -> float:
     if end <= start:
         return 0.0
     total = 0.0
-    day = start.date()
+    working = _working_days()
+    first, last = start.date(), end.date()
+    day = first
     for _ in range(MAX_DAYS):
-        if day > end.date():
+        if day > last:
             break
-        if is_working_day(day):
+        if working(day) and first < day < last:
+            total += MINUTES_PER_DAY  # a whole working day inside the span: both periods in full
+        elif working(day):
             for p_start, p_end in _periods(day):
                 lo, hi = max(p_start, start), min(p_end, end)
                 if hi > lo:
@@ -99,8 +106,9 @@ def add_working_minutes(start: datetime, minutes: float) -> datetime:
     cursor = _aware(start).astimezone(SHANGHAI)
     left = float(minutes)
     day = cursor.date()
+    working = _working_days()
     for _ in range(MAX_DAYS):
-        if is_working_day(day):
+        if working(day):
             for p_start, p_end in _periods(day):
                 lo = max(p_start, cursor)
                 if p_end <= lo:

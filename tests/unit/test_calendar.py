@@ -71,3 +71,34 @@ def test_lights():
     assert light(80, 100) == "yellow"
     assert light(100, 100) == "yellow"
     assert light(101, 100) == "red"
+
+
+def _minutes_day_by_day(start: datetime, end: datetime) -> float:
+    """The plain definition: every working day's periods clipped to [start, end]."""
+    from datetime import timedelta
+
+    from server.worktime import WORK_PERIODS
+
+    total, day = 0.0, start.astimezone(SHANGHAI).date()
+    while day <= end.astimezone(SHANGHAI).date():
+        if is_working_day(day):
+            for p_start, p_end in WORK_PERIODS:
+                lo = max(datetime.combine(day, p_start, SHANGHAI), start)
+                hi = min(datetime.combine(day, p_end, SHANGHAI), end)
+                total += max((hi - lo).total_seconds() / 60, 0)
+        day += timedelta(days=1)
+    return total
+
+
+def test_long_spans_count_whole_days_as_the_day_by_day_sum_does(app):
+    """Whole days inside a span are counted at once; across 国庆, make-up Sundays and year ends the
+    answer is the day-by-day one, minute for minute."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(2026)
+    origin = sh(2025, 12, 1, 0, 0)
+    for _ in range(300):
+        start = origin + timedelta(minutes=rng.randrange(0, 400 * 24 * 60))
+        end = start + timedelta(minutes=rng.randrange(0, 120 * 24 * 60))
+        assert working_minutes_between(start, end) == pytest.approx(_minutes_day_by_day(start, end))
