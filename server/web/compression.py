@@ -19,9 +19,17 @@ def accepts_gzip() -> bool:
 
 
 def precompressed(directory: Path, name: str) -> str | None:
-    """The name of the build's `.gz` twin of this file, if the build wrote one."""
+    """The name of the build's `.gz` twin of this file, if the build wrote one after the file.
+
+    A twin older than its file is stale (the file was replaced without a new build: a hot fix,
+    a hand-edited service worker): the file itself is sent, never yesterday's content.
+    """
     twin = f"{name}.gz"
-    return twin if (directory / twin).is_file() else None
+    try:
+        fresh = (directory / twin).stat().st_mtime >= (directory / name).stat().st_mtime
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return twin if fresh and (directory / twin).is_file() else None
 
 
 def compress_json(response: Response) -> Response:

@@ -105,3 +105,16 @@ def test_a_big_json_answer_stays_plain_when_gzip_is_refused(client):
     response, body = fetch(client, "/api/v1/openapi.json", {"Accept-Encoding": "gzip;q=0, identity"})
     assert "Content-Encoding" not in response.headers
     assert json.loads(body)["openapi"]
+
+
+def test_a_file_replaced_after_its_twin_is_sent_itself_not_the_stale_twin(web, dist):
+    """A deploy that replaces a file (a new service worker) without a new build: never old bytes."""
+    import os
+
+    script = dist / "assets/index-AbC123.js"
+    script.write_text(SCRIPT + "console.log('v2');\n")
+    twin = dist / "assets/index-AbC123.js.gz"
+    os.utime(twin, (script.stat().st_mtime - 60, script.stat().st_mtime - 60))
+    response, body = fetch(web, "/assets/index-AbC123.js", GZIP)
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert body.decode().endswith("console.log('v2');\n")
