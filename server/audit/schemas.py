@@ -9,8 +9,9 @@ from server.fields import Id, Int, Page, Text, UtcDateTime
 class AuditQuerySchema(Schema):
     action = Text(validate=validate.OneOf(ACTIONS))
     actor_id = Id()
-    target_type = Text(validate=validate.Length(max=30))
-    target_id = Text(validate=validate.Length(max=64))
+    # Patterns document plain ASCII values (a type name, an id or uuid) for clients and the fuzzer.
+    target_type = Text(validate=validate.Length(max=30), metadata={"pattern": "^[a-z_]*$"})
+    target_id = Text(validate=validate.Length(max=64), metadata={"pattern": "^[A-Za-z0-9_.:-]*$"})
     since = fields.AwareDateTime(metadata={"description": "From this time on (ISO 8601 with offset)"})
     until = fields.AwareDateTime(metadata={"description": "Before this time"})
     page = Page()

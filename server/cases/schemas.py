@@ -16,9 +16,13 @@ SHA256_RE = r"^[0-9a-f]{64}$"
 class CaseQuerySchema(QuerySchema):
     state = Text(
         validate=validate.Length(max=200),
-        metadata={"description": "One state or a comma list: reported,filed,dispatched,..."},
+        # The pattern is documentation for clients (and the fuzzer): a state list is plain ASCII.
+        metadata={
+            "description": "One state or a comma list: reported,filed,dispatched,...",
+            "pattern": "^[a-z,]*$",
+        },
     )
-    category = Text(validate=validate.Length(max=60))
+    category = Text(validate=validate.Length(max=60), metadata={"pattern": "^[a-z0-9_.]*$"})
     community_id = Id()
     grid_id = Id()
     overdue = fields.Boolean(metadata={"description": "1/true: only cases past a running deadline"})
@@ -44,11 +48,18 @@ class CaseExportQuerySchema(QuerySchema):
 
     state = Text(
         validate=[validate.Length(max=200), _known_states],
-        metadata={"description": "One state or a comma list: reported,filed,dispatched,..."},
+        # The pattern is documentation for clients (and the fuzzer): a state list is plain ASCII.
+        metadata={
+            "description": "One state or a comma list: reported,filed,dispatched,...",
+            "pattern": "^[a-z,]*$",
+        },
     )
     category = Text(
         validate=[validate.Length(max=60), _known_category],
-        metadata={"description": "A hazard focus area or a city-management class code"},
+        metadata={
+            "description": "A hazard focus area or a city-management class code",
+            "pattern": "^[a-z0-9_.]*$",
+        },
     )
     community_id = Id(metadata={"description": "Only this community (in the caller's scope, else 404)"})
     grid_id = Id(metadata={"description": "Only this grid (in the caller's scope, else 404)"})

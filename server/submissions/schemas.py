@@ -65,7 +65,12 @@ class MineQuerySchema(Schema):
     per_page = Int(min=1, max=MINE_PAGE_MAX, load_default=50)
     cursor = MineCursor(
         validate=validate.Length(max=300),
-        metadata={"description": "next_cursor of the page before: the rows after it, newest first"},
+        # The signed token's alphabet (URL-safe base64 and dots): documents a short ASCII value,
+        # so no client (or fuzzer) builds a URL past the server's request-line limit.
+        metadata={
+            "description": "next_cursor of the page before: the rows after it, newest first",
+            "pattern": "^[A-Za-z0-9_.-]+$",
+        },
     )
 
     @validates_schema

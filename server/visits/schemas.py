@@ -21,7 +21,16 @@ class Month(Text):
     """A calendar month YYYY-MM (Asia/Shanghai); left out or empty: the current month."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {"description": "YYYY-MM (Asia/Shanghai); empty or absent: this month"})
+        # The pattern documents the shape for clients and the fuzzer (a month is 7 ASCII characters,
+        # never a URL too long for the server's request line); _month_shape checks it.
+        kwargs.setdefault(
+            "metadata",
+            {
+                "description": "YYYY-MM (Asia/Shanghai); empty or absent: this month",
+                "pattern": "^([0-9]{4}-[0-9]{2})?$",
+                "maxLength": 7,
+            },
+        )
         super().__init__(validate=_month_shape, **kwargs)
 
 
