@@ -1,7 +1,10 @@
 """Database setup: SQLite pragmas for the embedded install (WAL, foreign keys)."""
 
+from collections.abc import Sequence
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, Select, any_, bindparam, event, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 
 from server.extensions import db
@@ -23,10 +26,40 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _postgres_utc(dbapi_connection, _record) -> None:
+    # Timestamps are stored and compared in UTC. A session in UTC also reads them fastest:
+    # psycopg builds each value in the session's zone, and a named zone such as the server
+    # default Etc/UTC costs some 60 % more per value (measured: 111,000 events, 820 -> 517 ms).
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.autocommit = autocommit
+
+
 def init_app(app: Flask) -> None:
-    """Bind SQLAlchemy to the app and set SQLite pragmas on each new connection."""
+    """Bind SQLAlchemy to the app; set SQLite pragmas, or PostgreSQL's UTC session, on each new connection."""
     db.init_app(app)
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", _postgres_utc)
+
+
+def member_of(column, ids: Select) -> ColumnElement[bool]:
+    """column IN (ids). On PostgreSQL as = ANY(ARRAY(ids)): the list is computed once (an
+    initplan) and the column's index can use it, also inside an OR (a worker's cases: their
+    grids or assigned to them), where IN (subquery) becomes a filter over every row."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(func.array(ids.scalar_subquery()))
+    return column.in_(ids)
+
+
+def member_of_values(column, values: Sequence, ids: Select) -> ColumnElement[bool]:
+    """column IN values, already read by `ids`. On PostgreSQL one array parameter, however many
+    values (the select is not run again); elsewhere the select itself (SQLite caps a statement's
+    parameters)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(ids)

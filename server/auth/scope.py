@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, and_, any_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 
 from server.auth.models import User, user_grid
+from server.database import member_of
 from server.errors import not_found
 from server.extensions import db
 from server.org.models import Community, Department, Grid, Street
@@ -96,7 +97,7 @@ class Scope:
             return street_column.in_(select(Street.id).where(Street.district_id == self.level_id))
         if self.level in ("department",):
             return false()
-        return _member(grid_column, self.grids())
+        return member_of(grid_column, self.grids())
 
     def community_clause(self, community_column) -> ColumnElement[bool]:
         """Rows whose community lies in scope (a community holding any grid in scope)."""
@@ -197,15 +198,6 @@ class Scope:
             )
             parts.append(",".join(map(str, assigned)))
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
-
-
-def _member(column, ids: Select) -> ColumnElement[bool]:
-    """column IN (ids). On PostgreSQL as = ANY(ARRAY(ids)): the list is computed once (an
-    initplan) and the column's index can use it, also inside an OR (a worker's cases: their
-    grids or assigned to them), where IN (subquery) becomes a filter over every row."""
-    if db.engine.dialect.name == "postgresql":
-        return column == any_(func.array(ids.scalar_subquery()))
-    return column.in_(ids)
 
 
 def grid_or_404(scope: Scope, grid_id: int) -> Grid:

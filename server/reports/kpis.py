@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union
 
 from server import worktime as calendar
 from server.auth.scope import Scope
 from server.cases.models import Case, CaseEvent
+from server.database import member_of, member_of_values
 from server.extensions import db
 from server.org.models import Community, Grid, Street
 from server.register.schedule import month_bounds
@@ -107,8 +109,8 @@ def _figure(key: str, numerator: set, denominator: set) -> dict[str, Any]:
         "rate": round(num / den, 4) if den else None,
         "definition": {"zh": zh, "en": en},
         "numerator_case_ids": sorted(numerator),
-        # The drill-down lists the cases that count first, then those only due (stable within each).
-        "denominator_case_ids": sorted(denominator, key=lambda case_id: (case_id not in numerator, case_id)),
+        # The drill-down lists the cases that count first, then those only due (sorted within each).
+        "denominator_case_ids": sorted(numerator & denominator) + sorted(denominator - numerator),
     }
 
 
@@ -137,70 +139,90 @@ def _counted_by_grid(month: str, grid_ids: list[int] | None) -> dict[int, Counte
     _, _, start, end = month_bounds(month)
 
     def in_month(value: datetime | None) -> bool:
-        value = _aware(value)
         return value is not None and start <= value < end
 
     # Every figure needs something of the case inside the month: an event (reported, filed,
     # handled, closed), a dispatch deadline or the whole-case deadline. Only those cases are
     # read, so a month costs its own cases, not the street's whole history.
-    touched = select(CaseEvent.case_id).where(
-        or_(
-            and_(CaseEvent.at >= start, CaseEvent.at < end),
-            and_(CaseEvent.deadline >= start, CaseEvent.deadline < end),
-        )
-    )
-    relevant = or_(Case.id.in_(touched), and_(Case.close_deadline >= start, Case.close_deadline < end))
-    # Plain rows, not ORM objects: a district's month is some 100,000 events.
-    cases_stmt = select(Case.id, Case.grid_id, Case.close_deadline).where(relevant)
+    touched = union(
+        select(CaseEvent.case_id.label("case_id")).where(
+            or_(
+                and_(CaseEvent.at >= start, CaseEvent.at < end),
+                and_(CaseEvent.deadline >= start, CaseEvent.deadline < end),
+            )
+        ),
+        select(Case.id).where(Case.close_deadline >= start, Case.close_deadline < end),
+    ).subquery("touched")
+    # The month's cases, then their logs by the case_event index (on PostgreSQL the case list is
+    # computed once and probed, rather than every event hashed against it). Plain Core rows: a
+    # district's month is some 100,000 events, and ORM rows cost more than the SQL.
+    case_ids = select(Case.id).where(member_of(Case.id, select(touched.c.case_id)))
     if grid_ids is not None:
-        cases_stmt = cases_stmt.where(Case.grid_id.in_(grid_ids))
-    cases = {c.id: c for c in db.session.execute(cases_stmt)}
-    events: dict[Any, list] = defaultdict(list)
+        case_ids = case_ids.where(Case.grid_id.in_(grid_ids))
+    connection = db.session.connection()
+    cases = connection.execute(
+        select(Case.id, Case.grid_id, Case.close_deadline).where(member_of(Case.id, case_ids))
+    ).all()
+    logs: dict[Any, list[tuple]] = defaultdict(list)
     if cases:
-        # The same selection as a subquery: no parameter per case, however many there are.
-        case_ids = select(Case.id).where(relevant)
-        if grid_ids is not None:
-            case_ids = case_ids.where(Case.grid_id.in_(grid_ids))
-        event_columns = (CaseEvent.case_id, CaseEvent.action, CaseEvent.at, CaseEvent.deadline)
-        for e in db.session.execute(
-            select(*event_columns).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.at, CaseEvent.id)
+        event_columns = (CaseEvent.at, CaseEvent.id, CaseEvent.action, CaseEvent.deadline)
+        for case_id, *logged in connection.execute(
+            select(CaseEvent.case_id, *event_columns).where(
+                member_of_values(CaseEvent.case_id, [c.id for c in cases], case_ids)
+            )
         ):
-            events[e.case_id].append(e)
+            logs[case_id].append(logged)
 
     by_grid: dict[int, Counted] = defaultdict(lambda: {name: set() for name in COUNTED})
-    for case_id, case in cases.items():
-        counted = by_grid[case.grid_id]
-        log = events.get(case_id, [])
-        cid = str(case_id)
-        # Dispatch steps, counted per dispatch but reported by case id ("<case>#n" keeps them apart).
-        dispatches = [e for e in log if e.action in ("dispatch", "rework")]
-        for n, d in enumerate(dispatches):
-            handle = next((e for e in log if e.action == "handle" and _aware(e.at) >= _aware(d.at)), None)
-            step = cid if len(dispatches) == 1 else f"{cid}#{n + 1}"
-            if in_month(d.deadline) or (handle is not None and in_month(handle.at)):
-                counted["handle_due"].add(step)
-                if handle is not None and _aware(handle.at) <= _aware(d.deadline):
-                    counted["handle_on_time"].add(step)
-        close = next((e for e in log if e.action == "close"), None)
-        if in_month(case.close_deadline) or (close is not None and in_month(close.at)):
-            counted["close_due"].add(cid)
-            if close is not None and _aware(close.at) < end:
-                counted["closed"].add(cid)
-                if _aware(close.at) <= _aware(case.close_deadline):
-                    counted["closed_on_time"].add(cid)
-            if any(e.action == "rework" for e in log):
-                counted["reworked"].add(cid)
-        report = next((e for e in log if e.action == "report"), None)
-        filed = next((e for e in log if e.action == "file"), None)
-        if report is not None and in_month(report.at):
-            counted["reports"].add(cid)
-            if filed is not None:
-                counted["filed_reports"].add(cid)
-        if filed is not None and in_month(filed.at):
-            counted["filed_in_month"].add(cid)
-            if close is not None:
-                counted["rectified"].add(cid)
+    for case_id, grid_id, close_deadline in cases:
+        # Oldest first; the id orders events of the same instant as they were written.
+        log = [
+            (action, _aware(at), _aware(deadline))
+            for at, _, action, deadline in sorted(logs.get(case_id, ()))
+        ]
+        _count_case(by_grid[grid_id], str(case_id), _aware(close_deadline), log, in_month, end)
     return by_grid
+
+
+def _count_case(
+    counted: Counted,
+    cid: str,
+    close_deadline: datetime | None,
+    log: list[tuple[str, datetime, datetime | None]],
+    in_month: Callable[[datetime | None], bool],
+    end: datetime,
+) -> None:
+    """Put one case in the month's sets from its log of (action, at, deadline), oldest first."""
+    # Dispatch steps, counted per dispatch but reported by case id ("<case>#n" keeps them apart).
+    dispatches = [(at, deadline) for action, at, deadline in log if action in ("dispatch", "rework")]
+    for n, (dispatched, deadline) in enumerate(dispatches):
+        handled = next((at for action, at, _ in log if action == "handle" and at >= dispatched), None)
+        step = cid if len(dispatches) == 1 else f"{cid}#{n + 1}"
+        if in_month(deadline) or in_month(handled):
+            counted["handle_due"].add(step)
+            if handled is not None and deadline is not None and handled <= deadline:
+                counted["handle_on_time"].add(step)
+    first: dict[str, datetime] = {}
+    for action, at, _ in log:
+        first.setdefault(action, at)
+    closed = first.get("close")
+    if in_month(close_deadline) or in_month(closed):
+        counted["close_due"].add(cid)
+        if closed is not None and closed < end:
+            counted["closed"].add(cid)
+            if close_deadline is not None and closed <= close_deadline:
+                counted["closed_on_time"].add(cid)
+        if "rework" in first:
+            counted["reworked"].add(cid)
+    reported, filed = first.get("report"), first.get("file")
+    if in_month(reported):
+        counted["reports"].add(cid)
+        if filed is not None:
+            counted["filed_reports"].add(cid)
+    if in_month(filed):
+        counted["filed_in_month"].add(cid)
+        if closed is not None:
+            counted["rectified"].add(cid)
 
 
 def _figures(by_grid: dict[int, Counted], grid_ids: list[int] | None) -> dict[str, dict[str, Any]]:
