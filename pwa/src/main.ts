@@ -13,8 +13,12 @@ import { router } from './router'
 import { useAuthStore } from './stores/auth'
 import { useNetworkStore } from './stores/network'
 import { initSync, startSync, syncNow } from './sync'
+import { applyTextSize } from './textSize'
 import './theme.css'
 import './styles.css'
+
+// Before the first paint: a worker in 大字模式 never sees the small page flash by.
+applyTextSize()
 
 const app = createApp(App)
 const pinia = createPinia()
