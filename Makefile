@@ -44,14 +44,21 @@ pwa/dist/index.html: pwa/node_modules/.installed $(PWA_SOURCES)
 
 build: pwa/dist/index.html
 
+# Chromium for the e2e tests, and CJK fonts so screenshots and visual checks show real characters
+# (the app itself never downloads a CJK web font: phones use their system fonts).
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Chromium for the browser tests (apt-get)..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-		echo "Chromium is missing: run 'sudo apt-get install -y chromium' (the e2e tests drive /usr/bin/chromium)."; \
+		echo "Installing for the browser tests (apt-get):$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif [ ! -x "$(CHROMIUM)" ]; then \
+		echo "Chromium is missing: run 'sudo apt-get install -y chromium fonts-noto-cjk' (the e2e tests drive /usr/bin/chromium)."; \
 		exit 1; \
+	else \
+		echo "fonts-noto-cjk is missing: screenshots will show boxes for Chinese text (sudo apt-get install -y fonts-noto-cjk)."; \
 	fi
 
 migrate: $(VENV)/.installed

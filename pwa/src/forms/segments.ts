@@ -8,10 +8,11 @@ export interface SegmentOption {
 
 export type SegmentLayout = 'row' | 'stack' | 'grid'
 
-// Short scales (正常 / 需关注 / 有问题) fit a row on a 360 px phone; longer labels stack.
+// Scales of up to three (正常 / 需关注 / 有问题，需帮助) fit a row on a 360 px phone, a long label
+// wrapping inside its button; four short answers make a 2×2 grid; catalogues a grid; the rest stack.
 const ROW_MAX_OPTIONS = 3
-const ROW_MAX_CHARS = 5
-// More answers than a thumb scans in a list: a grid, two to a row.
+const ROW_MAX_CHARS = 7
+const SQUARE_MAX_CHARS = 6
 const GRID_MIN_OPTIONS = 6
 
 // The hazard catalogue's twelve focus areas (server/cases/catalogue.py), as Vant icons.
@@ -36,6 +37,7 @@ export function segmentLayout(options: SegmentOption[]): SegmentLayout | null {
   if (options.length >= GRID_MIN_OPTIONS) return 'grid'
   const longest = Math.max(...options.map((o) => [...o.text].length))
   if (options.length <= ROW_MAX_OPTIONS && longest <= ROW_MAX_CHARS) return 'row'
+  if (options.length === 4 && longest <= SQUARE_MAX_CHARS) return 'grid'
   return 'stack'
 }
 

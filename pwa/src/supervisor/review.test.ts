@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultReviewFilters, isReviewable, reviewBody, reviewQuery } from './review'
+import { answerSummary, defaultReviewFilters, isReviewable, photoHashes, reviewBody, reviewQuery } from './review'
 
 describe('reviewQuery', () => {
   it('starts with the received records only', () => {
@@ -36,5 +36,36 @@ describe('reviewBody', () => {
     expect(isReviewable('received')).toBe(true)
     expect(isReviewable('resubmitted')).toBe(false)
     expect(isReviewable('accepted')).toBe(false)
+  })
+})
+
+describe('answerSummary', () => {
+  const template = {
+    fields: [
+      {
+        name: 'how_contacted',
+        type: 'select_one',
+        label: { zh: '巡访方式', en: 'How' },
+        choices: [{ value: 'home', label: { zh: '上门探访', en: 'home visit' } }],
+      },
+      { name: 'major_change', type: 'yes_no', label: { zh: '是否有重大变化', en: 'Change' } },
+      { name: 'visit_photos', type: 'photo', label: { zh: '照片' } },
+    ],
+  }
+  const yesNo = { yes: '是', no: '否' }
+
+  it('shows labels and choice words, never the raw codes', () => {
+    const line = answerSummary(template, { how_contacted: 'home', major_change: false }, 'zh', yesNo)
+    expect(line).toBe('巡访方式：上门探访 · 是否有重大变化：否')
+    expect(line).not.toContain('home')
+  })
+
+  it("prefers a report's own description", () => {
+    expect(answerSummary(template, { description: ' 楼道堆物 ', how_contacted: 'home' }, 'zh', yesNo)).toBe('楼道堆物')
+  })
+
+  it('finds the photos of photo fields only', () => {
+    expect(photoHashes(template, { visit_photos: ['a', 'b'], how_contacted: 'home' })).toEqual(['a', 'b'])
+    expect(photoHashes(null, { visit_photos: ['a'] })).toEqual([])
   })
 })

@@ -51,3 +51,58 @@ export function reviewBody(action: ReviewAction, comment: string): { action: Rev
 export function isReviewable(status: string | undefined): boolean {
   return status === 'received' || status === undefined
 }
+
+/** The parts of a template a summary reads (a FormTemplate has more). */
+export interface SummaryTemplate {
+  fields: {
+    name: string
+    type: string
+    label: { zh: string; en?: string } | string
+    choices?: { value: string; label: { zh: string; en?: string } | string }[]
+  }[]
+}
+
+function words(label: SummaryTemplate['fields'][number]['label'], lang: 'zh' | 'en'): string {
+  return typeof label === 'string' ? label : ((lang === 'en' ? label.en : label.zh) ?? label.zh)
+}
+
+const SUMMARY_PARTS = 4
+
+/** One line about a record in a supervisor's words: a report's description, or its answers as
+ *  「label：choice」 with the template's labels (never a raw code such as "home"). */
+export function answerSummary(
+  template: SummaryTemplate | null,
+  answers: Record<string, unknown>,
+  lang: 'zh' | 'en',
+  yesNo: { yes: string; no: string },
+): string {
+  const told = answers.description ?? answers.notes ?? answers.note
+  if (typeof told === 'string' && told.trim()) return told.trim().slice(0, 120)
+  if (!template) return ''
+  const parts: string[] = []
+  for (const field of template.fields) {
+    const value = answers[field.name]
+    if (value === undefined || value === null || value === '') continue
+    let shown = ''
+    if (field.type === 'select_one') {
+      const choice = field.choices?.find((c) => c.value === value)
+      shown = choice ? words(choice.label, lang) : ''
+    } else if (field.type === 'yes_no' && typeof value === 'boolean') {
+      shown = value ? yesNo.yes : yesNo.no
+    } else if (field.type === 'text' || field.type === 'textarea') {
+      shown = String(value).slice(0, 40)
+    }
+    if (shown) parts.push(`${words(field.label, lang)}：${shown}`)
+    if (parts.length === SUMMARY_PARTS) break
+  }
+  return parts.join(' · ')
+}
+
+/** The photo hashes of a record's photo answers, in field order. */
+export function photoHashes(template: SummaryTemplate | null, answers: Record<string, unknown>): string[] {
+  if (!template) return []
+  return template.fields
+    .filter((f) => f.type === 'photo')
+    .flatMap((f) => (Array.isArray(answers[f.name]) ? (answers[f.name] as unknown[]) : []))
+    .filter((sha): sha is string => typeof sha === 'string')
+}
