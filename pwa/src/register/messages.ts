@@ -43,7 +43,7 @@ export const fieldWorkZh = {
   'due.notReachedLocal': '未联系上，待同步',
   'due.todayEmpty': '今天没有到期的巡访',
   'due.overdueEmpty': '没有逾期的巡访',
-  'due.more': '还有 {n} 人，到住户名册查看',
+  'due.more': '查看全部（还有 {n} 人）',
   'due.lastShort': '上次 {date}',
   'due.noRegister': '名册还没有同步到手机上',
 
@@ -231,7 +231,7 @@ export const fieldWorkEn: Record<FieldWorkKey, string> = {
   'due.notReachedLocal': 'Not reached, not synced',
   'due.todayEmpty': 'No visits due today',
   'due.overdueEmpty': 'No overdue visits',
-  'due.more': '{n} more: see the roster',
+  'due.more': 'See all ({n} more)',
   'due.lastShort': 'Last {date}',
   'due.noRegister': 'The roster has not reached this phone yet',
 
