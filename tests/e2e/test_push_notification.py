@@ -158,6 +158,12 @@ def test_a_push_shows_the_notification_and_a_tap_opens_its_page(server, phone):
     page.wait_for_url(f"**/visit/new?*task={task_id}*", timeout=20000)
     assert f"household={household_id}" in page.url
     page.get_by_role("button", name="保存").wait_for()
+    # The form says which task brought the worker here: the instruction, the deadline, the next step.
+    banner = page.get_by_test_id("task-banner")
+    banner.wait_for()
+    assert page.get_by_test_id("task-banner-note").inner_text() == "上门核实"
+    assert "2099-01-01 17:00" in page.get_by_test_id("task-banner-due").inner_text()
+    assert "保存" in page.get_by_test_id("task-banner-next").inner_text()
     assert wait_until(
         page,
         "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length === 0)",
