@@ -699,6 +699,36 @@ def execute(writes: list[RegisterWrite]) -> None:
     record_many([row for write in writes for row in write.audit])
 
 
+def execute_bulk(writes: list[RegisterWrite]) -> None:
+    """Write many planned edits (an import): the inserts of each table in one statement, in the
+    order buildings, households, residents, then the updates one by one (each checks its version),
+    then the feed changes and audit rows."""
+    connection = db.session.connection()
+    inserts: dict[str, list[dict]] = {BUILDING: [], HOUSEHOLD: [], RESIDENT: []}
+    updates = []
+    for write in writes:
+        for step in write.steps:
+            if step[0] == "insert":
+                inserts[step[1]].append(step[2])
+            else:
+                updates.append(step)
+    for entity, rows in inserts.items():
+        if rows:
+            table = TABLES[entity]
+            connection.execute(
+                insert(table), [{c.key: row.get(c.key) for c in table.columns} for row in rows]
+            )
+    for _, entity, entity_id, expected_version, values in updates:
+        table = TABLES[entity]
+        stmt = update(table).where(table.c.id == entity_id)
+        if expected_version is not None:
+            stmt = stmt.where(table.c.version == expected_version)
+        if connection.execute(stmt.values(**values)).rowcount != 1:
+            raise StaleWrite(f"{entity} {entity_id} changed while this edit was being written")
+    record_changes([change for write in writes for change in write.changes])
+    record_many([row for write in writes for row in write.audit])
+
+
 # ---- what readers get (the pull feed, the REST answers) -------------------------------------
 
 
