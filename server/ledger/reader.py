@@ -142,20 +142,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             sheet = workbook.worksheets[0]
             # A sheet's stored dimension can be wrong (files written by other tools): read what is there.
             sheet.reset_dimensions()
-            expected = 1
-            for row in sheet.iter_rows():
-                cells = [cell for cell in row if getattr(cell, "row", None) is not None]
-                number = cells[0].row if cells else expected
-                expected = number + 1
-                values: list[Any] = []
-                for cell in row:
-                    column = getattr(cell, "column", None)
-                    if column is None:
-                        continue
-                    while len(values) < column - 1:
-                        values.append(None)
-                    values.append(cell.value)
-                yield number, values
+            # Values only (no cell objects); empty rows come as empty tuples, so rows count from 1.
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(values)
         finally:
             workbook.close()
 

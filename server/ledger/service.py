@@ -431,11 +431,11 @@ def check_rows(imp: LedgerImport, scope: Scope) -> Checked:
             )
     parsed = [row for row in parsed if row.number not in rejected]
 
-    known = _residents_by_id_number([row.values["id_number"] for row in parsed])
+    known = _grids_of_id_numbers([row.values["id_number"] for row in parsed])
     allowed = set(grids.ids)
     for row in parsed:
-        current = known.get(row.values["id_number"])
-        if current is not None and current["grid_id"] not in allowed:
+        registered_in = known.get(row.values["id_number"])
+        if registered_in is not None and registered_in not in allowed:
             reject(
                 row.number,
                 "id_number",
@@ -536,6 +536,16 @@ def _chunks(items: list, size: int = 1000) -> Iterator[list]:
         yield items[start : start + size]
 
 
+def _grids_of_id_numbers(numbers: Iterable[str]) -> dict[str, int]:
+    """ID number → the grid of the resident registered with it."""
+    table = Resident.__table__
+    out: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        query = select(table.c.id_number, table.c.grid_id).where(table.c.id_number.in_(chunk))
+        out.update((number, grid_id) for number, grid_id in db.session.execute(query))
+    return out
+
+
 def _residents_by_id_number(numbers: Iterable[str]) -> dict[str, dict]:
     table = Resident.__table__
     out: dict[str, dict] = {}
@@ -554,13 +564,15 @@ def _buildings_by_name(grid_ids: set[int]) -> dict[str, dict[int, dict]]:
     return out
 
 
-def _households(grid_ids: set[int]) -> dict[tuple[int, str], dict]:
+def _households(grid_ids: set[int]) -> dict[tuple[int, str], uuid.UUID]:
+    """(grid, address as compared) → the household registered there (the first, if several)."""
     table = Household.__table__
-    out: dict[tuple[int, str], dict] = {}
+    out: dict[tuple[int, str], uuid.UUID] = {}
     for chunk in _chunks(sorted(grid_ids)):
-        for row in db.session.execute(select(table).where(table.c.grid_id.in_(chunk))).mappings():
-            if row["address"]:
-                out.setdefault((row["grid_id"], columns.address_key(row["address"])), dict(row))
+        query = select(table.c.grid_id, table.c.address, table.c.id).where(table.c.grid_id.in_(chunk))
+        for grid_id, address, household_id in db.session.execute(query):
+            if address:
+                out.setdefault((grid_id, columns.address_key(address)), household_id)
     return out
 
 
@@ -584,23 +596,13 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
     mapped = {code for code in (imp.mapping or {}).values() if code}
     now = utcnow()
     ctx = register.EditContext(user, scope, now, "import")
-    state = register.RegisterState(lock=False)
     grid_ids = {row.grid_id for row in checked.rows}
     households = _households(grid_ids)
     buildings = _buildings_by_name(grid_ids)
-    known = _residents_by_id_number([row.values["id_number"] for row in checked.rows])
-    for row in households.values():
-        state.put(register.HOUSEHOLD, row)
-    for row in known.values():
-        state.put(register.RESIDENT, row)
-    for by_grid in buildings.values():
-        for row in by_grid.values():
-            state.put(register.BUILDING, row)
-    new_buildings: dict[tuple[int, str], uuid.UUID] = {}
-
     groups: dict[tuple[int, str], list[LedgerRow]] = defaultdict(list)
     for row in checked.rows:
         groups[(row.grid_id, row.household_key)].append(row)
+    del checked.rows
     counts = {
         entity: {"created": 0, "updated": 0, "unchanged": 0}
         for entity in (register.BUILDING, register.HOUSEHOLD, register.RESIDENT)
@@ -608,13 +610,24 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
     rejected = dict(checked.rejected)
     changed_residents: set[uuid.UUID] = set()
     keys = list(groups)
+    total_rows = checked.report["valid"]
     done_rows = 0
     chunk = current_app.config["LEDGER_COMMIT_CHUNK"]
     for start in range(0, len(keys), chunk):
+        # One state per step: only this step's rows are held, whatever the file's size.
+        state = register.RegisterState(lock=False)
+        chunk_keys = keys[start : start + chunk]
+        state.load(register.HOUSEHOLD, [households[k] for k in chunk_keys if k in households])
+        known = _residents_by_id_number(row.values["id_number"] for k in chunk_keys for row in groups[k])
+        for row in known.values():
+            state.put(register.RESIDENT, row)
+        for by_grid in buildings.values():
+            for row in by_grid.values():
+                state.put(register.BUILDING, row)
         writes: list[register.RegisterWrite] = []
-        for key in keys[start : start + chunk]:
-            members = groups[key]
-            outcome = _plan_household(key, members, mapped, households, buildings, new_buildings, state, ctx)
+        for key in chunk_keys:
+            members = groups.pop(key)
+            outcome = _plan_household(key, members, mapped, households, buildings, state, ctx)
             if not _take(outcome, members, writes, counts, rejected):
                 done_rows += len(members)
                 continue
@@ -628,12 +641,12 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
                         changed_residents.add(resident.row["id"])
             done_rows += len(members)
         register.execute_bulk(writes)
-        progress(done_rows, len(checked.rows))
+        progress(done_rows, total_rows)
     refresh_visit_state(changed_residents)
     turned_away_now = len(rejected) - len(checked.rejected)
     result = {
         "rows": checked.report["rows"],
-        "imported": len(checked.rows) - turned_away_now,
+        "imported": total_rows - turned_away_now,
         "rejected": len(rejected),
         "buildings": counts[register.BUILDING],
         "households": counts[register.HOUSEHOLD],
@@ -688,15 +701,18 @@ def _plan_household(
     mapped: set[str],
     households: dict,
     buildings: dict,
-    new_buildings: dict,
     state: register.RegisterState,
     ctx: register.EditContext,
 ) -> register.Outcome:
     grid_id = key[0]
     head = next((r for r in members if r.values.get("relation") == "head"), members[0])
-    current = households.get(key)
+    household_id = households.get(key)
+    current = state.get(register.HOUSEHOLD, household_id) if household_id else None
+    if current is None:
+        household_id = uuid.uuid4()
+        state.absent(register.HOUSEHOLD, [household_id])
     sent: dict[str, Any] = {
-        "id": str(current["id"]) if current else str(uuid.uuid4()),
+        "id": str(household_id),
         "grid_id": grid_id,
         "address": head.address,
         "head_name": head.values["name"],
@@ -712,11 +728,14 @@ def _plan_household(
         if stored is not None:
             sent["building_id"] = str(stored["id"])
         else:
-            building_id = new_buildings.setdefault((grid_id, name), uuid.uuid4())
+            building_id = uuid.uuid4()
+            state.absent(register.BUILDING, [building_id])
             sent["building"] = {"id": str(building_id), "name": name}
     outcome = register.plan_household(sent, current["version"] if current else None, state, ctx)
     if isinstance(outcome, register.RegisterWrite):
-        households[key] = outcome.row
+        households[key] = outcome.row["id"]
+        if "building" in sent:  # made with this household: later households refer to it
+            buildings.setdefault(name, {})[grid_id] = state.get(register.BUILDING, building_id)
     return outcome
 
 
@@ -729,7 +748,10 @@ def _plan_resident(
     ctx: register.EditContext,
 ) -> register.Outcome:
     current = known.get(row.values["id_number"])
-    sent: dict[str, Any] = {"id": str(current["id"]) if current else str(uuid.uuid4())}
+    resident_id = current["id"] if current else uuid.uuid4()
+    if current is None:
+        state.absent(register.RESIDENT, [resident_id])
+    sent: dict[str, Any] = {"id": str(resident_id)}
     sent["household_id"] = str(household_id)
     for code in RESIDENT_COLUMNS:
         # Birth date and sex come from the ID number when their columns are absent; a column
@@ -740,10 +762,7 @@ def _plan_resident(
         if code == "status" and value is None:
             continue
         sent[code] = value.isoformat() if code == "birth_date" else value
-    outcome = register.plan_resident(sent, current["version"] if current else None, state, ctx)
-    if isinstance(outcome, register.RegisterWrite):
-        known[row.values["id_number"]] = outcome.row
-    return outcome
+    return register.plan_resident(sent, current["version"] if current else None, state, ctx)
 
 
 # ---- rejected rows back as a workbook ---------------------------------------------------------

@@ -201,6 +201,11 @@ class RegisterState:
     def put(self, entity: str, row: dict) -> None:
         self.rows[entity][row["id"]] = row
 
+    def absent(self, entity: str, ids) -> None:
+        """Ids the caller just made (an import's new records): known missing, never looked up."""
+        for i in ids:
+            self.rows[entity].setdefault(i, None)
+
     def residents_of(self, household_id: uuid.UUID) -> list[dict]:
         """Everyone living in a household as planned so far (stored residents and new ones)."""
         table = TABLES[RESIDENT]
