@@ -77,7 +77,7 @@ class ImportSchema(OpenSchema):
     size_bytes = fields.Integer(required=True)
     header_row = fields.Integer(allow_none=True, required=True)
     columns = fields.List(fields.Nested(ColumnSchema), required=True)
-    fields_ = fields.List(fields.Nested(FieldSchema), required=True, data_key="fields")
+    fields_ = fields.List(fields.Nested(FieldSchema), required=True, data_key="fields", attribute="fields")
     report = fields.Nested(ReportSchema, allow_none=True, required=True)
     counts = fields.Dict(allow_none=True, required=True, metadata={"description": "What the commit wrote"})
     progress = fields.Nested(ProgressSchema, allow_none=True, required=True)

@@ -221,6 +221,7 @@ def test_upload_preview_adjust_commit_reimport_and_the_phone_pulls_only_the_chan
     assert by_header["门牌"] == "room" and by_header["网格"] == "grid"
     assert by_header["联络"] is None and by_header["备注"] is None
     assert imp["report"]["rows"] == 4 and imp["report"]["valid"] == 4
+    assert {"code": "phone", "label": "联系电话", "required": False} in imp["fields"]
     assert counts()[:2] == (0, 0), "nothing is stored in the register before the commit"
 
     # The user says 联络 is the phone column, and saves the mapping: every row is checked again.
