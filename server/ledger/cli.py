@@ -55,6 +55,7 @@ def import_ledger(path: Path, username: str, dry_run: bool) -> None:
     counts = service.commit(imp, user, lambda done, total: None)
     imp.state, imp.counts, imp.committed_at = "committed", counts, utcnow()
     db.session.commit()
+    service.drop_parsed(imp)
     for entity in ("buildings", "households", "residents"):
         c = counts[entity]
         click.echo(f"  {entity}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged")

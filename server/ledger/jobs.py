@@ -114,6 +114,7 @@ def _commit(import_id: int) -> None:
         imp.state, imp.error = "committed", None
         imp.committed_at = imp.updated_at = utcnow()
         db.session.commit()
+        service.drop_parsed(imp)
     except Exception as exc:
         # One transaction: nothing of this import stays in the register.
         db.session.rollback()

@@ -109,6 +109,7 @@ def get_import(import_id: int):
 @roles_required(*IMPORTERS)
 @bp.arguments(MappingBodySchema)
 @bp.response(202, ImportSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def save_mapping(body, import_id: int):
     """Save the column → field mapping; every row is checked again with it (poll)."""
     imp = _import_or_404(import_id)
@@ -129,6 +130,7 @@ def save_mapping(body, import_id: int):
 @bp.route("/ledger/imports/<int:import_id>/commit", methods=["POST"])
 @roles_required(*IMPORTERS)
 @bp.response(202, ImportSchema)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def commit_import(import_id: int):
     """Write the rows that pass into the register, as a background job (poll for its progress)."""
     imp = _import_or_404(import_id)
@@ -153,6 +155,7 @@ def commit_import(import_id: int):
 @bp.route("/ledger/imports/<int:import_id>/rejected.xlsx", methods=["GET"])
 @roles_required(*IMPORTERS)
 @bp.doc(responses={"200": {"description": "The rows turned away", "content": {xlsx.MIMETYPE: {}}}})
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def rejected_rows(import_id: int):
     """The rows turned away, as in the file, with a reason column (未导入的行.xlsx)."""
     imp = _import_or_404(import_id)

@@ -201,7 +201,7 @@ def check_mapping(mapping: Any, headers: list[str]) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
     for key, code in mapping.items():
-        if not key.isdigit() or int(key) >= len(headers):
+        if not (key.isascii() and key.isdigit()) or int(key) >= len(headers):
             problems[key] = [msg("没有这一列", "No such column")]
         elif code is not None and code not in columns.FIELD_BY_CODE:
             problems[key] = [msg("未知的字段", "Unknown field")]
@@ -361,15 +361,13 @@ def _saved_mapping(imp: LedgerImport, headers: list[str]) -> dict | None:
     return None
 
 
-def check_rows(imp: LedgerImport, scope: Scope) -> Checked:
-    """Every data row against the register's rules, the file's other rows and the register."""
+ParsedFile = tuple[int, list[LedgerRow], dict[int, list[str]], "_Errors"]
+
+
+def _parse_file(imp: LedgerImport, grids: _Grids) -> ParsedFile:
+    """The checks a row needs only the file for: values, the ID number's own rules, the grid,
+    and the same person twice in the file."""
     mapping = {int(k): v for k, v in (imp.mapping or {}).items() if v}
-    grids = _Grids(scope)
-    checked = Checked()
-    problems = mapping_errors(imp.mapping or {}, len(grids.ids))
-    if problems:
-        checked.report = {"rows": 0, "valid": 0, "rejected": 0, "mapping_errors": problems, "columns": []}
-        return checked
     errors = _Errors()
     today = local_today()
     parsed: list[LedgerRow] = []
@@ -430,6 +428,87 @@ def check_rows(imp: LedgerImport, scope: Scope) -> Checked:
                 msg(f"与第 {others} 行的身份证号重复", f"The same ID number as row {others}"),
             )
     parsed = [row for row in parsed if row.number not in rejected]
+
+    return total, parsed, rejected, errors
+
+
+def _parsed_path(imp: LedgerImport) -> Path:
+    return storage_dir() / f"import-{imp.id}.parsed.json"
+
+
+def _save_parsed(imp: LedgerImport, parsed_file: ParsedFile) -> None:
+    total, rows, rejected, errors = parsed_file
+    data = {
+        "mapping": imp.mapping,
+        "header_row": imp.header_row,
+        "total": total,
+        "rows": [
+            [r.number, r.grid_id, r.household_key, r.address, {k: _jsonable(v) for k, v in r.values.items()}]
+            for r in rows
+        ],
+        "rejected": {str(k): v for k, v in rejected.items()},
+        "counts": errors.counts,
+        "first": errors.first,
+    }
+    path = _parsed_path(imp)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(data, ensure_ascii=False))
+    os.replace(partial, path)
+
+
+def _jsonable(value: Any) -> Any:
+    return {"date": value.isoformat()} if isinstance(value, date) else value
+
+
+def _load_parsed(imp: LedgerImport) -> ParsedFile | None:
+    """The file's checks as the last analysis left them, if made with this mapping."""
+    try:
+        data = json.loads(_parsed_path(imp).read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("mapping") != imp.mapping or data.get("header_row") != imp.header_row:
+        return None
+    rows = [
+        LedgerRow(
+            number,
+            grid_id,
+            key,
+            address,
+            {k: date.fromisoformat(v["date"]) if isinstance(v, dict) else v for k, v in values.items()},
+        )
+        for number, grid_id, key, address, values in data["rows"]
+    ]
+    errors = _Errors()
+    errors.counts.update(data["counts"])
+    errors.first.update(data["first"])
+    return data["total"], rows, {int(k): v for k, v in data["rejected"].items()}, errors
+
+
+def drop_parsed(imp: LedgerImport) -> None:
+    _parsed_path(imp).unlink(missing_ok=True)
+
+
+def check_rows(imp: LedgerImport, scope: Scope, reuse_parsed: bool = False) -> Checked:
+    """Every data row against the register's rules, the file's other rows and the register.
+
+    The file's own checks are kept beside the file after an analysis; the commit (reuse_parsed)
+    reads them back instead of the workbook, and asks the register again."""
+    grids = _Grids(scope)
+    checked = Checked()
+    problems = mapping_errors(imp.mapping or {}, len(grids.ids))
+    if problems:
+        checked.report = {"rows": 0, "valid": 0, "rejected": 0, "mapping_errors": problems, "columns": []}
+        return checked
+    parsed_file = _load_parsed(imp) if reuse_parsed else None
+    if parsed_file is None:
+        parsed_file = _parse_file(imp, grids)
+        _save_parsed(imp, parsed_file)
+    total, parsed, rejected, errors = parsed_file
+
+    def reject(row: int, code: str, value: Any, message: str) -> None:
+        errors.add(code, row, value, message)
+        label = columns.FIELD_BY_CODE[code].zh if code in columns.FIELD_BY_CODE else _EXTRA[code]
+        rejected.setdefault(row, []).append(f"{label}：{message}")
 
     known = _grids_of_id_numbers([row.values["id_number"] for row in parsed])
     allowed = set(grids.ids)
@@ -590,7 +669,7 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
     """Write every row that passes the checks now (the register may have moved since the
     preview) through the register's edit planning; returns the counts. The caller commits."""
     scope = Scope.of(user)
-    checked = check_rows(imp, scope)
+    checked = check_rows(imp, scope, reuse_parsed=True)
     if checked.report.get("mapping_errors"):
         raise reader.FileRefused("mapping_incomplete", checked.report["mapping_errors"][0])
     mapped = {code for code in (imp.mapping or {}).values() if code}
@@ -613,9 +692,11 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
     total_rows = checked.report["valid"]
     done_rows = 0
     chunk = current_app.config["LEDGER_COMMIT_CHUNK"]
+    grid_exists: dict[int, bool] = {}
     for start in range(0, len(keys), chunk):
         # One state per step: only this step's rows are held, whatever the file's size.
         state = register.RegisterState(lock=False)
+        state.grids = grid_exists  # asked once per import, not once per step
         chunk_keys = keys[start : start + chunk]
         state.load(register.HOUSEHOLD, [households[k] for k in chunk_keys if k in households])
         known = _residents_by_id_number(row.values["id_number"] for k in chunk_keys for row in groups[k])
