@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from server import xlsx
 from server.audit.service import record
@@ -669,6 +669,7 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
     """Write every row that passes the checks now (the register may have moved since the
     preview) through the register's edit planning; returns the counts. The caller commits."""
     scope = Scope.of(user)
+    _one_commit_at_a_time(imp)
     checked = check_rows(imp, scope, reuse_parsed=True)
     if checked.report.get("mapping_errors"):
         raise reader.FileRefused("mapping_incomplete", checked.report["mapping_errors"][0])
@@ -747,6 +748,22 @@ def commit(imp: LedgerImport, user: User, progress: Callable[[int, int], None]) 
         },
     )
     return result
+
+
+# Two imports naming the same new person must not both create them: commits take turns.
+_COMMIT_LOCK = 0x6C656467  # "ledg"
+
+
+def _one_commit_at_a_time(imp: LedgerImport) -> None:
+    """Wait for any other import's commit to end before reading the register (PostgreSQL: a
+    transaction-scoped advisory lock; SQLite: this transaction's first write takes the one
+    write lock)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _COMMIT_LOCK})
+    else:
+        imp.updated_at = utcnow()
+        db.session.flush()
 
 
 def _take(
