@@ -89,7 +89,9 @@ def check_xlsx(path: Path, limits: Limits) -> None:
                 raise FileRefused("unsupported_file", msg("工作簿中没有工作表", "The workbook has no sheet"))
             with archive.open(sheet) as stream:
                 head = stream.read(_SHEET_HEAD_BYTES)
-    except zipfile.BadZipFile:
+    except FileRefused:
+        raise
+    except Exception:  # a damaged or hand-made zip fails in many ways (bad CRC, method, EOF)
         raise FileRefused(
             "unsupported_file", msg("文件已损坏，不是有效的 XLSX", "Not a valid XLSX file")
         ) from None

@@ -500,6 +500,15 @@ def test_files_that_are_refused_before_anything_is_read(app, org, cast, auth):
     refused = upload(auth, xls, "old.xls")
     assert refused.status_code == 422 and ".xlsx" in refused.get_json()["error"]["message"]
     assert upload(auth, b"PK\x03\x04 not really a zip", "x.xlsx").status_code == 422
+    # A real workbook with its compressed sheet damaged: refused at upload, or a failed analysis.
+    good = workbook_bytes(ledger_rows(cast), title=None)
+    at = good.index(b"xl/worksheets/sheet1.xml") + 60
+    damaged = upload(auth, good[:at] + bytes(b ^ 0x5A for b in good[at : at + 40]) + good[at + 40 :])
+    accepted = int(damaged.status_code == 202)
+    if accepted:
+        assert settle(app, auth, damaged.get_json()["id"])["state"] == "failed"
+    else:
+        assert damaged.status_code == 422 and damaged.get_json()["error"]["code"] == "unsupported_file"
 
     # A zip bomb: a sheet declaring more than the cap once unpacked (a few KB on the wire).
     app.config["LEDGER_MAX_UNZIPPED_BYTES"] = 4 * 1024 * 1024
