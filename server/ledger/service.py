@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -393,7 +394,7 @@ def _parse_file(imp: LedgerImport, grids: _Grids) -> ParsedFile:
                 values[code] = [] if code == "tags" else None
                 continue
             try:
-                values[code] = columns.CONVERTERS[code](value)
+                values[code] = _shared(code, columns.CONVERTERS[code](value))
             except columns.CellError as exc:
                 reject(number, code, value, str(exc))
                 bad = True
@@ -437,22 +438,25 @@ def _parsed_path(imp: LedgerImport) -> Path:
 
 
 def _save_parsed(imp: LedgerImport, parsed_file: ParsedFile) -> None:
+    """One JSON line for the head (mapping, counts, first errors), then one per row: written as
+    it goes, so a street's 100,000 rows are never one string in memory."""
     total, rows, rejected, errors = parsed_file
-    data = {
+    head = {
         "mapping": imp.mapping,
         "header_row": imp.header_row,
         "total": total,
-        "rows": [
-            [r.number, r.grid_id, r.household_key, r.address, {k: _jsonable(v) for k, v in r.values.items()}]
-            for r in rows
-        ],
         "rejected": {str(k): v for k, v in rejected.items()},
         "counts": errors.counts,
         "first": errors.first,
     }
     path = _parsed_path(imp)
     partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(data, ensure_ascii=False))
+    with partial.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(head, ensure_ascii=False) + "\n")
+        for r in rows:
+            values = {k: _jsonable(v) for k, v in r.values.items()}
+            line = [r.number, r.grid_id, r.household_key, r.address, values]
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
     os.replace(partial, path)
 
 
@@ -463,25 +467,36 @@ def _jsonable(value: Any) -> Any:
 def _load_parsed(imp: LedgerImport) -> ParsedFile | None:
     """The file's checks as the last analysis left them, if made with this mapping."""
     try:
-        data = json.loads(_parsed_path(imp).read_text())
-    except (OSError, ValueError):
+        source = _parsed_path(imp).open(encoding="utf-8")
+    except OSError:
         return None
-    if data.get("mapping") != imp.mapping or data.get("header_row") != imp.header_row:
-        return None
-    rows = [
-        LedgerRow(
-            number,
-            grid_id,
-            key,
-            address,
-            {k: date.fromisoformat(v["date"]) if isinstance(v, dict) else v for k, v in values.items()},
-        )
-        for number, grid_id, key, address, values in data["rows"]
-    ]
+    with source:
+        try:
+            head = json.loads(source.readline())
+        except ValueError:
+            return None
+        if head.get("mapping") != imp.mapping or head.get("header_row") != imp.header_row:
+            return None
+        rows = []
+        for line in source:
+            number, grid_id, key, address, values = json.loads(line)
+            for k, v in values.items():
+                values[k] = date.fromisoformat(v["date"]) if isinstance(v, dict) else _shared(k, v)
+            rows.append(LedgerRow(number, grid_id, key, address, values))
     errors = _Errors()
-    errors.counts.update(data["counts"])
-    errors.first.update(data["first"])
-    return data["total"], rows, {int(k): v for k, v in data["rejected"].items()}, errors
+    errors.counts.update(head["counts"])
+    errors.first.update(head["first"])
+    return head["total"], rows, {int(k): v for k, v in head["rejected"].items()}, errors
+
+
+# Values repeated on thousands of rows (the same grid, building, relation): one string each.
+_REPEATED = frozenset(
+    {"community", "grid", "building", "unit", "relation", "gender", "status", "housing_type"}
+)
+
+
+def _shared(code: str, value: Any) -> Any:
+    return sys.intern(value) if code in _REPEATED and isinstance(value, str) else value
 
 
 def drop_parsed(imp: LedgerImport) -> None:
