@@ -216,6 +216,28 @@ def check_mapping(mapping: Any, headers: list[str]) -> dict[str, list[str]]:
 # ---- checking every row ---------------------------------------------------------------------
 
 
+class RowValues:
+    """A row's field values in slots: a street's 100,000 rows take a third of what dicts would."""
+
+    __slots__ = tuple(f.code for f in columns.FIELDS)
+
+    def __init__(self, values: dict[str, Any]):
+        for code, value in values.items():
+            setattr(self, code, value)
+
+    def get(self, code: str, default: Any = None) -> Any:
+        return getattr(self, code, default)
+
+    def __getitem__(self, code: str) -> Any:
+        try:
+            return getattr(self, code)
+        except AttributeError:
+            raise KeyError(code) from None
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(code, getattr(self, code)) for code in self.__slots__ if hasattr(self, code)]
+
+
 @dataclass(slots=True)
 class LedgerRow:
     """A row that passed every check, as field values ready for the register."""
@@ -224,7 +246,7 @@ class LedgerRow:
     grid_id: int
     household_key: str
     address: str
-    values: dict[str, Any]
+    values: RowValues
 
 
 @dataclass
@@ -412,7 +434,7 @@ def _parse_file(imp: LedgerImport, grids: _Grids) -> ParsedFile:
         if not values.get("address") and not values.get("room"):
             reject(number, "address", raw.get("address"), msg("缺少住址或门牌号", "No address or room"))
             continue
-        parsed.append(LedgerRow(number, grid_id, columns.address_key(address), address, values))
+        parsed.append(LedgerRow(number, grid_id, columns.address_key(address), address, RowValues(values)))
 
     # The same person twice in one file: neither row is taken (which one is right is not ours to guess).
     rows_of_id: dict[str, list[int]] = defaultdict(list)
@@ -482,7 +504,7 @@ def _load_parsed(imp: LedgerImport) -> ParsedFile | None:
             number, grid_id, key, address, values = json.loads(line)
             for k, v in values.items():
                 values[k] = date.fromisoformat(v["date"]) if isinstance(v, dict) else _shared(k, v)
-            rows.append(LedgerRow(number, grid_id, key, address, values))
+            rows.append(LedgerRow(number, grid_id, key, address, RowValues(values)))
     errors = _Errors()
     errors.counts.update(head["counts"])
     errors.first.update(head["first"])
