@@ -2884,7 +2884,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Write the rows that pass into the register, as a background job (poll for its progress). */
+        /**
+         * Write the rows that pass into the register, as a background job (poll for its progress).
+         * @description A commit whose process went away (nothing heard for 15 minutes; its transaction rolled back)
+         *     may be started again.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4070,6 +4074,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             progress: (Record<string, never> | null) | components["schemas"]["Progress"];
+            /** @description A commit nothing was heard of for 15 minutes: it may be started again */
+            stalled: boolean;
             error: string | null;
             created_at: string;
             committed_at: string | null;

@@ -57,6 +57,7 @@ def _answer(imp: LedgerImport) -> dict:
         "report": imp.report,
         "counts": imp.counts,
         "progress": service.read_progress(imp.id) if imp.state == "committing" else None,
+        "stalled": service.stalled(imp),
         "error": imp.error,
         "created_at": iso(imp.created_at),
         "committed_at": iso(imp.committed_at),
@@ -132,9 +133,12 @@ def save_mapping(body, import_id: int):
 @bp.response(202, ImportSchema)
 @bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
 def commit_import(import_id: int):
-    """Write the rows that pass into the register, as a background job (poll for its progress)."""
+    """Write the rows that pass into the register, as a background job (poll for its progress).
+
+    A commit whose process went away (nothing heard for 15 minutes; its transaction rolled back)
+    may be started again."""
     imp = _import_or_404(import_id)
-    if imp.state != "ready":
+    if imp.state != "ready" and not service.stalled(imp):
         raise _busy(imp)
     report = imp.report or {}
     if report.get("mapping_errors") or not report.get("valid"):

@@ -81,6 +81,10 @@ class ImportSchema(OpenSchema):
     report = fields.Nested(ReportSchema, allow_none=True, required=True)
     counts = fields.Dict(allow_none=True, required=True, metadata={"description": "What the commit wrote"})
     progress = fields.Nested(ProgressSchema, allow_none=True, required=True)
+    stalled = fields.Boolean(
+        required=True,
+        metadata={"description": "A commit nothing was heard of for 15 minutes: it may be started again"},
+    )
     error = fields.String(allow_none=True, required=True)
     created_at = fields.String(required=True)
     committed_at = fields.String(allow_none=True, required=True)

@@ -17,7 +17,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +133,24 @@ def read_progress(import_id: int) -> dict | None:
 
 def clear_progress(import_id: int) -> None:
     _progress_path(import_id).unlink(missing_ok=True)
+
+
+# A commit step writes progress every few seconds; this long without a sign of life, the process
+# that ran it is gone (a restart, a killed worker): its transaction rolled back, it may start again.
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def stalled(imp: LedgerImport) -> bool:
+    """A commit that will never finish: nothing heard of it for STALLED_AFTER."""
+    if imp.state != "committing":
+        return False
+    last = imp.updated_at if imp.updated_at.tzinfo else imp.updated_at.replace(tzinfo=UTC)
+    try:
+        touched = datetime.fromtimestamp(_progress_path(imp.id).stat().st_mtime, UTC)
+        last = max(last, touched)
+    except OSError:
+        pass
+    return utcnow() - last > STALLED_AFTER
 
 
 # ---- header and mapping ---------------------------------------------------------------------

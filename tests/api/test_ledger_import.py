@@ -8,7 +8,7 @@ import json
 import re
 import time
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -20,6 +20,7 @@ from server.ledger.models import LedgerImport
 from server.register.idcard import make_id_number
 from server.register.models import Building, Household, Resident
 from server.sync.models import SyncChange
+from tests import clock
 from tests.api.test_register_pull import pull_all
 
 HEADERS = [
@@ -611,3 +612,18 @@ def test_a_commit_that_fails_half_way_leaves_nothing_behind(app, org, cast, auth
     )
     # Fixed (the trigger gone), the same import commits in full.
     assert committed(app, auth, imp["id"])["counts"]["residents"]["created"] == 6
+
+
+def test_a_commit_whose_process_died_may_start_again(app, org, cast, auth):
+    auth.login("super1")
+    imp = uploaded(app, auth, workbook_bytes(ledger_rows(cast)))
+    # As a commit step leaves it when its process is killed: committing, its transaction gone.
+    row = db.session.get(LedgerImport, imp["id"])
+    row.state = "committing"
+    db.session.commit()
+    assert auth.post(f"/api/v1/ledger/imports/{imp['id']}/commit").status_code == 409
+    assert auth.client.get(f"/api/v1/ledger/imports/{imp['id']}").get_json()["stalled"] is False
+    row.updated_at = clock.now() - timedelta(minutes=16)
+    db.session.commit()
+    assert auth.client.get(f"/api/v1/ledger/imports/{imp['id']}").get_json()["stalled"] is True
+    assert committed(app, auth, imp["id"])["counts"]["residents"]["created"] == 4

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { busyState, mappingOf, resultLines } from './ledgerModel'
+import { busyState, canCommit, mappingOf, resultLines } from './ledgerModel'
 import type { LedgerImport } from './ledgerModel'
 
 describe('ledger import model', () => {
@@ -8,6 +8,13 @@ describe('ledger import model', () => {
     expect(busyState('committing')).toBe(true)
     expect(busyState('ready')).toBe(false)
     expect(busyState('failed')).toBe(false)
+  })
+
+  it('offers the import when checked, or again when a commit went away', () => {
+    expect(canCommit({ state: 'ready', stalled: false })).toBe(true)
+    expect(canCommit({ state: 'committing', stalled: false })).toBe(false)
+    expect(canCommit({ state: 'committing', stalled: true })).toBe(true)
+    expect(canCommit({ state: 'committed', stalled: false })).toBe(false)
   })
 
   it('edits the mapping by column index, unmapped columns as null', () => {

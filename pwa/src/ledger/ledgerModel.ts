@@ -45,6 +45,8 @@ export interface LedgerImport {
   report: LedgerReport | null
   counts: LedgerCounts | null
   progress: { done: number; total: number } | null
+  /** A commit nothing was heard of for 15 minutes (its process went away): it may start again. */
+  stalled: boolean
   error: string | null
 }
 
@@ -54,6 +56,11 @@ export const POLL_MS = 700
 /** States in which the server is still at work: keep asking. */
 export function busyState(state: LedgerState): boolean {
   return state === 'analysing' || state === 'committing'
+}
+
+/** Whether the import button is offered: checked and ready, or a commit that went away. */
+export function canCommit(answer: Pick<LedgerImport, 'state' | 'stalled'>): boolean {
+  return answer.state === 'ready' || answer.stalled
 }
 
 /** Column index → field, as the selects edit it (null: leave the column out). */
