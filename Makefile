@@ -76,6 +76,9 @@ run: $(VENV)/.installed build seed
 		echo "Web Push worker: flask push-worker on $$REDIS_URL"; \
 		$(FLASK) push-worker & \
 		helpers="$$helpers $$!"; \
+		echo "Ledger import worker: flask ledger worker on $$REDIS_URL"; \
+		$(FLASK) ledger worker & \
+		helpers="$$helpers $$!"; \
 	fi; \
 	$(FLASK) cases remind --every 300 & \
 	helpers="$$helpers $$!"; \

@@ -51,6 +51,15 @@ class Config:
     # A phone's outbox backup carries its photos as base64, so it may be far larger than a push.
     IMPORT_MAX_BYTES = int(_env("IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
 
+    # Ledger imports (台账导入): the largest upload, the most a workbook may unpack to (zip
+    # bombs), the most data rows (a street is 30,000 households), and the RQ queue with Redis.
+    LEDGER_MAX_BYTES = int(_env("LEDGER_MAX_BYTES", str(32 * 1024 * 1024)))
+    LEDGER_MAX_UNZIPPED_BYTES = int(_env("LEDGER_MAX_UNZIPPED_BYTES", str(256 * 1024 * 1024)))
+    LEDGER_MAX_ROWS = int(_env("LEDGER_MAX_ROWS", "200000"))
+    LEDGER_QUEUE_NAME = _env("LEDGER_QUEUE_NAME", "ledger")
+    # Households planned and written per step of a commit (and per progress report).
+    LEDGER_COMMIT_CHUNK = 500
+
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "5 per minute")
     # Failed logins from one address whatever the username (password spraying); an office's
@@ -250,6 +259,7 @@ class TestConfig(Config):
     PHOTO_STORAGE = "local"
     # Push jobs of a test run never reach a developer's `flask push-worker` on the same Redis.
     PUSH_QUEUE_NAME = "gridwalk-test-push"
+    LEDGER_QUEUE_NAME = "gridwalk-test-ledger"
 
 
 class ProductionConfig(Config):

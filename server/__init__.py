@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from server.extensions import api
     from server.fields import IdConverter
     from server.forms import routes as forms
+    from server.ledger import routes as ledger
     from server.org import routes as org
     from server.photos import routes as photos
     from server.push import routes as push
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any rule: ids past 2^31-1 are a 404
     modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
-    for module in (*modules, cases, tasks, reports):
+    for module in (*modules, cases, tasks, reports, ledger):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)

@@ -14,6 +14,7 @@ from server.demo import DEMO_PASSWORD
 from server.errors import ApiError
 from server.extensions import db
 from server.forms.service import install_builtins as install_builtin_forms
+from server.ledger.cli import ledger
 from server.photos.cli import photos
 from server.push.cli import push_keys, push_worker
 from server.visits.service import refresh_care_tiers as refresh_resident_tiers
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(cases)
     app.cli.add_command(push_keys)
     app.cli.add_command(push_worker)
+    app.cli.add_command(ledger)
 
 
 @click.command("seed-demo")

@@ -1879,7 +1879,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "auth.login" | "auth.login_failed" | "auth.password_changed" | "auth.password_reset" | "resident.identity_view" | "resident.identity_denied" | "household.phone_view" | "household.phone_denied" | "household.create" | "household.update" | "resident.create" | "resident.update" | "resident.major_change" | "building.create" | "export";
+                    action?: "auth.login" | "auth.login_failed" | "auth.password_changed" | "auth.password_reset" | "resident.identity_view" | "resident.identity_denied" | "household.phone_view" | "household.phone_denied" | "household.create" | "household.update" | "resident.create" | "resident.update" | "resident.major_change" | "building.create" | "export" | "ledger.import";
                     actor_id?: number;
                     target_type?: string;
                     target_id?: string;
@@ -2711,6 +2711,255 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a ledger file; the register is not touched. The header and mapping come next (poll). */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file's name as the user chose it (a hint; the bytes decide) */
+                    filename?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The ledger file as is: XLSX, or CSV in UTF-8 / GBK / GB18030 (BOM or not) */
+            requestBody: {
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        /** An import's state: columns and their fields, the checks' counts and first errors, progress. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    import_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/imports/{import_id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Save the column → field mapping; every row is checked again with it (poll). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    import_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MappingBody"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/imports/{import_id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write the rows that pass into the register, as a background job (poll for its progress).
+         * @description A commit whose process went away (nothing heard for 15 minutes; its transaction rolled back)
+         *     may be started again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    import_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/imports/{import_id}/rejected.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        /** The rows turned away, as in the file, with a reason column (未导入的行.xlsx). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    import_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows turned away */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -3768,6 +4017,74 @@ export interface components {
         Trend: {
             /** @description Oldest first */
             months: components["schemas"]["TrendMonth"][];
+        };
+        Column: {
+            index: number;
+            header: string;
+            field: string | null;
+            samples: string[];
+        };
+        Field: {
+            code: string;
+            label: string;
+            required: boolean;
+        };
+        FirstError: {
+            row: number;
+            value: string;
+            message: string;
+        };
+        ColumnReport: {
+            field: string;
+            label: string;
+            errors: number;
+            first: components["schemas"]["FirstError"][];
+        };
+        Report: {
+            /** @description Data rows (empty rows skipped) */
+            rows: number;
+            valid: number;
+            rejected: number;
+            /** @description Valid rows whose ID number is registered */
+            residents_existing?: number;
+            households?: number;
+            households_existing?: number;
+            mapping_errors: string[];
+            columns: components["schemas"]["ColumnReport"][];
+        };
+        Progress: {
+            done: number;
+            total: number;
+        };
+        Import: {
+            id: number;
+            /** @enum {string} */
+            state: "analysing" | "ready" | "committing" | "committed" | "failed";
+            file_name: string;
+            /** @enum {string} */
+            file_format: "xlsx" | "csv";
+            file_sha256: string;
+            size_bytes: number;
+            header_row: number | null;
+            columns: components["schemas"]["Column"][];
+            fields: components["schemas"]["Field"][];
+            report: (Record<string, never> | null) | components["schemas"]["Report"];
+            /** @description What the commit wrote */
+            counts: {
+                [key: string]: unknown;
+            } | null;
+            progress: (Record<string, never> | null) | components["schemas"]["Progress"];
+            /** @description A commit nothing was heard of for 15 minutes: it may be started again */
+            stalled: boolean;
+            error: string | null;
+            created_at: string;
+            committed_at: string | null;
+        };
+        MappingBody: {
+            /** @description Column index → field code, or null to leave the column out */
+            mapping: {
+                [key: string]: string | null;
+            };
         };
     };
     responses: {

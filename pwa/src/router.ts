@@ -137,6 +137,13 @@ export const router = createRouter({
       component: () => import('./reports/DashboardPage.vue'),
       meta: { roles: ['supervisor', 'admin'] },
     },
+    // 台账导入: a street's register ledger from Excel or CSV.
+    {
+      path: '/ledger/import',
+      name: 'ledger-import',
+      component: () => import('./ledger/LedgerImportPage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })

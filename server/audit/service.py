@@ -31,6 +31,7 @@ ACTIONS = (
     "resident.major_change",
     "building.create",
     "export",
+    "ledger.import",
 )
 
 

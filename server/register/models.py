@@ -62,7 +62,8 @@ class Resident(db.Model):
     name: Mapped[str] = mapped_column(String(50))
     gender: Mapped[str] = mapped_column(String(10))
     birth_date: Mapped[date] = mapped_column(Date)
-    id_number: Mapped[str | None] = mapped_column(String(18))
+    # Indexed: a ledger import matches its residents by ID number.
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     phone: Mapped[str | None] = mapped_column(String(11))
     relation: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="present")
