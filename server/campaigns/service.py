@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, func, insert, or_, select, update
+from sqlalchemy import Select, and_, case, func, insert, literal, or_, select, update
 
 from server import worktime as calendar
 from server.auth.models import User, user_grid
@@ -414,6 +414,75 @@ def add_targets(campaign: Campaign, found: list, now: datetime) -> int:
     return len(new)
 
 
+def insert_matches(campaign: Campaign, matched: Select, now: datetime) -> int:
+    """add_targets for a query of matches. On PostgreSQL one INSERT … SELECT writes them in the
+    database (30,000 households: no row crosses to Python but the new ids for the feed), skipping
+    subjects already targets by the unique constraint; elsewhere the rows go through add_targets."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return add_targets(campaign, list(db.session.execute(matched)), now)
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    found = matched.subquery()
+    workers = (
+        select(user_grid.c.grid_id, func.min(User.id).label("worker_id"))
+        .join(User, User.id == user_grid.c.user_id)
+        .where(User.role == "worker", User.active.is_(True))
+        .group_by(user_grid.c.grid_id)
+        .subquery()
+    )
+    columns = (
+        "id",
+        "campaign_id",
+        "subject_id",
+        "household_id",
+        "resident_id",
+        "building_id",
+        "grid_id",
+        "community_id",
+        "assignee_id",
+        "care_tier",
+        "status",
+        "attempts",
+        "follow_ups",
+        "added_at",
+        "version",
+    )
+    rows = select(
+        func.gen_random_uuid(),
+        literal(campaign.id),
+        found.c.subject_id,
+        found.c.household_id,
+        found.c.resident_id.cast(CampaignTarget.resident_id.type),
+        found.c.building_id,
+        found.c.grid_id,
+        found.c.community_id,
+        workers.c.worker_id,
+        func.coalesce(found.c.care_tier, "none"),
+        literal("open"),
+        literal(0),
+        literal(0),
+        literal(now, CampaignTarget.added_at.type),
+        literal(1),
+    ).select_from(found.outerjoin(workers, workers.c.grid_id == found.c.grid_id))
+    stmt = (
+        pg_insert(CampaignTarget.__table__)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing(constraint="uq_campaign_target_subject")
+        .returning(CampaignTarget.id, CampaignTarget.assignee_id)
+    )
+    added = db.session.execute(stmt).all()
+    record_changes(
+        [
+            change_row(TARGET_ENTITY, target_id, user_id=user_id, at=now)
+            for target_id, user_id in added
+            if user_id
+        ]
+    )
+    if added:
+        _campaign_changed(campaign, {user_id for _, user_id in added if user_id})
+    return len(added)
+
+
 def _campaign_changed(campaign: Campaign, extra: set[int] | None = None) -> None:
     """Every worker holding a target of it (and `extra`) hears of the campaign again."""
     holders = set(
@@ -458,8 +527,7 @@ def launch(campaign: Campaign, user: User) -> str:
     if total > current_app.config.get("CAMPAIGN_INLINE_TARGETS", DEFAULT_INLINE_TARGETS):
         campaign.status = "launching"
         return "job"
-    found = list(db.session.execute(_matches(campaign)))
-    add_targets(campaign, found, now)
+    insert_matches(campaign, _matches(campaign), now)
     campaign.launch_done = total
     campaign.status = "active"
     _campaign_changed(campaign)
@@ -765,8 +833,7 @@ def _add_new_matches(condition: Any) -> None:
         select(Campaign).where(Campaign.status == "active", Campaign.ends_at > now)
     ).all()
     for campaign in active:
-        found = list(db.session.execute(_matches(campaign).where(condition)))
-        add_targets(campaign, found, now)
+        insert_matches(campaign, _matches(campaign).where(condition), now)
 
 
 # ---- the desk's figures --------------------------------------------------------------------------
