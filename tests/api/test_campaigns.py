@@ -470,3 +470,56 @@ def test_the_desk_board_drill_down_and_export(org, auth):
     assert sheet.status_code == 200
     rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
     assert len(rows) == 6 and rows[0][0] == "对象" and "已完成" in [r[4] for r in rows]
+
+
+def test_a_roll_call_launch_wakes_each_worker_who_has_targets(org, delivering_auth, phones):
+    for username in ("worker1", "worker2", "worker3"):
+        phones.subscribe(delivering_auth, username)
+    launched(
+        delivering_auth,
+        org,
+        name="暴雨叫应",
+        mode="roll_call",
+        deadline_hours=4,
+        rule={"subject": "resident", "tags": ["living_alone"]},
+    )
+    received = {name: [p["title"] for p in pushes] for name, pushes in phones.received().items()}
+    # Only worker1's grid holds someone living alone: the others are not woken.
+    assert received == {"worker1": ["新专项：暴雨叫应"], "worker2": [], "worker3": []}
+
+
+def test_two_phones_pushing_the_same_target_at_once_make_one_close(org, auth, app):
+    import threading
+
+    from tests.conftest import AuthActions
+
+    campaign = launched(auth, org)
+    target = target_for(campaign["id"], org["households"]["g1"][0])
+    phones = [AuthActions(app.test_client()) for _ in range(2)]
+    for phone in phones:
+        phone.login("worker1")
+    items = [closing_visit(target), closing_visit(target)]
+    start = threading.Barrier(2)
+    results: list[str] = []
+
+    def send(phone: AuthActions, item: dict, device: str) -> None:
+        with app.app_context():  # a server thread of its own, with its own database session
+            start.wait()
+            answer = phone.post(PUSH, json={"device_id": device, "items": [item]})
+            results.append(answer.get_json()["results"][0]["status"])
+            db.session.remove()
+
+    threads = [
+        threading.Thread(target=send, args=(phone, item, f"phone-{n}"))
+        for n, (phone, item) in enumerate(zip(phones, items, strict=True))
+    ]
+    db.session.commit()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results == ["accepted", "accepted"]
+    db.session.expire_all()
+    kinds = sorted(db.session.scalars(select(CampaignEvent.kind).where(CampaignEvent.target_id == target.id)))
+    assert kinds == ["close", "follow_up"]
+    assert db.session.get(CampaignTarget, target.id).closed_by_item in {uuid.UUID(i["id"]) for i in items}
