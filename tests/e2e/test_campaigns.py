@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.e2e.conftest import (
+    REGISTER_HOUSEHOLDS,
     api_session,
     login,
     query,
@@ -21,14 +22,28 @@ CONFIRMED = 20
 
 @pytest.fixture
 def seed_households() -> int:
-    """Enough households in the worker's grid for 20 people to confirm."""
-    return 24
+    """The register other modules seed too (one template a run); launch_roll_call adds the rest."""
+    return REGISTER_HOUSEHOLDS
 
 
 def launch_roll_call(server) -> tuple[int, int]:
     """The street's duty chief launches a roll-call over the demo worker's grid: (campaign id, targets)."""
     desk, csrf = api_session(server, "street")
     grid_id = query(server, "SELECT id FROM grid WHERE code = '360103-001-001-001'")
+    # The desk registers households until the worker's grid has more than twenty.
+    have = query(server, "SELECT count(*) FROM household WHERE grid_id = :grid", grid=grid_id)
+    for n in range(CONFIRMED + 2 - have):
+        added = desk.post(
+            server.url + "/api/v1/households",
+            json={
+                "grid_id": grid_id,
+                "head_name": f"住户{n}",
+                "address": f"示例路{n}号",
+                "housing_type": "own",
+            },
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert added.status_code == 201, added.text
     now = datetime.now(UTC)
     created = desk.post(
         server.url + "/api/v1/campaigns",
