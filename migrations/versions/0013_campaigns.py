@@ -91,6 +91,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_campaign_target_household_id'), ['household_id'], unique=False)
         batch_op.create_index('ix_campaign_target_campaign_grid_status', ['campaign_id', 'grid_id', 'status'], unique=False)
         batch_op.create_index('ix_campaign_target_assignee_status', ['assignee_id', 'status'], unique=False)
+        batch_op.create_index(
+            'ix_campaign_target_roll_call',
+            ['campaign_id', 'answer', 'care_tier', 'grid_id', 'building_id', 'id'],
+            unique=False,
+        )
 
     op.create_table(
         'campaign_event',

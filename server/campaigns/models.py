@@ -69,6 +69,16 @@ class CampaignTarget(db.Model):
         UniqueConstraint("campaign_id", "subject_id", name="uq_campaign_target_subject"),
         Index("ix_campaign_target_campaign_grid_status", "campaign_id", "grid_id", "status"),
         Index("ix_campaign_target_assignee_status", "assignee_id", "status"),
+        # The roll-call board's "not yet reached", per answer and tier in checklist order.
+        Index(
+            "ix_campaign_target_roll_call",
+            "campaign_id",
+            "answer",
+            "care_tier",
+            "grid_id",
+            "building_id",
+            "id",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -1008,20 +1008,21 @@ def roll_call_board(campaign: Campaign, user: User, limit: int = 200) -> dict[st
         )
         for key in counts:
             total[key] += entry[key]
-    waiting = list(
-        db.session.scalars(
-            select(CampaignTarget)
-            .where(base, or_(CampaignTarget.answer.is_(None), CampaignTarget.answer == "no_answer"))
-            .order_by(
-                case((CampaignTarget.answer.is_(None), 0), else_=1),
-                case(TIER_RANK, value=CampaignTarget.care_tier, else_=3),
-                CampaignTarget.grid_id,
-                CampaignTarget.building_id,
-                CampaignTarget.id,
+    # One short query per (answer, tier) step, each read in index order (ix_campaign_target_roll_call):
+    # the first 200 of 30,000 without sorting them all.
+    waiting: list[CampaignTarget] = []
+    for answered in (CampaignTarget.answer.is_(None), CampaignTarget.answer == "no_answer"):
+        for tier in TIER_RANK:
+            if len(waiting) >= limit:
+                break
+            waiting.extend(
+                db.session.scalars(
+                    select(CampaignTarget)
+                    .where(base, answered, CampaignTarget.care_tier == tier)
+                    .order_by(CampaignTarget.grid_id, CampaignTarget.building_id, CampaignTarget.id)
+                    .limit(limit - len(waiting))
+                )
             )
-            .limit(limit)
-        )
-    )
     return {
         "campaign": campaign_data(campaign),
         "communities": list(communities.values()),
