@@ -190,7 +190,8 @@ def test_rules_select_by_tag_tier_housing_building_and_uploaded_list(org, auth):
         ({"template": {"key": "no_such_form", "version": 1}}, "template"),
         ({"mode": "roll_call"}, "deadline_hours"),
         ({"mode": "roll_call", "deadline_hours": 0}, "deadline_hours"),
-        ({"ends_at": "2020-01-01T00:00:00+08:00"}, "ends_at"),
+        ({"ends_at": "days:-1"}, "ends_at"),  # over before it is made
+        ({"starts_at": "days:3", "ends_at": "days:2"}, "ends_at"),  # ends before it starts
         ({"starts_at": "yesterday"}, "starts_at"),
         ({"close_out_time": "25:00"}, "close_out_time"),
         ({"daily_quota": 0}, "daily_quota"),
@@ -201,6 +202,10 @@ def test_rules_select_by_tag_tier_housing_building_and_uploaded_list(org, auth):
     ],
 )
 def test_a_bad_campaign_is_refused_field_by_field_and_nothing_is_stored(org, auth, change, field):
+    change = dict(change)
+    for key, value in change.items():
+        if isinstance(value, str) and value.startswith("days:"):  # days from the test clock's now
+            change[key] = clock.stamp(clock.now() + timedelta(days=int(value[5:])))
     auth.login("street1")
     answer = auth.post(API, json=body(**change))
     assert answer.status_code == 422, answer.get_json()
