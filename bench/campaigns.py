@@ -246,7 +246,14 @@ def confirm_process(url: str, workdir: str, assignments: dict[str, list[str]], s
         thread.join()
 
 
-def run(spec: str, households: int, pull_targets: int, confirmers: int, repeats: int) -> dict:
+def run(
+    spec: str,
+    households: int,
+    pull_targets: int,
+    confirmers: int,
+    repeats: int,
+    processes: int = CONFIRM_PROCESSES,
+) -> dict:
     from sqlalchemy import select
 
     from server.campaigns.models import CampaignTarget
@@ -283,18 +290,25 @@ def run(spec: str, households: int, pull_targets: int, confirmers: int, repeats:
         spawn = multiprocessing.get_context("spawn")
         stop, counter = spawn.Event(), spawn.Value("i", 0)
         chosen = sorted(by_worker.items())[:confirmers]
-        processes = [
-            spawn.Process(
-                target=confirm_process,
-                args=(url, str(workdir), dict(chosen[n::CONFIRM_PROCESSES]), stop, counter),
-            )
-            for n in range(min(CONFIRM_PROCESSES, len(chosen)))
-        ]
-        for process in processes:
-            process.start()
+        if processes:
+            workers: list = [
+                spawn.Process(
+                    target=confirm_process,
+                    args=(url, str(workdir), dict(chosen[n::processes]), stop, counter),
+                )
+                for n in range(min(processes, len(chosen)))
+            ]
+        else:  # --confirm-processes 0: threads of this process (quick, but they share its GIL)
+            workers = [
+                threading.Thread(target=confirm_loop, args=(app, name, targets, stop, counter), daemon=True)
+                for name, targets in chosen
+            ]
+        for worker_run in workers:
+            worker_run.start()
         started = time.monotonic()
-        while counter.value == 0 and time.monotonic() - started < STARTUP_S:
-            time.sleep(0.1)  # until the processes are up and confirming
+        # Until the processes are up and confirming (threads start at once).
+        while processes and counter.value == 0 and time.monotonic() - started < STARTUP_S:
+            time.sleep(0.1)
         before = counter.value
         board_times, sql_times = [], []
         with app.app_context():
@@ -316,8 +330,8 @@ def run(spec: str, households: int, pull_targets: int, confirmers: int, repeats:
                 db.session.rollback()
         confirmed_during = counter.value - before
         stop.set()
-        for process in processes:
-            process.join(120)
+        for worker_run in workers:
+            worker_run.join(120)
         with app.app_context():
             db.engine.dispose()
         return {
@@ -382,9 +396,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pull-targets", type=int, default=500)
     parser.add_argument("--confirmers", type=int, default=60)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--confirm-processes",
+        type=int,
+        default=CONFIRM_PROCESSES,
+        help="0: the confirmers are threads of this one",
+    )
     args = parser.parse_args(argv)
     try:
-        outcome = run(args.db, args.households, args.pull_targets, args.confirmers, args.repeats)
+        outcome = run(
+            args.db, args.households, args.pull_targets, args.confirmers, args.repeats, args.confirm_processes
+        )
     except BenchFailed as failure:
         print(f"FAILED: {failure}")
         return 1

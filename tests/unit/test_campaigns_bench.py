@@ -32,6 +32,9 @@ def test_tiny_street_prints_every_figure(capsys):
             "3",
             "--repeats",
             "1",
+            # Threads, not processes: a spawned interpreter per process costs seconds here.
+            "--confirm-processes",
+            "0",
         ]
     )
     out = capsys.readouterr().out
