@@ -187,8 +187,9 @@ def pull_pages(client, cursor: str | None) -> tuple[float, list[bytes], dict[str
             return elapsed, bodies, entities, cursor
 
 
-def confirm_loop(app, username: str, targets: list[str], stop, counter) -> None:
-    """One worker confirming their targets, ten answers a push, until told to stop."""
+def confirm_loop(app, username: str, targets: list[str], stop, counter, pace: float = 0.0) -> None:
+    """One worker confirming their targets, ten answers a push (one push every `pace` seconds; 0:
+    flat out), until told to stop."""
     from server.timeutil import iso, utcnow
 
     client, csrf = client_for(app, username)
@@ -214,6 +215,8 @@ def confirm_loop(app, username: str, targets: list[str], stop, counter) -> None:
             stored = sum(1 for r in answer.get_json()["results"] if r["status"] == "accepted")
             with counter.get_lock():
                 counter.value += stored
+        if pace and stop.wait(pace):
+            return
 
 
 def app_for(url: str, workdir: Path, pool: int = 5):
@@ -232,12 +235,14 @@ def app_for(url: str, workdir: Path, pool: int = 5):
     )
 
 
-def confirm_process(url: str, workdir: str, assignments: dict[str, list[str]], stop, counter) -> None:
+def confirm_process(
+    url: str, workdir: str, assignments: dict[str, list[str]], stop, counter, pace: float = 0.0
+) -> None:
     """A process of confirming workers (its own app and interpreter: the board's timing in the
     main process shares no GIL with them), one thread per worker."""
     app = app_for(url, Path(workdir), pool=len(assignments) + 2)
     threads = [
-        threading.Thread(target=confirm_loop, args=(app, name, targets, stop, counter), daemon=True)
+        threading.Thread(target=confirm_loop, args=(app, name, targets, stop, counter, pace), daemon=True)
         for name, targets in assignments.items()
     ]
     for thread in threads:
@@ -253,6 +258,7 @@ def run(
     confirmers: int,
     repeats: int,
     processes: int = CONFIRM_PROCESSES,
+    pace: float = 0.0,
 ) -> dict:
     from sqlalchemy import select
 
@@ -294,13 +300,15 @@ def run(
             workers: list = [
                 spawn.Process(
                     target=confirm_process,
-                    args=(url, str(workdir), dict(chosen[n::processes]), stop, counter),
+                    args=(url, str(workdir), dict(chosen[n::processes]), stop, counter, pace),
                 )
                 for n in range(min(processes, len(chosen)))
             ]
         else:  # --confirm-processes 0: threads of this process (quick, but they share its GIL)
             workers = [
-                threading.Thread(target=confirm_loop, args=(app, name, targets, stop, counter), daemon=True)
+                threading.Thread(
+                    target=confirm_loop, args=(app, name, targets, stop, counter, pace), daemon=True
+                )
                 for name, targets in chosen
             ]
         for worker_run in workers:
@@ -350,6 +358,7 @@ def run(
             "board_ms_p95": sorted(board_times)[max(0, round(len(board_times) * 0.95) - 1)] * 1000,
             "board_query_ms_median": statistics.median(sql_times) * 1000,
             "confirmers": len(chosen),
+            "pace": pace,
             "confirmed_during": confirmed_during,
         }
 
@@ -380,9 +389,10 @@ def report(outcome: dict) -> None:
         f"  the same worker's full snapshot (register + targets): {outcome['snapshot_ms']:.1f} ms, "
         f"{outcome['snapshot_gzip_kb']:.1f} KB gzip"
     )
+    pace = f"ten answers every {outcome['pace']:g} s each" if outcome["pace"] else "flat out"
     print(
-        f"  roll-call board, {COMMUNITIES} communities, while {outcome['confirmers']} workers confirm "
-        f"({outcome['confirmed_during']:,} answers stored meanwhile): median {outcome['board_ms_median']:.1f} ms, "
+        f"  roll-call board, {COMMUNITIES} communities, while {outcome['confirmers']} workers confirm ({pace}; "
+        f"{outcome['confirmed_during']:,} answers stored meanwhile): median {outcome['board_ms_median']:.1f} ms, "
         f"p95 {outcome['board_ms_p95']:.1f} ms per request; its queries alone: median "
         f"{outcome['board_query_ms_median']:.1f} ms (goal {GOAL_BOARD_MS:.0f}) "
         f"{verdict(outcome['board_query_ms_median'] <= GOAL_BOARD_MS)}"
@@ -402,10 +412,22 @@ def main(argv: list[str] | None = None) -> int:
         default=CONFIRM_PROCESSES,
         help="0: the confirmers are threads of this one",
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="seconds between a worker's pushes of ten answers (0: flat out)",
+    )
     args = parser.parse_args(argv)
     try:
         outcome = run(
-            args.db, args.households, args.pull_targets, args.confirmers, args.repeats, args.confirm_processes
+            args.db,
+            args.households,
+            args.pull_targets,
+            args.confirmers,
+            args.repeats,
+            args.confirm_processes,
+            args.pace,
         )
     except BenchFailed as failure:
         print(f"FAILED: {failure}")
