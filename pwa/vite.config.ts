@@ -23,6 +23,7 @@ const DESK_ROOTS = [
   'src/supervisor/CaseBoardPage.vue',
   'src/tasks/TaskNewPage.vue',
   'src/accounts/UsersPage.vue',
+  'src/campaigns/CampaignBoardPage.vue',
   // With it the ECharts chunk (~160 KB gzip), which only the dashboard imports.
   'src/reports/DashboardPage.vue',
 ]

@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from server import health
     from server.audit import routes as audit
     from server.auth import routes as auth
+    from server.campaigns import routes as campaigns
     from server.cases import routes as cases
     from server.extensions import api
     from server.fields import IdConverter
@@ -90,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any rule: ids past 2^31-1 are a 404
     modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
-    for module in (*modules, cases, tasks, reports, ledger):
+    for module in (*modules, cases, tasks, reports, ledger, campaigns):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)
@@ -102,6 +103,7 @@ def register_sync(app: Flask) -> None:
     The order is the snapshot's: a cursor names the reader it stopped in by position, so a new
     feature's readers go last (tests/unit/test_sync_registry.py pins it).
     """
+    from server.campaigns import sync as campaigns
     from server.cases import sync as cases
     from server.forms import sync as forms
     from server.register import sync as register
@@ -112,7 +114,7 @@ def register_sync(app: Flask) -> None:
 
     changes.init_app()  # each commit that recorded changes takes its feed position
     sync = registry.init_app(app)
-    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits):
+    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits, campaigns):
         feature.register(sync)
 
 
@@ -129,24 +131,33 @@ def register_photo_uses(app: Flask) -> None:
 
 def register_reminders(app: Flask) -> None:
     """The records with deadlines the "deadline near" sweep (flask cases remind) reminds of."""
+    from server.campaigns import reminders as campaigns
     from server.cases import reminders as cases
     from server.push import reminders
     from server.tasks import reminders as tasks
 
     sources = reminders.init_app(app)
-    for feature in (cases, tasks):
+    for feature in (cases, tasks, campaigns):
         feature.register(sources)
 
 
 def connect_features(app: Flask) -> None:
     """Where one feature follows another's changes without importing it: the visit schedule
-    follows the register's resident edits; a report follows its case's return."""
+    follows the register's resident edits; a report follows its case's return; a campaign's
+    targets follow their households and close by the submissions naming them."""
+    from server.campaigns import service as campaigns
     from server.cases import loop as cases
     from server.register import events as register
+    from server.submissions import events as submitted
     from server.submissions import review as submissions
     from server.visits import service as visits
 
     register.on_residents_changed(app, visits.refresh_visit_state)
+    register.on_residents_changed(app, campaigns.follow_residents)
+    register.on_households_changed(app, campaigns.follow_households)
+    submitted.on_target_link(
+        app, submitted.TargetLink(campaigns.check_submission_target, campaigns.targets_submitted)
+    )
     # A report is reviewed in its case: a return sends the submission back to its author.
     cases.on_report_returned(app, submissions.return_submission)
     cases.on_report_answers(app, submissions.report_answers)

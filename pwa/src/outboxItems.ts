@@ -32,6 +32,7 @@ const KIND_WORDS: Record<string, MessageKey> = {
   resident_upsert: 'kind.resident_upsert',
   task_update: 'kind.task_update',
   case_action: 'kind.case_action',
+  campaign_answer: 'kind.campaign_answer',
 }
 
 /** Keys of a pushed item (not answers) that the server may name in field errors. */
@@ -50,6 +51,9 @@ const ITEM_FIELD_WORDS: Record<string, MessageKey> = {
   resident_id: 'itemField.resident_id',
   building_id: 'itemField.building_id',
   resubmits: 'itemField.resubmits',
+  campaign_target_id: 'itemField.campaign_target_id',
+  outcome: 'itemField.outcome',
+  reason: 'itemField.reason',
   base_version: 'itemField.base_version',
   household: 'itemField.household',
   resident: 'itemField.resident',

@@ -131,6 +131,26 @@ export const router = createRouter({
       path: '/submissions/:id',
       redirect: (to) => ({ name: 'mine', query: { tab: 'returned', focus: String(to.params.id) } }),
     },
+    // 我的专项: a campaign's checklist on the phone; the desk's campaign and roll-call boards.
+    {
+      path: '/campaigns/:id',
+      name: 'campaign-checklist',
+      component: () => import('./campaigns/CampaignChecklistPage.vue'),
+      props: true,
+    },
+    {
+      path: '/desk/campaigns',
+      name: 'campaign-boards',
+      component: () => import('./campaigns/CampaignBoardPage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
+    {
+      path: '/desk/campaigns/:id',
+      name: 'campaign-board',
+      component: () => import('./campaigns/CampaignBoardPage.vue'),
+      props: true,
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     {
       path: '/dashboard',
       name: 'dashboard',

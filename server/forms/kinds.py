@@ -19,8 +19,9 @@ from typing import Any
 
 from server.i18n import msg
 
-# Every kind may name the returned submission it fixes (resubmits) and the task it completes.
-LINK_KEYS = ("resubmits", "task_id")
+# Every kind may name the returned submission it fixes (resubmits), the task it completes and the
+# campaign target it closes (server/submissions/events.py).
+LINK_KEYS = ("resubmits", "task_id", "campaign_target_id")
 
 
 @dataclass(frozen=True)

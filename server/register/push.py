@@ -154,6 +154,7 @@ class RegisterEdits:
         # A tier change moves the due date; recomputed from the stored visits, which a visit
         # earlier in this batch may have changed since the edit was planned.
         events.residents_changed({w.row["id"] for w in writes if w.entity == service.RESIDENT})
+        events.households_changed({w.row["id"] for w in writes if w.entity == service.HOUSEHOLD})
 
     def server_view(self, item_id: uuid.UUID) -> dict | None:
         """The record an earlier item with this id wrote, as it is now (the same id resent changed)."""

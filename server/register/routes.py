@@ -104,6 +104,8 @@ def _apply(outcome: service.Outcome, *, creating: bool) -> tuple[dict, int]:
     service.execute([outcome])
     if outcome.entity == service.RESIDENT:
         events.residents_changed({outcome.row["id"]})
+    else:
+        events.households_changed({outcome.row["id"]})
     db.session.commit()
     return outcome.row, 201 if creating and outcome.created else 200
 

@@ -24,6 +24,7 @@ from server.forms.kinds import KINDS, opens_case
 from server.forms.models import FormTemplate
 from server.i18n import field_message, msg
 from server.register.service import BUILDING, HOUSEHOLD, RESIDENT, register_state
+from server.submissions.events import TARGET_KEY, target_link
 from server.submissions.models import SUBMISSION_ENTITY, Submission, submission_photo
 from server.sync.changes import change_row, record_changes
 from server.sync.protocol import Prepared, PushContext, PushItem, StoredItem, forbidden, rejected
@@ -227,6 +228,8 @@ class FormSubmissions:
             "reviewed_at": None,
         }
         rows: dict[str, Any] = {"submission": row}
+        if links["campaign_target_id"] is not None:
+            rows["campaign_target"] = links["campaign_target_id"]
         answer: dict[str, Any] = {}
         if descriptor.opens_case:
             report = case_row(
@@ -259,7 +262,13 @@ class FormSubmissions:
         """resubmits: one of the author's own returned submissions (a report: its case returned);
         task_id: their own open task. `refused`: (code, message) when the resubmission can never
         go through (already resubmitted, or its case has moved on); `case`: the case it reopens."""
-        links: dict[str, Any] = {"resubmits": None, "task_id": None, "case": None, "refused": None}
+        links: dict[str, Any] = {
+            "resubmits": None,
+            "task_id": None,
+            "case": None,
+            "refused": None,
+            "campaign_target_id": None,
+        }
         if payload.get("resubmits") is not None:
             original_id = parse_uuid(payload["resubmits"])
             original = db.session.get(Submission, original_id) if original_id else None
@@ -287,6 +296,16 @@ class FormSubmissions:
                 errors["task_id"] = [msg("找不到该任务", "No task of yours with this id")]
             else:
                 links["task_id"] = task.id
+        if payload.get(TARGET_KEY) is not None:
+            target_id = parse_uuid(payload[TARGET_KEY])
+            link = target_link()
+            problem = msg("找不到该专项对象", "No campaign target of yours with this id")
+            if target_id is not None and link is not None:
+                problem = link.check(target_id, item.template["key"], ctx.user.id)
+            if problem is not None:
+                errors[TARGET_KEY] = [problem]
+            else:
+                links["campaign_target_id"] = target_id
         return links
 
     def _resubmitted_report(self, item: PushItem, original: Submission, links: dict, errors: dict) -> None:
@@ -397,6 +416,14 @@ class FormSubmissions:
                 )
         record_visits([p.rows["visit"] for p in batch if "visit" in p.rows], ctx.now)
         self._apply_links([p.rows["submission"] for p in batch], ctx)
+        closing = [
+            (p.rows["campaign_target"], p.item.id, ctx.user.id, p.item.created_at)
+            for p in batch
+            if "campaign_target" in p.rows
+        ]
+        link = target_link()
+        if closing and link is not None:
+            link.stored(closing, ctx.now)
         # Only the author's feed carries their submissions (review results come back this way).
         record_changes(
             [change_row(SUBMISSION_ENTITY, p.item.id, user_id=ctx.user.id, at=ctx.now) for p in batch]

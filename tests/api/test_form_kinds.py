@@ -67,7 +67,7 @@ def test_the_phone_pulls_every_kind_with_its_keys_photos_review_and_template(org
         "code": "hazard_report",
         "label": {"zh": "安全隐患排查", "en": "Hazard inspection"},
         "payload_keys": ["grid_id", "household_id", "building_id", "address", "answers"],
-        "link_keys": ["resubmits", "task_id"],
+        "link_keys": ["resubmits", "task_id", "campaign_target_id"],
         "opens_case": True,
         "case_kind": "hazard",
         "min_photos": 1,

@@ -22,6 +22,8 @@ SNAPSHOT_ORDER = [
     "submission",
     "case",
     "task",
+    "campaign",
+    "campaign_target",
 ]
 
 
@@ -42,6 +44,7 @@ def test_every_push_kind_the_phone_sends_has_one_handler(app):
         "city_case",
         "case_action",
         "task_update",
+        "campaign_answer",
     }
 
 

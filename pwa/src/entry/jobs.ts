@@ -23,6 +23,7 @@ export function newEntryJob(props: NewEntryProps): NewEntryJob {
   if (props.householdId) subject.householdId = props.householdId
   if (props.residentId) subject.residentId = props.residentId
   if (props.buildingId) subject.buildingId = props.buildingId
+  if (props.campaignTargetId) subject.campaignTargetId = props.campaignTargetId
   const { templateKey } = props
   if (props.resubmits) {
     return props.taskId
@@ -47,6 +48,7 @@ export function newEntryPayload(job: NewEntryJob, kind: FormKind, context: Entry
   const payload = payloadFor(kind, { ...context, resubmits })
   const taskId = job.job === 'new' ? undefined : job.taskId
   if (taskId) payload.task_id = taskId
+  if (job.subject.campaignTargetId) payload.campaign_target_id = job.subject.campaignTargetId
   return payload
 }
 
@@ -62,5 +64,8 @@ export function fixedPayload(
   const resubmits = typeof queued.resubmits === 'string' ? queued.resubmits : null
   const payload = payloadFor(kind, { ...context, resubmits })
   if (typeof queued.task_id === 'string' && queued.task_id) payload.task_id = queued.task_id
+  if (typeof queued.campaign_target_id === 'string' && queued.campaign_target_id) {
+    payload.campaign_target_id = queued.campaign_target_id
+  }
   return payload
 }

@@ -8,6 +8,8 @@ export interface EntrySubject {
   householdId?: string
   residentId?: string
   buildingId?: string
+  /** 我的专项: the campaign target this form closes (payload.campaign_target_id). */
+  campaignTargetId?: string
 }
 
 /** The props of /visit/new and /forms/:key/new. */
@@ -25,7 +27,8 @@ export function one(value: unknown): string | undefined {
 
 /**
  * The props of /visit/new and /forms/:key/new from the URL's query:
- * ?household=…&resident=…&building=… (what it is about), &resubmits=… (我的上报), &task=… (我的任务).
+ * ?household=…&resident=…&building=… (what it is about), &resubmits=… (我的上报), &task=… (我的任务),
+ * &campaign_target=… (我的专项).
  */
 export function newEntryProps(templateKey: string, query: Record<string, unknown>): NewEntryProps {
   return {
@@ -33,6 +36,7 @@ export function newEntryProps(templateKey: string, query: Record<string, unknown
     householdId: one(query.household),
     residentId: one(query.resident),
     buildingId: one(query.building),
+    campaignTargetId: one(query.campaign_target),
     resubmits: one(query.resubmits),
     taskId: one(query.task),
   }

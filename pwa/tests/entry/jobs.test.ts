@@ -54,6 +54,14 @@ describe('payload of each job', () => {
     })
   })
 
+  it('a form from 我的专项 names the campaign target it closes, and keeps it when fixed', () => {
+    const job = newEntryJob(newEntryProps('household_visit', { household: 'h1', campaign_target: 'ct1' }))
+    const payload = newEntryPayload(job, serverKind('household_visit'), context)
+    expect(payload.campaign_target_id).toBe('ct1')
+    const fixed = fixedPayload(serverKind('household_visit'), context, { campaign_target_id: 'ct1' })
+    expect(fixed.campaign_target_id).toBe('ct1')
+  })
+
   it('a task-linked form names the task it fulfils', () => {
     const job = newEntryJob({ templateKey: 'household_visit', householdId: 'h1', taskId: 't7' })
     const payload = newEntryPayload(job, serverKind('household_visit'), context)
