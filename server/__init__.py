@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from server.extensions import api
     from server.fields import IdConverter
     from server.forms import routes as forms
+    from server.maps import routes as maps
     from server.org import routes as org
     from server.photos import routes as photos
     from server.push import routes as push
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any rule: ids past 2^31-1 are a 404
     modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
-    for module in (*modules, cases, tasks, reports):
+    for module in (*modules, cases, tasks, reports, maps):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)
@@ -103,6 +104,7 @@ def register_sync(app: Flask) -> None:
     """
     from server.cases import sync as cases
     from server.forms import sync as forms
+    from server.maps import sync as maps
     from server.register import sync as register
     from server.submissions import sync as submissions
     from server.sync import catalogue, changes, org, registry
@@ -111,7 +113,7 @@ def register_sync(app: Flask) -> None:
 
     changes.init_app()  # each commit that recorded changes takes its feed position
     sync = registry.init_app(app)
-    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits):
+    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits, maps):
         feature.register(sync)
 
 
