@@ -360,3 +360,21 @@ def test_tile_source_reaches_phones_in_the_catalogue(make_app):
                 "max_zoom": 18,
             }
         ]
+
+
+def test_the_tile_host_may_serve_images_and_nothing_else_changes(make_app):
+    from server.security import CONTENT_SECURITY_POLICY, tile_origin
+
+    assert (
+        tile_origin("https://t{s}.tianditu.gov.cn/img_w/wmts?tk=KEY&TILECOL={x}")
+        == "https://*.tianditu.gov.cn"
+    )
+    assert tile_origin("http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png") == "http://10.0.0.5:8080"
+    assert tile_origin("javascript:alert(1)") is None
+    plain = make_app().test_client().get("/api/v1/health").headers["Content-Security-Policy"]
+    assert plain == CONTENT_SECURITY_POLICY
+    app = make_app(MAP_TILE_URL="https://t{s}.tianditu.gov.cn/{z}/{x}/{y}")
+    policy = app.test_client().get("/api/v1/health").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://*.tianditu.gov.cn;" in policy
+    assert "connect-src 'self' https://*.tianditu.gov.cn" in policy
+    assert "default-src 'self'" in policy
