@@ -3670,6 +3670,8 @@ export interface components {
             handled_at: string | null;
             closed_at: string | null;
             merged_into_id: string | null;
+            /** @description the open case its reporter said it repeats (a merge suggestion) */
+            suggested_merge_into_id?: string | null;
             /** @description Before photos */
             photos: string[];
             /** @description The last handling's */
@@ -3733,6 +3735,8 @@ export interface components {
             handled_at: string | null;
             closed_at: string | null;
             merged_into_id: string | null;
+            /** @description the open case its reporter said it repeats (a merge suggestion) */
+            suggested_merge_into_id?: string | null;
             /** @description Before photos */
             photos: string[];
             /** @description The last handling's */
@@ -3796,6 +3800,8 @@ export interface components {
             handled_at: string | null;
             closed_at: string | null;
             merged_into_id: string | null;
+            /** @description the open case its reporter said it repeats (a merge suggestion) */
+            suggested_merge_into_id?: string | null;
             /** @description Before photos */
             photos: string[];
             /** @description The last handling's */

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,97 @@ def test_the_map_draws_the_grid_and_buildings_with_the_server_stopped(server, ph
         "([read, args, before]) => { const r = read(args); return r && r.gridPixels > before + 100; }",
         arg=[read, [list(GRID_RGB), [list(c) for c in BUILDING_RGB]], before],
     )
+
+
+def seed_open_case(server, tmp_path, lat: float, lng: float) -> str:
+    """An open hazard case of the first category (住宅小区), 20 m from where the phone stands, as
+    another report of the worker's grid already brought it."""
+    import hashlib
+
+    from tests import clock
+    from tests.e2e.test_field_work import scene_photo
+
+    worker, csrf = api_session(server, "worker")
+    grid = worker.get(server.url + "/api/v1/auth/me").json()["user"]["grids"][0]["id"]
+    photo = Path(scene_photo(tmp_path, "earlier.jpg", (90, 90, 90))).read_bytes()
+    sha = hashlib.sha256(photo).hexdigest()
+    assert worker.put(
+        f"{server.url}/api/v1/photos/{sha}",
+        data=photo,
+        headers={"Content-Type": "image/jpeg", "X-CSRF-Token": csrf},
+    ).status_code in (200, 201)
+    answers = {
+        "category": "residential",
+        "severity": "general",
+        "immediate_danger": False,
+        "description": "小区消防通道被占用",
+        "scene_photos": [sha],
+    }
+    item = {
+        "id": str(uuid.uuid4()),
+        "kind": "hazard_report",
+        "template": {"key": "hazard_inspection", "version": 1},
+        "created_at": clock.now().isoformat(),
+        "payload": {"grid_id": grid, "answers": answers},
+        "photos": [sha],
+        "location": {"lat": lat + 20 / 111_320, "lng": lng, "accuracy": 8},
+    }
+    answer = worker.post(
+        server.url + "/api/v1/sync/push",
+        json={"device_id": "e2e-other", "items": [item]},
+        headers={"X-CSRF-Token": csrf},
+    ).json()["results"][0]
+    assert answer["status"] == "accepted", answer
+    return answer["case_id"]
+
+
+def test_the_duplicate_hint_works_offline_and_becomes_a_merge_suggestion(server, playwright_driver, tmp_path):
+    from tests.e2e.conftest import Phone, wait_until_synced
+    from tests.e2e.test_field_work import GPS, RED, pick, scene_photo
+
+    earlier = seed_open_case(server, tmp_path, GPS["latitude"], GPS["longitude"])
+    phone = Phone(playwright_driver, tmp_path / "gps-profile", geolocation=GPS, permissions=["geolocation"])
+    try:
+        page = phone.open().new_page()
+        login(page, server.url, "worker")
+        wait_for_offline_ready(page)
+        page.get_by_test_id("tab-roster").click()
+        wait_until(
+            page, "() => document.querySelectorAll('[data-testid=building-group]').length > 0", timeout=60
+        )
+        page.get_by_test_id("tab-map").click()  # the pull is in: the map shows the seeded case too
+        page.goto(server.url + "/")
+
+        server.stop()
+        page.get_by_role("button", name="上报隐患").first.click()
+        page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio").first.click()
+        pick(page, "隐患等级", "一般")
+        pick(page, "是否存在现实危险", "否")
+        page.get_by_label("隐患描述").fill("消防通道又被车辆占用")
+        page.locator("input[type=file]").first.set_input_files(scene_photo(tmp_path, "scene.jpg", RED))
+        page.locator("img[src^='blob:']").first.wait_for()
+        locate = page.get_by_role("button", name="获取当前位置")
+        if locate.count():  # the form may have taken the fix by itself
+            locate.first.click()
+        page.get_by_text("精度约").first.wait_for()
+        # Offline, before saving: the open case 20 m away, of the same category, is offered.
+        hint = page.get_by_test_id("dup-case")
+        hint.first.wait_for()
+        assert [hint.nth(i).get_attribute("data-case-id") for i in range(hint.count())] == [earlier]
+        assert "约 20 米" in hint.first.inner_text()
+        page.get_by_role("button", name="同一问题，补充到该案件").click()
+        page.get_by_test_id("dup-marked").wait_for()
+        page.get_by_role("button", name="保存").click()
+        page.get_by_text("已保存").first.wait_for()
+
+        server.start()
+        page.goto(server.url + "/")
+        wait_until_synced(page)
+        mine = query(server, "SELECT id FROM \"case\" WHERE description = '消防通道又被车辆占用'")
+        desk, _ = api_session(server, "supervisor")
+        new = desk.get(f"{server.url}/api/v1/cases/{uuid.UUID(str(mine))}").json()
+        # A merge suggestion for the supervisor, not a merge: both cases stay open.
+        assert new["suggested_merge_into_id"] == earlier
+        assert new["state"] == "reported" and new["merged_into_id"] is None
+    finally:
+        phone.close()

@@ -23,6 +23,13 @@ export const mapZh = {
   'map.saved': '楼栋位置已保存',
   'map.outsideConfirm': '该位置在网格边界之外，仍要保存吗？',
   'map.needsNetwork': '设置楼栋位置需要联网',
+  'dup.title': '附近已有同类案件（{n}）',
+  'dup.sameBuilding': '同一楼栋',
+  'dup.distance': '约 {m} 米',
+  'dup.same': '同一问题，补充到该案件',
+  'dup.marked': '已标记为同一问题：提交后由受理员决定是否合并',
+  'dup.unmark': '不是同一问题',
+  'dup.noDistance': '定位精度低于 100 米，只按同一楼栋提示',
 } as const
 
 export type MapKey = keyof typeof mapZh
@@ -49,6 +56,13 @@ export const mapEn: Record<MapKey, string> = {
   'map.saved': 'Building location saved',
   'map.outsideConfirm': 'This point is outside the grid boundary. Save it anyway?',
   'map.needsNetwork': 'Setting a building location needs the network',
+  'dup.title': 'Open cases of this kind nearby ({n})',
+  'dup.sameBuilding': 'Same building',
+  'dup.distance': 'About {m} m',
+  'dup.same': 'Same problem: add to this case',
+  'dup.marked': 'Marked as the same problem: the supervisor decides on the merge',
+  'dup.unmark': 'Not the same problem',
+  'dup.noDistance': 'Location rougher than 100 m: only the same building is checked',
 }
 
 declare module '../i18n' {
