@@ -2912,6 +2912,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maps/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一张图: grids with boundaries and visit coverage, and case points by light, in scope. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one community (absent: every grid in scope) */
+                    community_id?: number;
+                    /** @description cases reported within */
+                    days?: number;
+                    state?: "open" | "closed" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Overview"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4030,6 +4077,35 @@ export interface components {
             building?: components["schemas"]["Building"];
             outside_grid?: boolean;
             imprecise?: boolean;
+        };
+        OverviewGrid: {
+            id?: number;
+            code?: string;
+            name?: string;
+            community_id?: number;
+            /** @description GeoJSON Polygon or MultiPolygon, WGS-84 [lng, lat] */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            visits_due?: number;
+            visited?: number;
+            /** @description this month's visit rate, 0–1 */
+            coverage?: number | null;
+        };
+        OverviewCase: {
+            id?: string;
+            lat?: number;
+            lng?: number;
+            category?: string;
+            kind?: string;
+            state?: string;
+            grid_id?: number;
+            /** @enum {string} */
+            light?: "green" | "yellow" | "red" | "none";
+        };
+        Overview: {
+            grids?: components["schemas"]["OverviewGrid"][];
+            cases?: components["schemas"]["OverviewCase"][];
         };
     };
     responses: {

@@ -21,6 +21,8 @@ from server.maps.schemas import (
     BoundaryImportAnswerSchema,
     BoundaryImportQuerySchema,
     BoundarySchema,
+    OverviewQuerySchema,
+    OverviewSchema,
     PointAnswerSchema,
     PointBodySchema,
 )
@@ -107,3 +109,14 @@ def put_point(body, building_id):
     db.session.commit()
     row = db.session.execute(select(Building.__table__).where(Building.id == key)).mappings().one()
     return dict(answer, building=building_data(row))
+
+
+@bp.route("/overview", methods=["GET"])
+@roles_required("supervisor", "admin")
+@bp.arguments(OverviewQuerySchema, location="query")
+@bp.response(200, OverviewSchema)
+def get_overview(args):
+    """一张图: grids with boundaries and visit coverage, and case points by light, in scope."""
+    return service.overview(
+        current_user._get_current_object(), args.get("community_id"), args["days"], args["state"]
+    )

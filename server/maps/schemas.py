@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.apidoc import OpenSchema, QuerySchema
+from server.fields import Id
 from server.maps.geometry import CRS_CHOICES
 from server.register.schemas import BuildingSchema
 
@@ -72,3 +73,40 @@ class PointAnswerSchema(OpenSchema):
     building = fields.Nested(BuildingSchema)
     outside_grid = fields.Boolean()
     imprecise = fields.Boolean()
+
+
+class OverviewQuerySchema(QuerySchema):
+    community_id = Id(metadata={"description": "one community (absent: every grid in scope)"})
+    days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=1, max=366),
+        metadata={"description": "cases reported within"},
+    )
+    state = fields.String(load_default="open", validate=validate.OneOf(("open", "closed", "all")))
+
+
+class OverviewGridSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    community_id = fields.Integer()
+    geometry = fields.Dict(allow_none=True, metadata=GEOMETRY_DOC)
+    visits_due = fields.Integer()
+    visited = fields.Integer()
+    coverage = fields.Float(allow_none=True, metadata={"description": "this month's visit rate, 0–1"})
+
+
+class OverviewCaseSchema(Schema):
+    id = fields.String()
+    lat = fields.Float()
+    lng = fields.Float()
+    category = fields.String()
+    kind = fields.String()
+    state = fields.String()
+    grid_id = fields.Integer()
+    light = fields.String(metadata={"enum": ["green", "yellow", "red", "none"]})
+
+
+class OverviewSchema(OpenSchema):
+    grids = fields.List(fields.Nested(OverviewGridSchema))
+    cases = fields.List(fields.Nested(OverviewCaseSchema))

@@ -4,6 +4,7 @@ The caller owns the transaction: nothing here commits."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from sqlalchemy import select
 from server.audit import service as audit
 from server.auth.models import User
 from server.auth.scope import Scope
+from server.cases.loop import OPEN_STATES, visible
+from server.cases.models import Case
 from server.coords import in_china
 from server.errors import ApiError, validation_failed
 from server.extensions import db
@@ -29,7 +32,8 @@ from server.org.models import Community, Grid
 from server.register.models import Building
 from server.security import parse_json_body
 from server.sync.changes import record_change
-from server.timeutil import utcnow
+from server.timeutil import app_now, local_today, utcnow
+from server.visits.service import visit_rate
 
 GRID_BOUNDARY = "grid_boundary"
 LEVELS = ("grid", "community")
@@ -238,3 +242,91 @@ def set_building_point(user: User, building: Building, body: dict) -> dict:
         {"source": source, "outside_grid": outside, "before": before if before["lat"] is not None else None},
     )
     return {"outside_grid": outside, "imprecise": imprecise(building.point_accuracy)}
+
+
+# ---- the desk's 一张图 -------------------------------------------------------------------------
+
+# The most case points one answer carries (a district's month is some thousands).
+OVERVIEW_MAX_CASES = 20_000
+
+
+def case_light(state: str, overdue_at: datetime | None, remind_at: datetime | None, now: datetime) -> str:
+    """A case's light from its indexed clock columns (the lists' rule): red past its deadline,
+    yellow past 80 % of the handling time, green running, none once it stopped."""
+    if state not in OPEN_STATES:
+        return "none"
+    if overdue_at is not None and overdue_at < now:
+        return "red"
+    if remind_at is not None and remind_at < now:
+        return "yellow"
+    return "green"
+
+
+def overview(user: User, community_id: int | None, days: int, state: str) -> dict:
+    """Grids in scope with their boundaries and this month's visit coverage, and the cases
+    reported in the last `days` days with a point, as the desk map draws them."""
+    scope = Scope.of(user)
+    now = app_now()
+    grid_stmt = scope.filter_grid(select(Grid), Grid.id)
+    if community_id is not None:
+        grid_stmt = grid_stmt.where(Grid.community_id == community_id)
+    grids = list(db.session.scalars(grid_stmt.order_by(Grid.code)))
+    ids = [g.id for g in grids]
+    boundaries = {
+        b.grid_id: json.loads(b.geometry)
+        for b in db.session.scalars(select(GridBoundary).where(GridBoundary.grid_id.in_(ids)))
+    }
+    rates = {r["grid_id"]: r for r in visit_rate(scope, local_today().strftime("%Y-%m"))["grids"]}
+    cases_stmt = (
+        visible(
+            select(
+                Case.id,
+                Case.lat,
+                Case.lng,
+                Case.category,
+                Case.kind,
+                Case.state,
+                Case.grid_id,
+                Case.overdue_at,
+                Case.remind_at,
+            ),
+            user,
+            scope,
+        )
+        .where(Case.grid_id.in_(ids), Case.lat.is_not(None), Case.created_at >= now - timedelta(days=days))
+        .order_by(Case.created_at.desc())
+        .limit(OVERVIEW_MAX_CASES)
+    )
+    if state == "open":
+        cases_stmt = cases_stmt.where(Case.state.in_(OPEN_STATES))
+    elif state == "closed":
+        cases_stmt = cases_stmt.where(Case.state.not_in(OPEN_STATES))
+    cases = [
+        {
+            "id": str(row.id),
+            "lat": row.lat,
+            "lng": row.lng,
+            "category": row.category,
+            "kind": row.kind,
+            "state": row.state,
+            "grid_id": row.grid_id,
+            "light": case_light(row.state, row.overdue_at, row.remind_at, now),
+        }
+        for row in db.session.execute(cases_stmt)
+    ]
+    return {
+        "grids": [
+            {
+                "id": g.id,
+                "code": g.code,
+                "name": g.name,
+                "community_id": g.community_id,
+                "geometry": boundaries.get(g.id),
+                "visits_due": rates.get(g.id, {}).get("due", 0),
+                "visited": rates.get(g.id, {}).get("visited", 0),
+                "coverage": rates.get(g.id, {}).get("rate"),
+            }
+            for g in grids
+        ],
+        "cases": cases,
+    }

@@ -63,3 +63,26 @@ def test_no_suggestion_across_categories_or_to_unknown_cases_and_bad_ids_are_ref
     assert case(auth, unknown["case_id"])["suggested_merge_into_id"] is None
     bad = report(auth, grid, photos[3:], duplicate_of="case-7")
     assert bad["status"] == "rejected" and "duplicate_of" in bad["error"]["fields"]
+
+
+def test_the_desk_map_overview_has_grids_coverage_and_case_points_by_filter(worker, app):
+    from tests.conftest import IsolatedClient
+
+    auth, grid = worker
+    photos = upload_photos(auth, 1)
+    reported = report(auth, grid, photos)
+    app.test_client_class = IsolatedClient
+    desk = AuthActions(app.test_client())
+    desk.login("super1")
+    answer = desk.client.get("/api/v1/maps/overview").get_json()
+    assert {g["id"] for g in answer["grids"]} >= {grid}
+    assert all("coverage" in g and "geometry" in g for g in answer["grids"])
+    [point] = answer["cases"]
+    assert point["id"] == reported["case_id"] and point["light"] == "green" and point["category"] == "ebike"
+    assert (point["lat"], point["lng"]) == (28.6829, 115.8582)
+    assert desk.client.get("/api/v1/maps/overview?state=closed").get_json()["cases"] == []
+    assert desk.client.get("/api/v1/maps/overview?days=0").status_code == 422
+    # Outside a supervisor's community: no grids of it; a worker has no desk map.
+    other = desk.client.get("/api/v1/maps/overview?community_id=999999").get_json()
+    assert other == {"grids": [], "cases": []}
+    assert auth.client.get("/api/v1/maps/overview").status_code == 404
