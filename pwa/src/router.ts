@@ -110,6 +110,13 @@ export const router = createRouter({
       component: () => import('./map/MapPage.vue'),
       meta: { tabbar: true, roles: ['worker'] },
     },
+    // 一张图 for the desk: grids by visit coverage, cases clustered by light, heat by category.
+    {
+      path: '/map/desk',
+      name: 'desk-map',
+      component: () => import('./map/DeskMapPage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     // 我的上报: every submission of the worker with its review and case state.
     { path: '/mine', name: 'mine', component: () => import('./pages/MyReportsPage.vue') },
     // The case loop: desk screens (review, board, tasks, KPIs) and the case page every role opens; all lazy.

@@ -4,7 +4,7 @@ The caller owns the transaction: nothing here commits."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -255,6 +255,9 @@ def case_light(state: str, overdue_at: datetime | None, remind_at: datetime | No
     yellow past 80 % of the handling time, green running, none once it stopped."""
     if state not in OPEN_STATES:
         return "none"
+    # SQLite gives back naive datetimes: UTC by our storage rule.
+    overdue_at = overdue_at and (overdue_at if overdue_at.tzinfo else overdue_at.replace(tzinfo=UTC))
+    remind_at = remind_at and (remind_at if remind_at.tzinfo else remind_at.replace(tzinfo=UTC))
     if overdue_at is not None and overdue_at < now:
         return "red"
     if remind_at is not None and remind_at < now:

@@ -81,6 +81,23 @@ def test_the_desk_map_overview_has_grids_coverage_and_case_points_by_filter(work
     assert point["id"] == reported["case_id"] and point["light"] == "green" and point["category"] == "ebike"
     assert (point["lat"], point["lng"]) == (28.6829, 115.8582)
     assert desk.client.get("/api/v1/maps/overview?state=closed").get_json()["cases"] == []
+    # Dispatched and past 80 % of its time, then past its deadline: yellow, then red.
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from server.cases.models import Case
+    from tests import clock
+
+    # A plain UPDATE: the loop's mapper events would recompute the clock columns from deadlines.
+    key = Case.id == uuid.UUID(reported["case_id"])
+    soon, past = clock.now() + timedelta(hours=1), clock.now() - timedelta(hours=1)
+    db.session.execute(update(Case).where(key).values(state="dispatched", remind_at=past, overdue_at=soon))
+    db.session.commit()
+    assert desk.client.get("/api/v1/maps/overview").get_json()["cases"][0]["light"] == "yellow"
+    db.session.execute(update(Case).where(key).values(overdue_at=past))
+    db.session.commit()
+    assert desk.client.get("/api/v1/maps/overview").get_json()["cases"][0]["light"] == "red"
     assert desk.client.get("/api/v1/maps/overview?days=0").status_code == 422
     # Outside a supervisor's community: no grids of it; a worker has no desk map.
     other = desk.client.get("/api/v1/maps/overview?community_id=999999").get_json()
