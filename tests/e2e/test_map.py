@@ -271,3 +271,43 @@ def test_the_duplicate_hint_works_offline_and_becomes_a_merge_suggestion(server,
         assert new["state"] == "reported" and new["merged_into_id"] is None
     finally:
         phone.close()
+
+
+def test_an_admin_moves_a_boundary_vertex_on_the_desk_map(server, phone):
+    admin, csrf = api_session(server, "admin")
+    ring = [list(offset(400 * math.cos(a * math.pi / 4), 400 * math.sin(a * math.pi / 4))) for a in range(8)]
+    feature = {
+        "type": "Feature",
+        "properties": {"code": GRID_CODE},
+        "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+    }
+    answer = admin.post(
+        server.url + "/api/v1/maps/boundaries/import",
+        data=json.dumps({"type": "FeatureCollection", "features": [feature]}),
+        headers={"X-CSRF-Token": csrf, "Content-Type": "application/geo+json"},
+    )
+    assert answer.status_code == 200, answer.text
+    grid_id = answer.json()["imported"][0]["id"]
+    page = phone.open().new_page()
+    page.set_viewport_size({"width": 1100, "height": 800})
+    login(page, server.url, "admin")
+    page.goto(server.url + "/map/desk")
+    page.get_by_test_id("desk-edit-grid").select_option(str(grid_id))
+    handles = page.locator(".vertex-handle")
+    wait_until(page, "() => document.querySelectorAll('.vertex-handle').length === 8")
+    box = handles.first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 20, y + 15, steps=5)
+    page.mouse.move(x + 40, y + 30, steps=5)
+    page.mouse.up()
+    page.get_by_test_id("desk-edit-save").click()
+    page.get_by_text("边界已保存").wait_for()
+    saved = admin.get(f"{server.url}/api/v1/maps/grids/{grid_id}/boundary").json()
+    assert saved["version"] == 2
+    first, closing = saved["geometry"]["coordinates"][0][0], saved["geometry"]["coordinates"][0][-1]
+    assert first == closing  # the ring stays closed
+    # The dragged vertex (400 m east of the centre) moved east and south; the others stayed.
+    assert first[0] > ring[0][0] + 1e-5 and first[1] < ring[0][1] - 1e-5
+    assert saved["geometry"]["coordinates"][0][1:-1] == [[round(v, 7) for v in p] for p in ring[1:]]
