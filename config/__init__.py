@@ -98,6 +98,18 @@ class Config:
     # to show deadlines and red lights. Production ignores it.
     FAKE_NOW: str | None = _env("GRIDWALK_FAKE_NOW")
 
+    # ---- Map (server/maps): boundary files and the optional basemap -------------------------
+    # A street's boundary file (surveyed rings of thousands of vertices); 413 above it.
+    MAP_IMPORT_MAX_BYTES = int(_env("MAP_IMPORT_MAX_BYTES", str(32 * 1024 * 1024)))
+    # The map works with no basemap; an operator may add raster tiles: a URL template with
+    # {z}/{x}/{y} (and {s}), the attribution the source requires, and the CRS its tiles are
+    # drawn in (wgs84 for 天地图, gcj02 for AMap and Tencent: the PWA converts at that boundary).
+    MAP_TILE_URL: str | None = _env("MAP_TILE_URL")
+    MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "")
+    MAP_TILE_CRS = _env("MAP_TILE_CRS", "wgs84")
+    MAP_TILE_MAX_ZOOM = int(_env("MAP_TILE_MAX_ZOOM", "18"))
+    # ---- end of map settings --------------------------------------------------------------
+
     # ---- Photos (server/photos): upload caps, orphan age, storage backend ----------------
     # Phones send ≤ 1600 px JPEGs of a few hundred kB; the caps leave room for an unscaled
     # camera photo the browser could not convert (HEIC). 50 MP lets a 48 MP iPhone shot through.
@@ -158,6 +170,8 @@ class Config:
         intervals = _json_setting("WELFARE_VISIT_INTERVAL_DAYS", _check_visit_intervals)
         if intervals is not None:
             settings["WELFARE_VISIT_INTERVAL_DAYS"] = intervals
+        if settings["MAP_TILE_CRS"] not in ("wgs84", "gcj02"):
+            raise ConfigError(f"MAP_TILE_CRS: {settings['MAP_TILE_CRS']!r} is neither wgs84 nor gcj02")
         rules = _json_setting("CARE_TIER_RULES", _check_care_tier_rules)
         if rules is not None:
             settings["CARE_TIER_RULES"] = rules

@@ -1,5 +1,6 @@
-// The roster benchmark page (bench/roster.html), built apart from the app into BENCH_OUT by
-// bench/roster_phone.py: it reuses the app's outbox store and register modules as they are.
+// The benchmark pages, built apart from the app into BENCH_OUT: bench/roster.html (by
+// bench/roster_phone.py: the app's outbox store and register modules as they are) and
+// bench/desk-map.html (by bench/desk_map.py: the desk map's clustering and drawing).
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 
@@ -10,6 +11,11 @@ export default defineConfig({
     outDir: process.env.BENCH_OUT ?? resolve(import.meta.dirname, 'node_modules', '.cache', 'bench-dist'),
     emptyOutDir: true,
     target: 'es2020',
-    rolldownOptions: { input: resolve(import.meta.dirname, 'bench', 'roster.html') },
+    rolldownOptions: {
+      input: {
+        roster: resolve(import.meta.dirname, 'bench', 'roster.html'),
+        'desk-map': resolve(import.meta.dirname, 'bench', 'desk-map.html'),
+      },
+    },
   },
 })

@@ -27,6 +27,8 @@ const DESK_ROOTS = [
   'src/ledger/LedgerImportPage.vue',
   // With it the ECharts chunk (~160 KB gzip), which only the dashboard imports.
   'src/reports/DashboardPage.vue',
+  // 一张图 with supercluster: the worker's own map (src/map/MapPage.vue) stays precached.
+  'src/map/DeskMapPage.vue',
 ]
 
 /** Built files (JS, CSS, assets) that no worker route reaches, statically or lazily. */

@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from server.fields import IdConverter
     from server.forms import routes as forms
     from server.ledger import routes as ledger
+    from server.maps import routes as maps
     from server.org import routes as org
     from server.photos import routes as photos
     from server.push import routes as push
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any rule: ids past 2^31-1 are a 404
     modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
-    for module in (*modules, cases, tasks, reports, ledger, campaigns):
+    for module in (*modules, cases, tasks, reports, ledger, campaigns, maps):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)
@@ -106,6 +107,7 @@ def register_sync(app: Flask) -> None:
     from server.campaigns import sync as campaigns
     from server.cases import sync as cases
     from server.forms import sync as forms
+    from server.maps import sync as maps
     from server.register import sync as register
     from server.submissions import sync as submissions
     from server.sync import catalogue, changes, org, registry
@@ -114,7 +116,7 @@ def register_sync(app: Flask) -> None:
 
     changes.init_app()  # each commit that recorded changes takes its feed position
     sync = registry.init_app(app)
-    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits, campaigns):
+    for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits, campaigns, maps):
         feature.register(sync)
 
 

@@ -12,6 +12,15 @@ from server.i18n import msg
 # float() would raise OverflowError on Python's unbounded ints.
 MAX_SAFE_INTEGER = 2**53 - 1
 
+# A fix worse than this many metres is kept but marked imprecise: never used for distance hints
+# (the duplicate hint, a building's point on the map) — 100 m is a street block.
+IMPRECISE_ACCURACY_M = 100.0
+
+
+def imprecise(accuracy: float | None) -> bool:
+    """Whether a fix is too rough for distance hints (no accuracy: a tap, taken as exact)."""
+    return accuracy is not None and accuracy > IMPRECISE_ACCURACY_M
+
 
 def is_number(value: Any) -> bool:
     """A JSON number that is finite (bool is an int in Python, not here)."""

@@ -4,6 +4,7 @@ that no database can hold (NUL, nesting), CSP."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
@@ -29,6 +30,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def tile_origin(url: str | None) -> str | None:
+    """The CSP source of an operator's map tiles (MAP_TILE_URL): its scheme and host, a {s}
+    subdomain widened to a wildcard (https://t{s}.example.cn/... → https://*.example.cn)."""
+    if not url:
+        return None
+    parts = urlsplit(url.replace("{s}", "s"))
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    if "{s}" in urlsplit(url).netloc:
+        host = "*." + host.split(".", 1)[-1]
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+def content_security_policy(tile_url: str | None = None) -> str:
+    """The CSP; with a tile source, its host may serve images (and the service worker's fetches)."""
+    origin = tile_origin(tile_url)
+    if origin is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data: blob:", f"img-src 'self' data: blob: {origin}; connect-src 'self' {origin}"
+    )
 
 
 def csrf_exempt(view):
@@ -200,7 +226,7 @@ def drain_refused_body(response):
 
 def security_headers(response):
     """Headers every response carries; caching is left to the routes that know their content."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -217,6 +243,7 @@ def register_security(app: Flask) -> None:
         # (that many hops back, no more), so limits and the audit log see the phone's address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.json = BoundedJSONProvider(app)
+    app.config["CONTENT_SECURITY_POLICY"] = content_security_policy(app.config.get("MAP_TILE_URL"))
     app.before_request(guard_api_request)
     app.before_request(guard_api_input)
     app.after_request(security_headers)

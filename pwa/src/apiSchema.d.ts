@@ -3421,6 +3421,242 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maps/boundaries/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import grid or community boundaries from a GeoJSON file (checked, simplified past 2,000 vertices). */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description whose boundaries the file holds; features name them in properties.code */
+                    level?: "grid" | "community";
+                    /** @description the file's CRS when it states none (absent: WGS-84, assumed and said) */
+                    crs?: "wgs84" | "gcj02";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A GeoJSON FeatureCollection file sent as is; each feature's properties.code names its grid (or community). All are stored, or none. */
+            requestBody: {
+                content: {
+                    "application/geo+json": Record<string, never>;
+                    "application/json": Record<string, never>;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoundaryImportAnswer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maps/grids/{grid_id}/boundary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        /** A grid's boundary (404 when it has none yet). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    grid_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Boundary"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Save a grid's boundary as drawn (vertices moved on the desk map). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    grid_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BoundaryEdit"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Boundary"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maps/buildings/{building_id}/point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                building_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set where a building stands (worker: GPS or a tap) or correct it (supervisor). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    building_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PointBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PointAnswer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maps/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一张图: grids with boundaries and visit coverage, and case points by light, in scope. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description one community (absent: every grid in scope) */
+                    community_id?: number;
+                    /** @description cases reported within */
+                    days?: number;
+                    state?: "open" | "closed" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Overview"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3771,12 +4007,23 @@ export interface components {
             page: number;
             per_page: number;
         };
+        BuildingPoint: {
+            lat: number;
+            lng: number;
+            /** @description metres; absent for a tap */
+            accuracy?: number;
+            /** @enum {string} */
+            source?: "gps" | "tap" | "supervisor";
+            /** @description accuracy worse than 100 m: never used for hints */
+            imprecise?: boolean;
+        };
         Building: {
             id?: string;
             grid_id?: number;
             name?: string;
             address?: string;
             version?: number;
+            point?: components["schemas"]["BuildingPoint"];
         };
         Resident: {
             id?: string;
@@ -4168,6 +4415,8 @@ export interface components {
             handled_at: string | null;
             closed_at: string | null;
             merged_into_id: string | null;
+            /** @description the open case its reporter said it repeats (a merge suggestion) */
+            suggested_merge_into_id?: string | null;
             /** @description Before photos */
             photos: string[];
             /** @description The last handling's */
@@ -4231,6 +4480,8 @@ export interface components {
             handled_at: string | null;
             closed_at: string | null;
             merged_into_id: string | null;
+            /** @description the open case its reporter said it repeats (a merge suggestion) */
+            suggested_merge_into_id?: string | null;
             /** @description Before photos */
             photos: string[];
             /** @description The last handling's */
@@ -4294,6 +4545,8 @@ export interface components {
             handled_at: string | null;
             closed_at: string | null;
             merged_into_id: string | null;
+            /** @description the open case its reporter said it repeats (a merge suggestion) */
+            suggested_merge_into_id?: string | null;
             /** @description Before photos */
             photos: string[];
             /** @description The last handling's */
@@ -4683,6 +4936,91 @@ export interface components {
             grids: components["schemas"]["RollCallCount"][];
             not_reached: components["schemas"]["Target"][];
             server_time: string;
+        };
+        BoundaryImported: {
+            id?: number;
+            code?: string;
+            vertices?: number;
+            vertices_before?: number;
+            simplified?: boolean;
+            version?: number;
+        };
+        BoundaryImportAnswer: {
+            level?: string;
+            /** @description the CRS the coordinates were read in */
+            crs?: string;
+            /** @description the file stated none and none was chosen: WGS-84 */
+            crs_assumed?: boolean;
+            /** @description Douglas–Peucker tolerance past 2,000 vertices */
+            simplify_tolerance_m?: number;
+            imported?: components["schemas"]["BoundaryImported"][];
+        };
+        Boundary: {
+            grid_id?: number;
+            /** @description GeoJSON Polygon or MultiPolygon, WGS-84 [lng, lat] */
+            geometry?: {
+                [key: string]: unknown;
+            };
+            vertices?: number;
+            version?: number;
+        };
+        BoundaryEdit: {
+            /** @description GeoJSON Polygon or MultiPolygon, WGS-84 [lng, lat] */
+            geometry: {
+                [key: string]: unknown;
+            };
+            /** @description the version the edit started from (409 stale when it moved on) */
+            base_version?: number;
+        };
+        PointBody: {
+            lat: number;
+            lng: number;
+            /** @description metres (GPS) */
+            accuracy?: number | null;
+            /**
+             * @default gps
+             * @enum {string}
+             */
+            source: "gps" | "tap";
+            /**
+             * @description keep a point outside the grid (after the 409 outside_grid)
+             * @default false
+             */
+            confirm: boolean;
+        };
+        PointAnswer: {
+            building?: components["schemas"]["Building"];
+            outside_grid?: boolean;
+            imprecise?: boolean;
+        };
+        OverviewGrid: {
+            id?: number;
+            code?: string;
+            name?: string;
+            community_id?: number;
+            /** @description GeoJSON Polygon or MultiPolygon, WGS-84 [lng, lat] */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            visits_due?: number;
+            visited?: number;
+            /** @description this month's visit rate, 0–1 */
+            coverage?: number | null;
+        };
+        OverviewCase: {
+            id?: string;
+            lat?: number;
+            lng?: number;
+            category?: string;
+            kind?: string;
+            state?: string;
+            grid_id?: number;
+            /** @enum {string} */
+            light?: "green" | "yellow" | "red" | "none";
+        };
+        Overview: {
+            grids?: components["schemas"]["OverviewGrid"][];
+            cases?: components["schemas"]["OverviewCase"][];
         };
     };
     responses: {

@@ -15,6 +15,7 @@ const zhCN = {
   'tab.me': '我的',
   'tab.outbox': '待同步',
   'tab.roster': '住户',
+  'tab.map': '地图',
   'tab.cases': '案卷',
 
   'login.title': '登录',
@@ -289,6 +290,7 @@ const en: Messages = {
   'tab.me': 'Me',
   'tab.outbox': 'To sync',
   'tab.roster': 'Households',
+  'tab.map': 'Map',
   'tab.cases': 'Cases',
 
   'login.title': 'Log in',

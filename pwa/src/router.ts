@@ -103,6 +103,20 @@ export const router = createRouter({
       component: () => import('./pages/ResidentEditPage.vue'),
       props: true,
     },
+    // 地图: the worker's grid, buildings and cases from the pulled snapshot (Leaflet: its own chunk).
+    {
+      path: '/map',
+      name: 'map',
+      component: () => import('./map/MapPage.vue'),
+      meta: { tabbar: true, roles: ['worker'] },
+    },
+    // 一张图 for the desk: grids by visit coverage, cases clustered by light, heat by category.
+    {
+      path: '/map/desk',
+      name: 'desk-map',
+      component: () => import('./map/DeskMapPage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     // 我的上报: every submission of the worker with its review and case state.
     { path: '/mine', name: 'mine', component: () => import('./pages/MyReportsPage.vue') },
     // The case loop: desk screens (review, board, tasks, KPIs) and the case page every role opens; all lazy.

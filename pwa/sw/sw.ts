@@ -5,6 +5,7 @@ import { CacheFirst } from 'workbox-strategies'
 import { ExpirationPlugin } from 'workbox-expiration'
 import { runSyncInWorker, SYNC_TAG } from '../src/outbox'
 import { openFromNotification, parsePush, showPush } from './push'
+import { isTileRequest, tileResponse } from './tiles'
 
 declare let self: ServiceWorkerGlobalScope
 
@@ -35,6 +36,13 @@ registerRoute(
     cacheName: DESK_ASSETS_CACHE,
     plugins: [new ExpirationPlugin({ maxEntries: 80, maxAgeSeconds: 60 * 24 * 3600, purgeOnQuotaError: true })],
   }),
+)
+
+// The map's basemap tiles (only when an operator set a tile source): cached on demand under a
+// 30 MB cap and a 30-day expiry (sw/tiles.ts).
+registerRoute(
+  ({ request }) => isTileRequest(request, self.location.origin),
+  ({ request, event }) => tileResponse(request, (p) => (event as ExtendableEvent).waitUntil(p)),
 )
 
 // A new version waits until the user taps 「立即更新」 (src/pwa.ts), never under a half-filled form.

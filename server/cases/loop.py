@@ -658,6 +658,9 @@ def case_data(
         "handled_at": iso(case.handled_at),
         "closed_at": iso(case.closed_at),
         "merged_into_id": str(case.merged_into_id) if case.merged_into_id else None,
+        "suggested_merge_into_id": str(case.suggested_merge_into_id)
+        if case.suggested_merge_into_id
+        else None,
         "photos": list(case.photos or []),
         "clocks": clocks(case, now),
         "overdue": is_overdue(case, now),

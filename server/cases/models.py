@@ -85,6 +85,10 @@ class Case(db.Model):
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))
+    # The open case the reporter said this one repeats (「同一问题，补充到该案件」, offline): a merge
+    # suggestion for the supervisor, never a merge by itself. No foreign key: SQLite adds the
+    # column in place, keeping the table's triggers (a batch copy would drop them).
+    suggested_merge_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class CategoryTimeLimit(db.Model):

@@ -141,6 +141,10 @@ class CaseSchema(OpenSchema):
     handled_at = fields.String(required=True, allow_none=True)
     closed_at = fields.String(required=True, allow_none=True)
     merged_into_id = fields.String(required=True, allow_none=True)
+    suggested_merge_into_id = fields.String(
+        allow_none=True,
+        metadata={"description": "the open case its reporter said it repeats (a merge suggestion)"},
+    )
     photos = fields.List(fields.String(), required=True, metadata={"description": "Before photos"})
     after_photos = fields.List(
         fields.String(), required=True, metadata={"description": "The last handling's"}

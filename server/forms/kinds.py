@@ -89,7 +89,9 @@ class FormKind:
         }
 
 
-_REPORT_KEYS = ("grid_id", "household_id", "building_id", "address", "answers")
+# duplicate_of: the open case the worker answered 「同一问题，补充到该案件」 to (offline, from the
+# pulled cases); the new case carries it to the supervisor as a merge suggestion.
+_REPORT_KEYS = ("grid_id", "household_id", "building_id", "address", "answers", "duplicate_of")
 
 KINDS: dict[str, FormKind] = {
     k.kind: k

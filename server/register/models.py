@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -24,6 +24,12 @@ class Building(db.Model):
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(200))
+    # Its point on the map, WGS-84 (server.maps sets it): from GPS with its accuracy in metres, a
+    # tap on the map (no accuracy), or a supervisor's correction.
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    point_accuracy: Mapped[float | None] = mapped_column(Float)
+    point_source: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

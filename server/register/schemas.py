@@ -20,12 +20,23 @@ class EditBodySchema(Schema):
         unknown = INCLUDE
 
 
+class BuildingPointSchema(Schema):
+    """Where a building stands, WGS-84: from GPS (with its accuracy), a tap, or a supervisor."""
+
+    lat = fields.Float(required=True)
+    lng = fields.Float(required=True)
+    accuracy = fields.Float(metadata={"description": "metres; absent for a tap"})
+    source = fields.String(metadata={"enum": ["gps", "tap", "supervisor"]})
+    imprecise = fields.Boolean(metadata={"description": "accuracy worse than 100 m: never used for hints"})
+
+
 class BuildingSchema(Schema):
     id = fields.String()
     grid_id = fields.Integer()
     name = fields.String()
     address = fields.String()
     version = fields.Integer()
+    point = fields.Nested(BuildingPointSchema)
 
 
 class HouseholdSchema(Schema):

@@ -20,6 +20,7 @@ from server.auth.models import User
 from server.auth.scope import Scope
 from server.extensions import db
 from server.fields import is_id, parse_uuid
+from server.geo import imprecise
 from server.i18n import field_message, msg
 from server.org.models import Grid
 from server.register import catalogue
@@ -743,6 +744,19 @@ def _compact(data: dict) -> dict:
 
 
 def building_data(row) -> dict:
+    """A building, with its map point (WGS-84) once one is set."""
+    point = None
+    # .get: a building made offline with a household arrives as a plain dict without a point.
+    if row.get("lat") is not None and row.get("lng") is not None:
+        point = _compact(
+            {
+                "lat": row["lat"],
+                "lng": row["lng"],
+                "accuracy": row.get("point_accuracy"),
+                "source": row.get("point_source"),
+                "imprecise": imprecise(row.get("point_accuracy")) or None,
+            }
+        )
     return _compact(
         {
             "id": str(row["id"]),
@@ -750,6 +764,7 @@ def building_data(row) -> dict:
             "name": row["name"],
             "address": row["address"],
             "version": row["version"],
+            "point": point,
         }
     )
 

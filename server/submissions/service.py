@@ -194,6 +194,9 @@ class FormSubmissions:
             errors.setdefault("photos", []).append(photo_problem)
         if descriptor.opens_case:
             self._check_report(item, answers, refs, errors)
+            duplicate_of = payload.get("duplicate_of")
+            if duplicate_of is not None and parse_uuid(duplicate_of) is None:
+                errors["duplicate_of"] = [msg("案件编号不是 UUID", "The case id is not a UUID")]
         links = self._links(item, payload, ctx, errors)
         if links["refused"] is not None:
             # Nothing the worker can edit makes this one go through: say why, plainly.
@@ -246,6 +249,10 @@ class FormSubmissions:
                 reported_at=min(item.created_at, ctx.now),
                 now=ctx.now,
             )
+            # Every new case row has the key (one INSERT takes the whole batch's rows).
+            report["suggested_merge_into_id"] = self._merge_suggestion(
+                payload.get("duplicate_of"), report, ctx
+            )
             case = links["case"]
             if case is not None:
                 rows["resubmit"] = {"case_id": case.id, "report": report}
@@ -257,6 +264,18 @@ class FormSubmissions:
                 item.id, refs["resident"], answers, ctx.user.id, item.created_at, ctx.now
             )
         return Prepared(item, rows, photos, answer)
+
+    def _merge_suggestion(self, duplicate_of: Any, report: dict, ctx: PushContext) -> uuid.UUID | None:
+        """The case the worker said this report repeats, if it is still open, of the same category
+        and theirs to see; otherwise none (it closed while the phone was offline: the desk's
+        similar-cases list still shows what is near)."""
+        case_id = parse_uuid(duplicate_of)
+        if case_id is None:
+            return None
+        stmt = loop.visible(select(Case.id), ctx.user, ctx.scope).where(
+            Case.id == case_id, Case.category == report["category"], Case.state.in_(loop.OPEN_STATES)
+        )
+        return db.session.scalar(stmt)
 
     def _links(self, item: PushItem, payload: dict, ctx: PushContext, errors: dict) -> dict[str, Any]:
         """resubmits: one of the author's own returned submissions (a report: its case returned);

@@ -66,7 +66,7 @@ def test_the_phone_pulls_every_kind_with_its_keys_photos_review_and_template(org
     assert pulled["hazard_report"] == {
         "code": "hazard_report",
         "label": {"zh": "安全隐患排查", "en": "Hazard inspection"},
-        "payload_keys": ["grid_id", "household_id", "building_id", "address", "answers"],
+        "payload_keys": ["grid_id", "household_id", "building_id", "address", "answers", "duplicate_of"],
         "link_keys": ["resubmits", "task_id", "campaign_target_id"],
         "opens_case": True,
         "case_kind": "hazard",

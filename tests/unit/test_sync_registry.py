@@ -24,6 +24,7 @@ SNAPSHOT_ORDER = [
     "task",
     "campaign",
     "campaign_target",
+    "grid_boundary",
 ]
 
 
@@ -81,6 +82,8 @@ def test_every_catalogue_the_phone_reads_is_served(app):
         "care_tiers",
         "care_tier_rules",
         "form_kinds",
+        "map_tiles",
     }
     # form_kinds lives in code, not rows: resent on a changed fingerprint like the care settings.
-    assert settings == ["care_tier_rules", "care_tiers", "form_kinds"]
+    # map_tiles: the operator's basemap, from configuration too.
+    assert settings == ["care_tier_rules", "care_tiers", "form_kinds", "map_tiles"]

@@ -64,6 +64,8 @@ export function useEntryForm() {
   const householdId = ref<string | null>(null)
   const buildingId = ref<string | null>(null)
   const location = ref<GeoPoint | null>(null)
+  /** The open case the worker said this report repeats (the offline duplicate hint). */
+  const duplicateOf = ref<string | null>(null)
   const clientErrors = ref<FieldErrors>({})
   const serverErrors = ref<FieldErrors>({})
   /** The queued item's own message from the server (a fix), shown above the form. */
@@ -79,6 +81,7 @@ export function useEntryForm() {
   /** The kind's descriptor from the pulled form_kinds catalogue (null: not on the phone yet). */
   const kindInfo = computed(() => view.value?.kinds?.get(kind.value) ?? null)
   const isReport = computed(() => kindInfo.value?.opens_case ?? false)
+  const caseKind = computed(() => kindInfo.value?.case_kind ?? null)
   const isWelfare = computed(() => kind.value === 'welfare_visit')
   /** The template's title, or 入户走访 while none is loaded. */
   const formName = computed(() => (template.value ? labelText(template.value.title, lang.value) : t('home.visit')))
@@ -245,6 +248,7 @@ export function useEntryForm() {
           resident_id: residentId.value,
           household_id: householdId.value ?? resident.value?.household_id ?? null,
           building_id: buildingId.value,
+          duplicate_of: isReport.value ? duplicateOf.value : null,
         },
         photos: photoAnswers(form.fields, sent),
         location: where,
@@ -270,6 +274,8 @@ export function useEntryForm() {
     householdId,
     buildingId,
     location,
+    duplicateOf,
+    caseKind,
     clientErrors,
     serverErrors,
     recordError,

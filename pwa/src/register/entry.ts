@@ -17,11 +17,15 @@ export interface EntryContext {
   resident_id?: string | null
   household_id?: string | null
   building_id?: string | null
+  /** A report's 「同一问题，补充到该案件」: the open case it repeats (a merge suggestion). */
+  duplicate_of?: string | null
   resubmits?: string | null
 }
 
 /** The payload keys the entry form has an input for (EntryContext, beside resubmits). */
 const FORM_INPUTS: ReadonlySet<string> = new Set(['grid_id', 'household_id', 'resident_id', 'building_id', 'answers'])
+/** Inputs sent only when given (most reports repeat no case). */
+const OPTIONAL_INPUTS: ReadonlySet<string> = new Set(['duplicate_of'])
 
 /**
  * The kind's payload keys the form has an input for, null when not given; the others (a report's
@@ -33,6 +37,7 @@ export function payloadFor(kind: FormKind, context: EntryContext): Record<string
   const payload: Record<string, unknown> = {}
   for (const key of kind.payload_keys) {
     if (FORM_INPUTS.has(key)) payload[key] = source[key] ?? null
+    else if (OPTIONAL_INPUTS.has(key) && source[key]) payload[key] = source[key]
   }
   if (context.resubmits) payload.resubmits = context.resubmits
   return payload

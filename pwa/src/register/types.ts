@@ -2,12 +2,23 @@
 // null or the stated default (status present, no tags, care tier none).
 import type { Label } from '../forms/types'
 
+/** Where a building stands, WGS-84 (server/maps): GPS with its accuracy, a tap, or a supervisor. */
+export interface BuildingPoint {
+  lat: number
+  lng: number
+  accuracy?: number
+  source?: 'gps' | 'tap' | 'supervisor'
+  /** Accuracy worse than 100 m: drawn, but never used for hints. */
+  imprecise?: boolean
+}
+
 export interface Building {
   id: string
   grid_id: number
   name: string
   address?: string
   version?: number
+  point?: BuildingPoint
 }
 
 export type HousingType = 'own' | 'rent' | 'group_rental'

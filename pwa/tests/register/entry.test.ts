@@ -29,6 +29,12 @@ describe('form payloads', () => {
     })
   })
 
+  it("carries a report's duplicate_of only when the worker marked the same problem", () => {
+    const context = { grid_id: 3, answers: {}, duplicate_of: 'c7' }
+    expect(payloadFor(serverKind('hazard_report'), context).duplicate_of).toBe('c7')
+    expect(payloadFor(serverKind('welfare_visit'), context)).not.toHaveProperty('duplicate_of')
+  })
+
   it('names the returned submission a resubmission replaces', () => {
     expect(payloadFor(serverKind('city_case'), { grid_id: 3, answers: {}, resubmits: 's9' }).resubmits).toBe('s9')
   })
