@@ -88,7 +88,8 @@ def test_upload_preview_adjust_the_mapping_and_import(server, playwright_driver)
         assert query(server, "SELECT count(*) FROM resident WHERE name LIKE '测%'") == 0
 
         page.get_by_test_id("ledger-commit").click()
-        page.locator('[data-testid="ledger-state"][data-state="committed"]').wait_for(timeout=30_000)
+        # Generous: the commit runs in a thread of the server, on a loaded two-core CI machine.
+        page.locator('[data-testid="ledger-state"][data-state="committed"]').wait_for(timeout=90_000)
         assert "居民：新增 2，更新 0，未变 0" in page.get_by_test_id("ledger-result").inner_text()
         assert query(server, "SELECT phone FROM resident WHERE name = '测甲'") == "13912340001"
         assert query(server, "SELECT count(*) FROM resident WHERE name = '测丙'") == 0
