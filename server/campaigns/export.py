@@ -12,10 +12,12 @@ from server.campaigns.models import Campaign
 from server.campaigns.service import describe
 from server.extensions import db
 from server.i18n import msg
+from server.register import catalogue
 from server.xlsx import Column, Spreadsheet, write
 
 _BATCH = 500
-_TIERS = {"high": "重点高风险", "key": "重点", "general": "一般", "none": ""}
+# The register's care-tier words; a resident off the visit list shows no tier here.
+_TIERS = {item["code"]: item["label"]["zh"] for item in catalogue.CARE_TIERS if item["code"] != "none"}
 
 
 def columns() -> list[Column]:
