@@ -10,6 +10,7 @@ CALENDAR_EXTRA_WORKDAYS (next year's dates, added without a release).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -83,22 +84,49 @@ def working_minutes_between(start: datetime, end: datetime) -> float:
     start, end = _aware(start).astimezone(SHANGHAI), _aware(end).astimezone(SHANGHAI)
     if end <= start:
         return 0.0
-    total = 0.0
-    working = _working_days()
+    workdays, holidays = _dates("WORKDAYS", WORKDAYS_2026), _dates("HOLIDAYS", HOLIDAYS_2026)
     first, last = start.date(), end.date()
-    day = first
-    for _ in range(MAX_DAYS):
-        if day > last:
-            break
-        if working(day) and first < day < last:
-            total += MINUTES_PER_DAY  # a whole working day inside the span: both periods in full
-        elif working(day):
+    # Whole working days strictly inside the span count in full, by arithmetic: an open case a
+    # year old would otherwise walk 365 days for each of its two clocks, on every export row.
+    total = MINUTES_PER_DAY * _working_days_inside(first, last, workdays, holidays) if last > first else 0.0
+    for day in {first, last}:
+        if day in workdays or (day not in holidays and day.weekday() < 5):
             for p_start, p_end in _periods(day):
                 lo, hi = max(p_start, start), min(p_end, end)
                 if hi > lo:
                     total += (hi - lo).total_seconds() / 60
-        day += timedelta(days=1)
     return total
+
+
+def _working_days_inside(
+    first: date, last: date, workdays: frozenset[date], holidays: frozenset[date]
+) -> int:
+    """Working days d with first < d < last: weekdays, less holidays on weekdays, plus make-up days."""
+    lo, hi = first.toordinal() + 1, last.toordinal() - 1
+    if hi < lo:
+        return 0
+    weekday_holidays, weekend_workdays = _exceptions(workdays, holidays)
+    return (
+        _weekdays_through(hi)
+        - _weekdays_through(lo - 1)
+        - (bisect_right(weekday_holidays, hi) - bisect_left(weekday_holidays, lo))
+        + (bisect_right(weekend_workdays, hi) - bisect_left(weekend_workdays, lo))
+    )
+
+
+@lru_cache(maxsize=16)
+def _exceptions(workdays: frozenset[date], holidays: frozenset[date]) -> tuple[list[int], list[int]]:
+    """The calendar's departures from Monday–Friday, as sorted day ordinals: holidays that fall on
+    weekdays (a make-up day listed as a holiday too stays a working day), and weekend make-up days."""
+    off = sorted(d.toordinal() for d in holidays if d.weekday() < 5 and d not in workdays)
+    on = sorted(d.toordinal() for d in workdays if d.weekday() >= 5)
+    return off, on
+
+
+def _weekdays_through(ordinal: int) -> int:
+    """Monday–Friday days from 0001-01-01 (ordinal 1, a Monday) through the day `ordinal`."""
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
 
 
 def add_working_minutes(start: datetime, minutes: float) -> datetime:

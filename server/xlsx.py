@@ -1,12 +1,15 @@
 """Spreadsheets for the desk: one sheet with a bold, frozen header row, sized columns, real dates
 and times (Asia/Shanghai wall clock), and typed-in text that Excel never runs as a formula.
 
-The workbook is written in openpyxl's write-only mode into a temporary file, so a long export
-keeps memory flat; the route sends that file in chunks once its audit row is committed.
+The workbook is written by XlsxWriter in constant_memory mode (each row goes to disk as it is
+written) into a temporary file, so a long export keeps memory flat; the route sends that file in
+chunks once its audit row is committed. XlsxWriter writes 200,000 cases about 2.5× as fast as
+openpyxl's write-only mode did (bench/ledger_io.py).
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,12 +18,8 @@ from datetime import UTC, date, datetime
 from typing import IO, Any
 from urllib.parse import quote
 
+import xlsxwriter
 from flask import current_app
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from server.timeutil import SHANGHAI
 
@@ -32,6 +31,10 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
 _CHUNK = 64 * 1024
+# Control characters the XML of a sheet cannot hold (tab, newline and carriage return it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Excel's day 0 for the 1900 date system (with its phantom 29 Feb 1900 folded in).
+_EPOCH = datetime(1899, 12, 30)
 
 
 def safe_text(value: Any) -> str:
@@ -98,44 +101,70 @@ def _cell_value(value: Any, kind: str) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
 
 
+def _serial(value: date) -> float:
+    """A date or naive wall-clock datetime as Excel's serial number (days since 1899-12-30)."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    delta = value - _EPOCH
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+
+
 _FORMATS = {"date": DATE_FORMAT, "datetime": DATETIME_FORMAT, "percent": PERCENT_FORMAT}
 
 
 def write(title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Spreadsheet:
     """Write one sheet: the header row (bold, frozen, filterable), then a row per item of `rows`."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    # Both must be set before the first row: write-only sheets write their head first.
-    sheet.freeze_panes = "A2"
-    for n, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, column.title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        out: list[Any] = []
-        for column, value in zip(columns, row, strict=True):
-            value = _cell_value(value, column.kind)
-            if value is not None and column.kind in _FORMATS:
-                cell = WriteOnlyCell(sheet, value)
-                cell.number_format = _FORMATS[column.kind]
-                value = cell
-            out.append(value)
-        sheet.append(out)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     file = tempfile.TemporaryFile(prefix="gridwalk-export-")
     try:
-        workbook.save(file)
+        count = _write(file, title, columns, rows)
     except BaseException:
         file.close()
         raise
     return Spreadsheet(file, count)
+
+
+def _write(file: IO[bytes], title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+    workbook = xlsxwriter.Workbook(
+        file,
+        {
+            "constant_memory": True,
+            # Text stays text: no formulas, numbers or links guessed from what was typed.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
+    sheet = workbook.add_worksheet(title[:31])
+    sheet.freeze_panes(1, 0)
+    bold = workbook.add_format({"bold": True})
+    formats = {kind: workbook.add_format({"num_format": code}) for kind, code in _FORMATS.items()}
+    for n, column in enumerate(columns):
+        sheet.set_column(n, n, column.width)
+        sheet.write_string(0, n, column.title, bold)
+    # The write per cell, chosen once per column rather than per cell.
+    plan = []
+    for column in columns:
+        fmt = formats.get(column.kind)
+        plan.append((column.kind, fmt))
+    write_string, write_number = sheet.write_string, sheet.write_number
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for n, ((kind, fmt), value) in enumerate(zip(plan, row, strict=True)):
+            value = _cell_value(value, kind)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                write_string(count, n, value)
+            elif isinstance(value, date):
+                write_number(count, n, _serial(value), fmt)
+            elif isinstance(value, bool):
+                write_string(count, n, str(value))
+            else:
+                write_number(count, n, value, fmt)
+    sheet.autofilter(0, 0, count, len(columns) - 1)
+    workbook.close()
+    return count
 
 
 def content_disposition(ascii_name: str, name: str) -> str:

@@ -100,5 +100,17 @@ def test_long_spans_count_whole_days_as_the_day_by_day_sum_does(app):
     origin = sh(2025, 12, 1, 0, 0)
     for _ in range(300):
         start = origin + timedelta(minutes=rng.randrange(0, 400 * 24 * 60))
-        end = start + timedelta(minutes=rng.randrange(0, 120 * 24 * 60))
+        end = start + timedelta(minutes=rng.randrange(0, 500 * 24 * 60))
         assert working_minutes_between(start, end) == pytest.approx(_minutes_day_by_day(start, end))
+
+
+def test_whole_days_follow_a_configured_calendar(app):
+    """A holiday on a weekday, a make-up Saturday and a date listed as both (the make-up day wins),
+    counted in bulk as the day-by-day sum counts them."""
+    app.config["CALENDAR_HOLIDAYS"] = ["2026-12-01", "2026-12-02", "2026-12-12", "2027-01-04"]
+    app.config["CALENDAR_WORKDAYS"] = ["2026-12-05", "2026-12-12", "2027-01-09"]
+    start, end = sh(2026, 11, 30, 10, 0), sh(2027, 1, 11, 16, 0)
+    assert working_minutes_between(start, end) == pytest.approx(_minutes_day_by_day(start, end))
+    # 1–2 Dec are holidays and 5 Dec a make-up Saturday: Mon 30 Nov 17:00 → Sat 5 Dec 9:00 is
+    # 30 min on Monday, 3 Dec and 4 Dec whole (7 h each), 30 min on Saturday.
+    assert working_minutes_between(sh(2026, 11, 30, 17, 0), sh(2026, 12, 5, 9, 0)) == 30 + 2 * 420 + 30
