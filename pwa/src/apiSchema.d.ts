@@ -2736,6 +2736,8 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    /** @description register: buildings, households, residents; organisation: communities, grids, workers */
+                    kind?: "register" | "organisation";
                     /** @description The file's name as the user chose it (a hint; the bytes decide) */
                     filename?: string;
                 };
@@ -2960,6 +2962,55 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledger/imports/{import_id}/accounts.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The worker accounts an organisation import created, with their first passwords: one
+         *     download, then the server forgets them (each worker must choose a new one at first login).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    import_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description New accounts and first passwords */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -4742,6 +4793,11 @@ export interface components {
             errors: number;
             first: components["schemas"]["FirstError"][];
         };
+        EntityCounts: {
+            created: number;
+            updated: number;
+            unchanged: number;
+        };
         Report: {
             /** @description Data rows (empty rows skipped) */
             rows: number;
@@ -4753,6 +4809,11 @@ export interface components {
             households_existing?: number;
             mapping_errors: string[];
             columns: components["schemas"]["ColumnReport"][];
+            /** @description organisation: the counts below are what a commit would write */
+            kind?: string;
+            communities?: components["schemas"]["EntityCounts"];
+            grids?: components["schemas"]["EntityCounts"];
+            workers?: components["schemas"]["EntityCounts"];
         };
         Progress: {
             done: number;
@@ -4760,6 +4821,8 @@ export interface components {
         };
         Import: {
             id: number;
+            /** @enum {string} */
+            kind: "register" | "organisation";
             /** @enum {string} */
             state: "analysing" | "ready" | "committing" | "committed" | "failed";
             file_name: string;
@@ -4778,6 +4841,8 @@ export interface components {
             progress: (Record<string, never> | null) | components["schemas"]["Progress"];
             /** @description A commit nothing was heard of for 15 minutes: it may be started again */
             stalled: boolean;
+            /** @description New worker accounts' first passwords wait for their one download (accounts.xlsx) */
+            first_passwords: boolean;
             error: string | null;
             created_at: string;
             committed_at: string | null;
@@ -5116,6 +5181,15 @@ export interface components {
         };
         /** @description Service Unavailable */
         SERVICE_UNAVAILABLE: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Gone */
+        GONE: {
             headers: {
                 [name: string]: unknown;
             };

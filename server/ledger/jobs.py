@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 from server.auth.models import User
 from server.extensions import db
 from server.i18n import msg
-from server.ledger import reader, service
+from server.ledger import organisation, reader, service
 from server.ledger.models import LedgerImport
 from server.push.queue import job
 from server.timeutil import utcnow
@@ -88,7 +88,10 @@ def _analyse(import_id: int) -> None:
         return
     user = db.session.get(User, imp.uploaded_by)
     try:
-        service.analyse(imp, user)
+        if imp.kind == organisation.KIND:
+            organisation.analyse(imp, user)
+        else:
+            service.analyse(imp, user)
         imp.state, imp.error = "ready", None
     except reader.FileRefused as exc:
         imp.state, imp.error = "failed", exc.message[:500]
@@ -108,12 +111,19 @@ def _commit(import_id: int) -> None:
     user = db.session.get(User, imp.uploaded_by)
     service.write_progress(import_id, 0, (imp.report or {}).get("valid", 0))
     try:
-        imp.counts = service.commit(
-            imp, user, lambda done, total: service.write_progress(import_id, done, total)
-        )
+        first_passwords: list[list[str]] = []
+        if imp.kind == organisation.KIND:
+            # A street's org chart is a few hundred rows: one step, no progress to show.
+            imp.counts, first_passwords = organisation.commit(imp, user, service.read_rows(imp))
+        else:
+            imp.counts = service.commit(
+                imp, user, lambda done, total: service.write_progress(import_id, done, total)
+            )
         imp.state, imp.error = "committed", None
         imp.committed_at = imp.updated_at = utcnow()
         db.session.commit()
+        # Only accounts that now exist: after the commit, never before it.
+        organisation.keep_first_passwords(imp, first_passwords)
         service.drop_parsed(imp)
     except Exception as exc:
         # One transaction: nothing of this import stays in the register.

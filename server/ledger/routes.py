@@ -10,11 +10,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from server import xlsx
+from server.audit import service as audit
 from server.auth.routes import roles_required
 from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db
 from server.i18n import msg
-from server.ledger import columns, jobs, reader, service
+from server.ledger import columns, jobs, organisation, reader, service
 from server.ledger.models import LedgerImport
 from server.ledger.schemas import ImportSchema, MappingBodySchema, UploadQuerySchema
 from server.security import raw_body, read_body
@@ -53,7 +54,9 @@ def _answer(imp: LedgerImport) -> dict:
             }
             for index, header in enumerate(headers)
         ],
-        "fields": [{"code": f.code, "label": f.zh, "required": f.required} for f in columns.FIELDS],
+        "kind": imp.kind,
+        "fields": [{"code": f.code, "label": f.zh, "required": f.required} for f in _fields(imp)],
+        "first_passwords": imp.state == "committed" and organisation.has_first_passwords(imp),
         "report": imp.report,
         "counts": imp.counts,
         "progress": service.read_progress(imp.id) if imp.state == "committing" else None,
@@ -62,6 +65,10 @@ def _answer(imp: LedgerImport) -> dict:
         "created_at": iso(imp.created_at),
         "committed_at": iso(imp.committed_at),
     }
+
+
+def _fields(imp: LedgerImport):
+    return organisation.FIELDS if imp.kind == organisation.KIND else columns.FIELDS
 
 
 def _busy(imp: LedgerImport) -> ApiError:
@@ -90,7 +97,7 @@ def upload(args):
     """Upload a ledger file; the register is not touched. The header and mapping come next (poll)."""
     data = read_body(current_app.config["LEDGER_MAX_BYTES"])
     try:
-        imp = service.store_upload(data, args["filename"], current_user)
+        imp = service.store_upload(data, args["filename"], current_user, args["kind"])
     except reader.FileRefused as exc:
         raise ApiError(422, exc.code, exc.message) from None
     db.session.commit()
@@ -116,7 +123,7 @@ def save_mapping(body, import_id: int):
     imp = _import_or_404(import_id)
     if imp.state != "ready":
         raise _busy(imp)
-    problems = service.check_mapping(body["mapping"], imp.headers or [])
+    problems = service.check_mapping(body["mapping"], imp.headers or [], {f.code: f for f in _fields(imp)})
     if problems:
         raise validation_failed({"mapping": problems})
     mapping = {str(i): None for i in range(len(imp.headers or []))}
@@ -167,3 +174,29 @@ def rejected_rows(import_id: int):
         raise _busy(imp)
     sheet = service.rejected_sheet(imp)
     return xlsx.response(sheet, f"ledger-{imp.id}-rejected.xlsx", f"未导入的行-{imp.id}.xlsx")
+
+
+@bp.route("/ledger/imports/<int:import_id>/accounts.xlsx", methods=["GET"])
+@roles_required(*IMPORTERS)
+@bp.doc(
+    responses={"200": {"description": "New accounts and first passwords", "content": {xlsx.MIMETYPE: {}}}}
+)
+@bp.alt_response(410, response=HTTPStatus.GONE.name)
+def first_passwords(import_id: int):
+    """The worker accounts an organisation import created, with their first passwords: one
+    download, then the server forgets them (each worker must choose a new one at first login)."""
+    imp = _import_or_404(import_id)
+    sheet = organisation.take_first_passwords(imp) if imp.state == "committed" else None
+    if sheet is None:
+        raise ApiError(
+            410,
+            "passwords_gone",
+            msg(
+                "初始密码只能下载一次，已下载或本次导入没有新账号；如需重置请在账号管理中修改",
+                "First passwords can be downloaded once: done already, or this import made no account. Reset them on the accounts screen",
+            ),
+        )
+    audit.record("ledger.first_passwords", current_user, "ledger_import", imp.id, {"accounts": sheet.rows})
+    with sheet.dropped_on_error():
+        db.session.commit()
+    return xlsx.response(sheet, f"ledger-{imp.id}-accounts.xlsx", f"新账号初始密码-{imp.id}.xlsx")

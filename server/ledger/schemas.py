@@ -7,6 +7,13 @@ from server.fields import Text
 
 
 class UploadQuerySchema(QuerySchema):
+    kind = fields.String(
+        load_default="register",
+        validate=validate.OneOf(("register", "organisation")),
+        metadata={
+            "description": "register: buildings, households, residents; organisation: communities, grids, workers"
+        },
+    )
     filename = Text(
         load_default="ledger.xlsx",
         validate=validate.Length(max=200),
@@ -50,6 +57,12 @@ class ColumnReportSchema(OpenSchema):
     first = fields.List(fields.Nested(FirstErrorSchema), required=True)
 
 
+class EntityCountsSchema(OpenSchema):
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+
+
 class ReportSchema(OpenSchema):
     rows = fields.Integer(required=True, metadata={"description": "Data rows (empty rows skipped)"})
     valid = fields.Integer(required=True)
@@ -59,6 +72,12 @@ class ReportSchema(OpenSchema):
     households_existing = fields.Integer()
     mapping_errors = fields.List(fields.String(), required=True)
     columns = fields.List(fields.Nested(ColumnReportSchema), required=True)
+    kind = fields.String(
+        metadata={"description": "organisation: the counts below are what a commit would write"}
+    )
+    communities = fields.Nested(EntityCountsSchema)
+    grids = fields.Nested(EntityCountsSchema)
+    workers = fields.Nested(EntityCountsSchema)
 
 
 class ProgressSchema(OpenSchema):
@@ -68,6 +87,7 @@ class ProgressSchema(OpenSchema):
 
 class ImportSchema(OpenSchema):
     id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["register", "organisation"]})
     state = fields.String(
         required=True, metadata={"enum": ["analysing", "ready", "committing", "committed", "failed"]}
     )
@@ -84,6 +104,12 @@ class ImportSchema(OpenSchema):
     stalled = fields.Boolean(
         required=True,
         metadata={"description": "A commit nothing was heard of for 15 minutes: it may be started again"},
+    )
+    first_passwords = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "New worker accounts' first passwords wait for their one download (accounts.xlsx)"
+        },
     )
     error = fields.String(allow_none=True, required=True)
     created_at = fields.String(required=True)

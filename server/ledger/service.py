@@ -68,7 +68,7 @@ def limits() -> reader.Limits:
     return reader.Limits(config["LEDGER_MAX_ROWS"], config["LEDGER_MAX_UNZIPPED_BYTES"])
 
 
-def store_upload(data: bytes, file_name: str, user: User) -> LedgerImport:
+def store_upload(data: bytes, file_name: str, user: User, kind: str = "register") -> LedgerImport:
     """Keep the file under its SHA-256 and open an import for it; the register is not touched.
 
     A file that is not XLSX or CSV, or an XLSX that would unpack too far or holds too many rows,
@@ -89,7 +89,7 @@ def store_upload(data: bytes, file_name: str, user: User) -> LedgerImport:
         finally:
             partial.unlink(missing_ok=True)
     imp = LedgerImport(
-        kind="register",
+        kind=kind,
         file_sha256=digest,
         file_name=(file_name or "ledger")[:200],
         file_format=file_format,
@@ -156,12 +156,15 @@ def stalled(imp: LedgerImport) -> bool:
 # ---- header and mapping ---------------------------------------------------------------------
 
 
-def _find_header(head: list[tuple[int, list[Any]]]) -> tuple[int, list[str]] | None:
+def find_header(
+    head: list[tuple[int, list[Any]]],
+    field_for_header: Callable[[Any], str | None] = columns.field_for_header,
+) -> tuple[int, list[str]] | None:
     """The row naming the most known fields among the first rows, and each column's header (a
     blank header cell under a cell merged down from above takes the text above it)."""
     best, best_score = None, 1
     for index, (_number, values) in enumerate(head):
-        score = len({columns.field_for_header(v) for v in values if columns.field_for_header(v)})
+        score = len({field_for_header(v) for v in values if field_for_header(v)})
         if score > best_score:
             best, best_score = index, score
     if best is None:
@@ -181,12 +184,14 @@ def _find_header(head: list[tuple[int, list[Any]]]) -> tuple[int, list[str]] | N
     return number, headers
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str | None]:
+def guess_mapping(
+    headers: list[str], field_for_header: Callable[[Any], str | None] = columns.field_for_header
+) -> dict[str, str | None]:
     """Column index → field: the first column naming a field gets it."""
     mapping: dict[str, str | None] = {}
     taken: set[str] = set()
     for index, header in enumerate(headers):
-        code = columns.field_for_header(header)
+        code = field_for_header(header)
         if code in taken:
             code = None
         if code:
@@ -215,14 +220,16 @@ def mapping_errors(mapping: dict[str, str | None], scope_grids: int) -> list[str
     return errors
 
 
-def check_mapping(mapping: Any, headers: list[str]) -> dict[str, list[str]]:
-    """A mapping sent by the user: known columns, known fields, each field once."""
+def check_mapping(
+    mapping: Any, headers: list[str], fields: dict[str, Any] = columns.FIELD_BY_CODE
+) -> dict[str, list[str]]:
+    """A mapping sent by the user: known columns, known fields (of the ledger's kind), each field once."""
     problems: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
     for key, code in mapping.items():
         if not (key.isascii() and key.isdigit()) or int(key) >= len(headers):
             problems[key] = [msg("没有这一列", "No such column")]
-        elif code is not None and code not in columns.FIELD_BY_CODE:
+        elif code is not None and code not in fields:
             problems[key] = [msg("未知的字段", "Unknown field")]
         elif code is not None and code in seen:
             problems[key] = [msg("该字段已对应到另一列", "Another column already fills this field")]
@@ -359,7 +366,7 @@ def analyse(imp: LedgerImport, user: User) -> None:
         head.append(item)
         if len(head) >= HEADER_SEARCH_ROWS:
             break
-    found = _find_header(head)
+    found = find_header(head)
     if found is None:
         raise reader.FileRefused(
             "no_header",
@@ -370,7 +377,7 @@ def analyse(imp: LedgerImport, user: User) -> None:
         )
     header_row, headers = found
     if imp.header_row != header_row or imp.headers != headers or not imp.mapping:
-        imp.mapping = _saved_mapping(imp, headers) or guess_mapping(headers)
+        imp.mapping = saved_mapping(imp, headers) or guess_mapping(headers)
     imp.header_row, imp.headers = header_row, headers
     samples = [
         [columns.text_of(v) for v in values]
@@ -383,13 +390,14 @@ def analyse(imp: LedgerImport, user: User) -> None:
     imp.rejected = [list(item) for item in checked.rejected]
 
 
-def _saved_mapping(imp: LedgerImport, headers: list[str]) -> dict | None:
+def saved_mapping(imp: LedgerImport, headers: list[str]) -> dict | None:
     """The mapping this user saved last for a file with exactly these headers (next month's
     ledger in the same layout needs no adjusting again)."""
     earlier = db.session.scalars(
         select(LedgerImport)
         .where(
             LedgerImport.uploaded_by == imp.uploaded_by,
+            LedgerImport.kind == imp.kind,
             LedgerImport.id != imp.id,
             LedgerImport.state.in_(("ready", "committed")),
         )

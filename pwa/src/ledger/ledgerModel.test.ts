@@ -36,4 +36,15 @@ describe('ledger import model', () => {
     expect(lines.map((l) => l.what)).toEqual(['ledger.residents', 'ledger.buildings'])
     expect(lines[0]).toMatchObject({ created: 4, updated: 1, unchanged: 3 })
   })
+
+  it('lists an organisation import as workers, grids, then communities', () => {
+    const lines = resultLines({
+      communities: { created: 1, updated: 0, unchanged: 2 },
+      grids: { created: 2, updated: 1, unchanged: 1 },
+      workers: { created: 2, updated: 1, unchanged: 0 },
+      rejected: 0,
+    })
+    expect(lines.map((l) => l.what)).toEqual(['ledger.workers', 'ledger.grids', 'ledger.communities'])
+    expect(lines[1]).toMatchObject({ created: 2, updated: 1, unchanged: 1 })
+  })
 })

@@ -4,6 +4,10 @@ import type { MessageKey } from '../i18n'
 
 export type LedgerState = 'analysing' | 'ready' | 'committing' | 'committed' | 'failed'
 
+/** What a ledger holds: the register (居民底册) or the organisation (网格与网格员). */
+export type LedgerKind = 'register' | 'organisation'
+export const LEDGER_KINDS: LedgerKind[] = ['register', 'organisation']
+
 export interface LedgerColumn {
   index: number
   header: string
@@ -19,6 +23,10 @@ export interface LedgerReport {
   households?: number
   households_existing?: number
   mapping_errors: string[]
+  /** An organisation ledger's preview: what the import would write. */
+  communities?: EntityCounts
+  grids?: EntityCounts
+  workers?: EntityCounts
   columns: { field: string; label: string; errors: number; first: { row: number; value: string; message: string }[] }[]
 }
 
@@ -33,10 +41,14 @@ export interface LedgerCounts {
   residents?: EntityCounts
   households?: EntityCounts
   buildings?: EntityCounts
+  communities?: EntityCounts
+  grids?: EntityCounts
+  workers?: EntityCounts
 }
 
 export interface LedgerImport {
   id: number
+  kind: LedgerKind
   state: LedgerState
   file_name: string
   header_row: number | null
@@ -47,6 +59,8 @@ export interface LedgerImport {
   progress: { done: number; total: number } | null
   /** A commit nothing was heard of for 15 minutes (its process went away): it may start again. */
   stalled: boolean
+  /** New workers' first passwords wait for their one download (accounts.xlsx). */
+  first_passwords: boolean
   error: string | null
 }
 
@@ -68,12 +82,15 @@ export function mappingOf(answer: LedgerImport): Record<string, string | null> {
   return Object.fromEntries(answer.columns.map((c) => [String(c.index), c.field]))
 }
 
-/** One line per entity the commit wrote, residents first. */
+/** One line per entity the commit wrote (or, for a preview, would write), people first. */
 export function resultLines(counts: LedgerCounts): ({ what: MessageKey } & EntityCounts)[] {
   const order: [keyof LedgerCounts, MessageKey][] = [
     ['residents', 'ledger.residents'],
     ['households', 'ledger.households'],
     ['buildings', 'ledger.buildings'],
+    ['workers', 'ledger.workers'],
+    ['grids', 'ledger.grids'],
+    ['communities', 'ledger.communities'],
   ]
   return order.flatMap(([key, what]) => {
     const c = counts[key]

@@ -34,6 +34,17 @@ export const ledgerZh = {
   'ledger.rejectedRows': '未导入 {n} 行',
   'ledger.downloadRejected': '下载未导入的行（含原因）',
   'ledger.again': '导入另一个文件',
+  'ledger.kind': '台账类型',
+  'ledger.kind.register': '居民底册',
+  'ledger.kind.organisation': '网格与网格员',
+  'ledger.hint.organisation':
+    '上传网格划分及网格员信息表（Excel .xlsx 或 CSV）：社区、网格编码、网格名称、网格员、手机号、登录账号。只新增和更新，不会删除网格或解除网格员。',
+  'ledger.preview': '导入后将会',
+  'ledger.workers': '网格员',
+  'ledger.grids': '网格',
+  'ledger.communities': '社区',
+  'ledger.firstPasswords': '新账号的初始密码只能下载一次，请下载后妥善转交网格员；首次登录须修改密码。',
+  'ledger.downloadPasswords': '下载新账号初始密码',
   'ledger.failed': '操作失败：{message}',
 }
 
@@ -73,6 +84,18 @@ export const ledgerEn: Record<LedgerKey, string> = {
   'ledger.rejectedRows': '{n} rows not imported',
   'ledger.downloadRejected': 'Download the rows not imported (with reasons)',
   'ledger.again': 'Import another file',
+  'ledger.kind': 'Ledger type',
+  'ledger.kind.register': 'Residents register',
+  'ledger.kind.organisation': 'Grids and grid workers',
+  'ledger.hint.organisation':
+    'Upload the grids and grid workers sheet (Excel .xlsx or CSV): community, grid code, grid name, worker, phone, account. Adds and updates only: no grid or worker is removed.',
+  'ledger.preview': 'The import will',
+  'ledger.workers': 'Grid workers',
+  'ledger.grids': 'Grids',
+  'ledger.communities': 'Communities',
+  'ledger.firstPasswords':
+    'New accounts’ first passwords can be downloaded once: hand them to the workers safely; they must change them at first login.',
+  'ledger.downloadPasswords': 'Download the first passwords',
   'ledger.failed': 'Failed: {message}',
 }
 
