@@ -370,6 +370,26 @@ def unhandled_errors(log: Path) -> list[str]:
     return [f"{key} (x{count})" for key, count in found.items()]
 
 
+def failure_digest(reports: Path, lines_each: int = 12) -> list[str]:
+    """Each failed operation in the JUnit reports, with the head of schemathesis's account of it.
+
+    CI keeps only the tail of a run's output, and schemathesis tells its failures far above its
+    summary: repeated next to the fuzz summary, a failure can be read (and replayed) from the tail.
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    digest: list[str] = []
+    for report in sorted(reports.rglob("*.xml")):
+        role = report.relative_to(reports).parts[0]
+        for case in ElementTree.parse(report).iter("testcase"):
+            for problem in [*case.iter("failure"), *case.iter("error")]:
+                text = (problem.get("message") or "") + "\n" + (problem.text or "")
+                head = [line.rstrip() for line in text.splitlines() if line.strip()][:lines_each]
+                digest.append(f"  [{role}] {case.get('name')}")
+                digest += [f"      {line}" for line in head]
+    return digest
+
+
 def _count(pattern: str, text: str) -> int:
     """The last number matching pattern in schemathesis's summary, 0 when absent."""
     found = re.findall(pattern, text)
@@ -413,6 +433,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="gridwalk-fuzz-"))
     database = server = None
     results: dict[str, tuple[int, int, int]] = {}
+    digest: list[str] = []
     try:
         database = Database(args.database, folder)
         server = Server(folder, database.url, args.redis)
@@ -451,6 +472,7 @@ def main() -> int:
         if server is not None and server.log.exists():
             for line in unhandled_errors(server.log):
                 print(f"fuzz: server: {line}")
+        digest = failure_digest(folder / "reports") if (folder / "reports").exists() else []
         if args.keep:
             print(f"fuzz: kept {folder}")
         else:
@@ -459,6 +481,9 @@ def main() -> int:
     total = sum(generated for _, generated, _ in results.values())
     failures = sum(found for _, _, found in results.values())
     print("== fuzz summary ==")
+    if digest:
+        print("failures (replay one with: python -m tests.fuzz.run -- --seed N, the seed printed above):")
+        print("\n".join(digest))
     for role, (code, generated, found) in results.items():
         print(f"  {role:7} {generated:6} cases generated, {found} failures, exit {code}")
     print(f"  total   {total:6} cases generated, {failures} failures, {time.monotonic() - started:.0f} s")
