@@ -94,8 +94,9 @@ class ErrorStatuses(BasePlugin):
             if not isinstance(operation, dict) or method == "parameters":
                 continue
             public = operation.get("security") == []
-            # security.py refuses a NUL anywhere in any query string with a 422 naming it.
-            statuses: set[int] = {422}
+            # security.py refuses a NUL anywhere in any query string with a 422 naming it; a
+            # request line longer than gunicorn takes is a 414 (server/wsgi.py: JSON too).
+            statuses: set[int] = {414, 422}
             if not public:
                 # 401 not logged in; 403 password_change_required while an admin-set password
                 # waits to be changed (server/auth/routes.py require_password_change).

@@ -100,3 +100,33 @@ def test_after_a_413_the_same_connection_serves_the_next_request(served, framing
         assert json.loads(after.read())["db"] == "ok"
     finally:
         connection.close()
+
+
+def test_an_address_too_long_for_gunicorn_is_answered_in_the_api_envelope(served):
+    """gunicorn refuses a request line over 4,094 bytes before the app runs; the answer is still
+    JSON with a message, as the fuzz's content-type check and the PWA's error toast expect, and a
+    filter list of ordinary length still reaches the app."""
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=20)
+    try:
+        long_filter = "&".join(f"assignee_id={n}" for n in range(600))  # about 9 KB
+        connection.request("GET", f"/api/v1/tasks?{long_filter}")
+        refused = connection.getresponse()
+        assert refused.status == 414
+        assert refused.getheader("Content-Type") == "application/json"
+        error = json.loads(refused.read())["error"]
+        assert error["code"] == "uri_too_long" and "网址太长" in error["message"]
+    finally:
+        connection.close()
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=20)
+    try:
+        connection.request("GET", "/api/v1/tasks?" + "&".join(f"assignee_id={n}" for n in range(50)))
+        answer = connection.getresponse()
+        assert answer.status == 401 and json.loads(answer.read())["error"]["code"]  # the app answered
+    finally:
+        connection.close()
+
+
+def test_the_api_documents_414_on_every_operation(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    operations = [op for item in spec["paths"].values() for op in item.values() if isinstance(op, dict)]
+    assert operations and all("414" in op["responses"] for op in operations)
