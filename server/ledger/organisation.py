@@ -39,18 +39,10 @@ from server.auth.models import User
 from server.auth.scope import Scope
 from server.extensions import db
 from server.i18n import msg
-from server.ledger import columns, reader
+from server.ledger import columns
 from server.ledger.columns import CellError, Field, header_key, text_of
 from server.ledger.models import LedgerImport
-from server.ledger.service import (
-    HEADER_SEARCH_ROWS,
-    SAMPLE_ROWS,
-    find_header,
-    guess_mapping,
-    read_rows,
-    saved_mapping,
-    storage_dir,
-)
+from server.ledger.service import read_header, read_rows, storage_dir
 from server.org.models import Community, Grid, Street
 from server.register.idcard import phone_errors
 
@@ -152,30 +144,7 @@ def mapping_errors(mapping: dict[str, str | None]) -> list[str]:
 def analyse(imp: LedgerImport, user: User) -> None:
     """Find the header, map the columns (the saved mapping, else a guess), check every row and
     count what a commit would change."""
-    head: list[tuple[int, list[Any]]] = []
-    for item in read_rows(imp):
-        head.append(item)
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
-    found = find_header(head, field_for_header)
-    if found is None:
-        raise reader.FileRefused(
-            "no_header",
-            msg(
-                "找不到表头：前 30 行中没有“社区”“网格编码”“网格名称”等列名",
-                "No header found: none of the first 30 rows names the columns (社区, 网格编码, 网格名称…)",
-            ),
-        )
-    header_row, headers = found
-    if imp.header_row != header_row or imp.headers != headers or not imp.mapping:
-        imp.mapping = saved_mapping(imp, headers) or guess_mapping(headers, field_for_header)
-    imp.header_row, imp.headers = header_row, headers
-    samples = [
-        [text_of(v) for v in values]
-        for number, values in head
-        if number > header_row and any(text_of(v) for v in values)
-    ][:SAMPLE_ROWS]
-    imp.samples = [[(s or "")[:60] for s in row] for row in samples]
+    read_header(imp, field_for_header, "“社区”“网格编码”“网格名称”")
     problems = mapping_errors(imp.mapping or {})
     if problems:
         imp.report = Plan().report(problems)

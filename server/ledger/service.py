@@ -358,26 +358,29 @@ def read_rows(imp: LedgerImport) -> Iterator[tuple[int, list[Any]]]:
     return reader.rows(file_path(imp), imp.file_format, limits())
 
 
-def analyse(imp: LedgerImport, user: User) -> None:
-    """Find the header, map the columns (the saved mapping, else a guess) and check every row."""
-    source = read_rows(imp)
+def read_header(
+    imp: LedgerImport, field_for_header=columns.field_for_header, names: str = "“姓名”“身份证号”"
+) -> None:
+    """Find the header in the first rows, map the columns (the saved mapping, else a guess) and
+    keep a few sample rows: the step every kind of ledger starts with. `names` are the column
+    names a missing header's message gives as examples."""
     head: list[tuple[int, list[Any]]] = []
-    for item in source:
+    for item in read_rows(imp):
         head.append(item)
         if len(head) >= HEADER_SEARCH_ROWS:
             break
-    found = find_header(head)
+    found = find_header(head, field_for_header)
     if found is None:
         raise reader.FileRefused(
             "no_header",
             msg(
-                "找不到表头：前 30 行中没有“姓名”“身份证号”等列名",
-                "No header found: none of the first 30 rows names the columns (姓名, 身份证号…)",
+                f"找不到表头：前 30 行中没有{names}等列名",
+                f"No header found: none of the first 30 rows names the columns ({names}…)",
             ),
         )
     header_row, headers = found
     if imp.header_row != header_row or imp.headers != headers or not imp.mapping:
-        imp.mapping = saved_mapping(imp, headers) or guess_mapping(headers)
+        imp.mapping = saved_mapping(imp, headers) or guess_mapping(headers, field_for_header)
     imp.header_row, imp.headers = header_row, headers
     samples = [
         [columns.text_of(v) for v in values]
@@ -385,6 +388,11 @@ def analyse(imp: LedgerImport, user: User) -> None:
         if number > header_row and any(columns.text_of(v) for v in values)
     ][:SAMPLE_ROWS]
     imp.samples = [[(s or "")[:60] for s in row] for row in samples]
+
+
+def analyse(imp: LedgerImport, user: User) -> None:
+    """Find the header, map the columns (the saved mapping, else a guess) and check every row."""
+    read_header(imp)
     checked = check_rows(imp, Scope.of(user))
     imp.report = checked.report
     imp.rejected = [list(item) for item in checked.rejected]
