@@ -153,6 +153,15 @@ class Config:
     PUSH_ENDPOINT_HOSTS: str | None = _env("PUSH_ENDPOINT_HOSTS")
     # ---- end of Web Push settings ---------------------------------------------------------
 
+    # ---- Export jobs (server/exports): a desk export run in the background ----------------
+    # How long a finished export's file can be downloaded (it holds personal data: not for ever).
+    EXPORT_KEEP_SECONDS = int(_env("EXPORT_KEEP_SECONDS", str(24 * 3600)))
+    # Exports one user may have queued or running at once (each reads the whole scope).
+    EXPORT_MAX_RUNNING = int(_env("EXPORT_MAX_RUNNING", "3"))
+    # The longest an export may run (RQ's job timeout; a job still `running` after it is dead).
+    EXPORT_TIMEOUT_SECONDS = int(_env("EXPORT_TIMEOUT_SECONDS", "1800"))
+    # ---- end of export settings -----------------------------------------------------------
+
     @classmethod
     def prepare(cls) -> dict:
         """Return the final settings, creating instance/ and a local secret key when unset."""

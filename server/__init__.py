@@ -21,6 +21,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict | None 
     register_sync(app)
     register_photo_uses(app)
     register_reminders(app)
+    register_exports(app)
     connect_features(app)
     register_error_handlers(app)
     register_compression(app)
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from server.auth import routes as auth
     from server.campaigns import routes as campaigns
     from server.cases import routes as cases
+    from server.exports import routes as exports
     from server.extensions import api
     from server.fields import IdConverter
     from server.forms import routes as forms
@@ -92,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = IdConverter  # before any rule: ids past 2^31-1 are a 404
     modules = (health, auth, org, forms, photos, sync, register, visits, submissions, audit, push)
-    for module in (*modules, cases, tasks, reports, ledger, campaigns, maps):
+    for module in (*modules, exports, cases, tasks, reports, ledger, campaigns, maps):
         api.register_blueprint(module.bp)
     app.url_map.converters["nonapi"] = web.NonApiPathConverter
     app.register_blueprint(web.bp)
@@ -141,6 +143,24 @@ def register_reminders(app: Flask) -> None:
     sources = reminders.init_app(app)
     for feature in (cases, tasks, campaigns):
         feature.register(sources)
+
+
+def register_exports(app: Flask) -> None:
+    """The desk's exports that may also run as background jobs (POST /exports replays them)."""
+    from server.exports import service
+
+    service.init_app(
+        app,
+        (
+            "cases.export_xlsx",
+            "tasks.export_xlsx",
+            "register.export_register",
+            "register.export_register_xlsx",
+            "visits.export_xlsx",
+            "reports.kpi_month_xlsx",
+            "campaigns.export_xlsx",
+        ),
+    )
 
 
 def connect_features(app: Flask) -> None:

@@ -68,7 +68,8 @@ class ThreadQueue:
         self._pending = 0
         self._threads: list[threading.Thread] = []
 
-    def enqueue(self, func: Callable, *args: Any, ttl: int | None = None) -> None:
+    def enqueue(self, func: Callable, *args: Any, ttl: int | None = None, timeout: int | None = None) -> None:
+        # `timeout` is RQ's limit on a job's run; a thread of this process runs to the end.
         deadline = time.monotonic() + ttl if ttl else None
         with self._idle:
             self._pending += 1
@@ -138,12 +139,12 @@ class RedisQueue:
         )
         self.job_timeout = int(worst) + 60
 
-    def _options(self, ttl: int | None) -> dict:
+    def _options(self, ttl: int | None, timeout: int | None = None) -> dict:
         return {
             "ttl": ttl,
             "result_ttl": 0,
             "failure_ttl": self.FAILURE_TTL,
-            "timeout": self.job_timeout,
+            "timeout": timeout or self.job_timeout,
         }
 
     def _redis_up(self) -> bool:
@@ -155,10 +156,11 @@ class RedisQueue:
             log.warning("Redis unreachable: pushes go out from this process for %d s", self.RETRY_AFTER)
         self._down_until = time.monotonic() + self.RETRY_AFTER
 
-    def enqueue(self, func: Callable, *args: Any, ttl: int | None = None) -> None:
+    def enqueue(self, func: Callable, *args: Any, ttl: int | None = None, timeout: int | None = None) -> None:
+        """Queue one job; `timeout` overrides the push-sized run limit (a long export needs more)."""
         if self._redis_up():
             try:
-                self.queue.enqueue_call(func, args=args, **self._options(ttl))
+                self.queue.enqueue_call(func, args=args, **self._options(ttl, timeout))
                 return
             except RedisError:
                 self._went_down()

@@ -22,4 +22,7 @@ def test_tiny_ledger_bench_imports_every_row_and_prints_every_figure(capsys):
     assert re.search(r"export 40 cases to XLSX: [\d.]+ s .* peak RSS \d+ MB", out), out
     assert re.search(r"same rows with the csv module: [\d.]+ s", out)
     assert re.search(r"XLSX / CSV time: [\d.]+×", out)
+    assert re.search(
+        r"the same export as a job \(POST /exports\): [\d.]+ s, .* job / direct time: [\d.]+×", out
+    ), out
     assert "load average at start" in out

@@ -10,6 +10,9 @@ export const exportZh = {
   'export.register': '导出底册 Excel',
   'export.failed': '导出失败：{message}',
   'export.done': '已下载 {name}',
+  'export.queued': '排队导出中…',
+  'export.running': '正在导出…',
+  'export.again': '再次下载 {name}',
 }
 
 type ExportKey = keyof typeof exportZh
@@ -23,6 +26,9 @@ export const exportEn: Record<ExportKey, string> = {
   'export.register': 'Export register (Excel)',
   'export.failed': 'Export failed: {message}',
   'export.done': 'Downloaded {name}',
+  'export.queued': 'Waiting to export…',
+  'export.running': 'Exporting…',
+  'export.again': 'Download {name} again',
 }
 
 declare module '../i18n' {
