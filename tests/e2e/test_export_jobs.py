@@ -5,11 +5,19 @@ export route gives directly."""
 from __future__ import annotations
 
 import io
+import json
 
+import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import api_session
+from tests.e2e.conftest import REGISTER_HOUSEHOLDS, api_session, query
 from tests.e2e.test_case_loop import desk
+
+
+@pytest.fixture
+def seed_households() -> int:
+    """A register to export (the full-numbers test reads its ID numbers)."""
+    return REGISTER_HOUSEHOLDS
 
 
 def rows_of(data: bytes) -> list[tuple]:
@@ -46,5 +54,30 @@ def test_a_supervisor_exports_the_case_board_and_saves_it_again(server, playwrig
             again.click()
         with open(second.value.path(), "rb") as file:
             assert rows_of(file.read()) == made
+    finally:
+        browser.close()
+
+
+def test_an_admin_exports_full_numbers_only_with_a_reason_and_the_log_keeps_it(server, playwright_driver):
+    browser, page = desk(playwright_driver, server.url, "admin")
+    try:
+        page.goto(server.url + "/roster")
+        page.get_by_test_id("export-full").click()
+        dialog = page.get_by_role("dialog")
+        assert "完整身份证号" in dialog.inner_text()
+        dialog.get_by_role("button", name="导出").click()
+        assert page.get_by_role("alert").filter(has_text="请填写导出原因").is_visible()
+        page.get_by_test_id("export-reason").locator("textarea").fill("区民政局核对低保名单")
+        with page.expect_download(timeout=90_000) as saved:
+            dialog.get_by_role("button", name="导出").click()
+        with open(saved.value.path(), "rb") as file:
+            header, *rows = rows_of(file.read())
+        numbers = [row[header.index("身份证号")] for row in rows if row[header.index("身份证号")]]
+        assert numbers and all("*" not in number and len(number) == 18 for number in numbers)
+        detail = query(
+            server, "SELECT detail FROM audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1"
+        )
+        detail = json.loads(detail) if isinstance(detail, str) else detail  # SQLite gives the JSON text
+        assert detail["unmasked"] is True and detail["reason"] == "区民政局核对低保名单"
     finally:
         browser.close()
