@@ -301,7 +301,20 @@ def run_child(step: str, url: str, workdir: Path, ledger: Path | None = None) ->
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run(spec: str, residents: int, households: int, cases: int) -> None:
+def measure_import(spec: str, url: str, workdir: Path, ledger: Path) -> None:
+    got = run_child("import", url, workdir, ledger)
+    report = got["report"]
+    print(
+        f"  import preview: {got['preview_s']:.1f} s ({report['rows']:,} rows, {report['valid']:,} valid, {report['rejected']:,} rejected, {report['households']:,} households), peak RSS {got['preview_rss_mb']:.0f} MB"
+    )
+    goal = f" (goal ≤ {GOALS['commit_s_postgres']} s)" if spec != "sqlite" else ""
+    print(
+        f"  import commit: {got['commit_s']:.1f} s{goal}; residents created {got['residents']['created']:,}, households created {got['households']['created']:,}"
+    )
+    print(f"  import peak RSS: {got['rss_mb']:.0f} MB (goal ≤ {GOALS['import_rss_mb']} MB)")
+
+
+def run(spec: str, residents: int, households: int, cases: int, import_too: bool = True) -> None:
     name = "SQLite" if spec == "sqlite" else "PostgreSQL"
     load = os.getloadavg()
     print(f"\n{name}: {residents:,} residents in {households:,} households, {cases:,} cases")
@@ -318,16 +331,8 @@ def run(spec: str, residents: int, households: int, cases: int) -> None:
         print(
             f"  set-up (schema, cases, ledger file {ledger.stat().st_size / 1e6:.1f} MB): {time.perf_counter() - started:.1f} s"
         )
-        got = run_child("import", url, workdir, ledger)
-        report = got["report"]
-        print(
-            f"  import preview: {got['preview_s']:.1f} s ({report['rows']:,} rows, {report['valid']:,} valid, {report['rejected']:,} rejected, {report['households']:,} households), peak RSS {got['preview_rss_mb']:.0f} MB"
-        )
-        goal = f" (goal ≤ {GOALS['commit_s_postgres']} s)" if spec != "sqlite" else ""
-        print(
-            f"  import commit: {got['commit_s']:.1f} s{goal}; residents created {got['residents']['created']:,}, households created {got['households']['created']:,}"
-        )
-        print(f"  import peak RSS: {got['rss_mb']:.0f} MB (goal ≤ {GOALS['import_rss_mb']} MB)")
+        if import_too:
+            measure_import(spec, url, workdir, ledger)
         got = run_child("export", url, workdir)
         print(
             f"  export {got['rows']:,} cases to XLSX: {got['xlsx_s']:.1f} s (goal ≤ {GOALS['export_s']} s), {got['xlsx_mb']:.1f} MB, peak RSS {got['xlsx_rss_mb']:.0f} MB (goal ≤ {GOALS['export_rss_mb']} MB; {got['base_rss_mb']:.0f} MB before)"
@@ -348,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--households", type=int, help="default: 40 %% of residents")
     parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument("--export-only", action="store_true", help="skip the import (it takes minutes)")
     parser.add_argument("--child", choices=("import", "export", "job"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -364,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     households = args.households or max(1, args.residents * 2 // 5)
     for spec in args.db or ["sqlite", DEFAULT_POSTGRES]:
-        run(spec, args.residents, min(households, args.residents), args.cases)
+        run(spec, args.residents, min(households, args.residents), args.cases, not args.export_only)
     return 0
 
 
