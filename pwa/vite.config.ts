@@ -25,6 +25,7 @@ const DESK_ROOTS = [
   'src/accounts/UsersPage.vue',
   'src/campaigns/CampaignBoardPage.vue',
   'src/ledger/LedgerImportPage.vue',
+  'src/coverage/CoveragePage.vue',
   // With it the ECharts chunk (~160 KB gzip), which only the dashboard imports.
   'src/reports/DashboardPage.vue',
   // 一张图 with supercluster: the worker's own map (src/map/MapPage.vue) stays precached.

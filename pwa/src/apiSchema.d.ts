@@ -1747,6 +1747,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/submissions/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 走访覆盖率: each worker's month from their records (a worker sees their own; a supervisor
+         *     their community's; the street its own), listed by grid, never ranked; with the definitions.
+         * @description A community or grid outside the caller's scope is 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM (Asia/Shanghai); empty or absent: this month */
+                    month?: string;
+                    grid_id?: number;
+                    /** @description Only this community (in the caller's scope, else 404) */
+                    community_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Coverage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                414: components["responses"]["REQUEST_URI_TOO_LONG"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/submissions": {
         parameters: {
             query?: never;
@@ -4521,6 +4573,50 @@ export interface components {
             per_page: number;
             /** @description Pass as `cursor` for the next (older) page; null on the last page */
             next_cursor: string | null;
+        };
+        CoverageGrid: {
+            id: number;
+            code: string;
+            name: string;
+        };
+        CoverageWelfare: {
+            due: number;
+            visited: number;
+            rate?: number | null;
+        };
+        CoverageProof: {
+            /** @description Records with a location attached */
+            with_location: number;
+            median_accuracy_m?: number | null;
+            photos: number;
+            /** @description Median minutes from the phone's time to the server's receipt */
+            median_sync_minutes?: number | null;
+            /** @description Records dated more than 10 minutes after they arrived */
+            clock_ahead: number;
+        };
+        CoverageWorker: {
+            user_id: number;
+            name: string;
+            grids: components["schemas"]["CoverageGrid"][];
+            households: number;
+            households_visited: number;
+            /** @description households_visited / households */
+            coverage?: number | null;
+            records: number;
+            days_active: number;
+            /** @description records / days of the month so far */
+            per_day?: number | null;
+            welfare: components["schemas"]["CoverageWelfare"];
+            proof: components["schemas"]["CoverageProof"];
+        };
+        Coverage: {
+            month: string;
+            /** @description Days of the month so far */
+            days: number;
+            workers: components["schemas"]["CoverageWorker"][];
+            definitions: {
+                [key: string]: string;
+            };
         };
         QueueSubmission: {
             id: string;

@@ -178,6 +178,13 @@ export const router = createRouter({
       component: () => import('./ledger/LedgerImportPage.vue'),
       meta: { roles: ['supervisor', 'admin'] },
     },
+    // 走访覆盖率: each worker's month in the caller's scope, by grid (not ranked).
+    {
+      path: '/desk/coverage',
+      name: 'coverage',
+      component: () => import('./coverage/CoveragePage.vue'),
+      meta: { roles: ['supervisor', 'admin'] },
+    },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 })

@@ -17,9 +17,12 @@ from server.errors import not_found
 from server.extensions import db
 from server.org.models import Grid
 from server.push.service import send_all
+from server.submissions import coverage
 from server.submissions.models import Submission
 from server.submissions.review import review
 from server.submissions.schemas import (
+    CoverageQuerySchema,
+    CoverageSchema,
     MinePageSchema,
     MineQuerySchema,
     QueuePageSchema,
@@ -30,7 +33,7 @@ from server.submissions.schemas import (
     mine_cursor,
 )
 from server.submissions.service import submission_detail, submissions_data
-from server.timeutil import app_now
+from server.timeutil import app_now, local_today
 
 bp = Blueprint("submissions", __name__, url_prefix="/api/v1/submissions", description="Submissions")
 
@@ -73,6 +76,26 @@ def mine(args):
     more, rows = len(rows) > per_page, rows[:per_page]
     answer["next_cursor"] = mine_cursor(rows[-1].created_at, rows[-1].id) if more else None
     return answer | {"submissions": submissions_data(rows)}
+
+
+@bp.route("/coverage", methods=["GET"])
+@roles_required("worker", "supervisor", "admin")
+@bp.arguments(CoverageQuerySchema, location="query")
+@bp.alt_response(200, schema=CoverageSchema, success=True)
+def worker_coverage(args):
+    """走访覆盖率: each worker's month from their records (a worker sees their own; a supervisor
+    their community's; the street its own), listed by grid, never ranked; with the definitions.
+
+    A community or grid outside the caller's scope is 404."""
+    scope = Scope.of(current_user)
+    community_id, grid_id = args.get("community_id"), args.get("grid_id")
+    if community_id is not None and not scope.allows_community(community_id):
+        raise not_found()
+    if grid_id is not None and not scope.allows_grid(grid_id):
+        raise not_found()
+    today = local_today()
+    month = args.get("month") or today.strftime("%Y-%m")
+    return coverage.coverage(scope, month, today, community_id, grid_id)
 
 
 @bp.route("", methods=["GET"])

@@ -14,6 +14,7 @@ from server.forms.kinds import KINDS
 from server.i18n import msg
 from server.submissions.models import REVIEW_STATUSES
 from server.submissions.review import REVIEW_ACTIONS
+from server.visits.schemas import VisitExportQuerySchema
 
 MINE_PAGE_MAX = 200
 
@@ -179,3 +180,55 @@ class SubmissionDetailSchema(SubmissionStateSchema):
     location = fields.Dict(required=True, allow_none=True)
     building_id = fields.String(allow_none=True, metadata={"description": "hazard_report, city_case"})
     address = fields.String(allow_none=True, metadata={"description": "hazard_report, city_case"})
+
+
+class CoverageQuerySchema(VisitExportQuerySchema):
+    """month (YYYY-MM, Asia/Shanghai; absent: this month), community_id, grid_id (in scope, else 404)."""
+
+
+class CoverageGridSchema(OpenSchema):
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class CoverageWelfareSchema(OpenSchema):
+    due = fields.Integer(required=True)
+    visited = fields.Integer(required=True)
+    rate = fields.Float(allow_none=True)
+
+
+class CoverageProofSchema(OpenSchema):
+    with_location = fields.Integer(
+        required=True, metadata={"description": "Records with a location attached"}
+    )
+    median_accuracy_m = fields.Integer(allow_none=True)
+    photos = fields.Integer(required=True)
+    median_sync_minutes = fields.Float(
+        allow_none=True,
+        metadata={"description": "Median minutes from the phone's time to the server's receipt"},
+    )
+    clock_ahead = fields.Integer(
+        required=True, metadata={"description": "Records dated more than 10 minutes after they arrived"}
+    )
+
+
+class CoverageWorkerSchema(OpenSchema):
+    user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    grids = fields.List(fields.Nested(CoverageGridSchema), required=True)
+    households = fields.Integer(required=True)
+    households_visited = fields.Integer(required=True)
+    coverage = fields.Float(allow_none=True, metadata={"description": "households_visited / households"})
+    records = fields.Integer(required=True)
+    days_active = fields.Integer(required=True)
+    per_day = fields.Float(allow_none=True, metadata={"description": "records / days of the month so far"})
+    welfare = fields.Nested(CoverageWelfareSchema, required=True)
+    proof = fields.Nested(CoverageProofSchema, required=True)
+
+
+class CoverageSchema(OpenSchema):
+    month = fields.String(required=True)
+    days = fields.Integer(required=True, metadata={"description": "Days of the month so far"})
+    workers = fields.List(fields.Nested(CoverageWorkerSchema), required=True)
+    definitions = fields.Dict(keys=fields.String(), values=fields.String(), required=True)

@@ -173,7 +173,10 @@ def test_desk_screens_are_accessible(server, playwright_driver, capsys):
     audit = Audit()
     try:
         for username, screens in (
-            ("supervisor", ("/", "/review", "/cases", "/dashboard", "/map/desk", "/ledger/import")),
+            (
+                "supervisor",
+                ("/", "/review", "/cases", "/dashboard", "/desk/coverage", "/map/desk", "/ledger/import"),
+            ),
             ("admin", ("/", "/users")),
         ):
             context = browser.new_context(
