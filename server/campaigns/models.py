@@ -136,3 +136,22 @@ class CampaignEvent(db.Model):
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class CampaignTally(db.Model):
+    """The roll-call board's counts per campaign and grid, kept by every change to its targets
+    (server/campaigns/service.py retally): the board reads ~70 rows instead of counting 30,000
+    targets every few seconds while the whole street confirms."""
+
+    __tablename__ = "campaign_tally"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"))
+    # Targets not cancelled, those with no answer yet, and each answer's count.
+    targets: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+    reached: Mapped[int] = mapped_column(Integer, default=0)
+    no_answer: Mapped[int] = mapped_column(Integer, default=0)
+    relocate: Mapped[int] = mapped_column(Integer, default=0)
+    assist: Mapped[int] = mapped_column(Integer, default=0)

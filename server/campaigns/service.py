@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import Select, and_, case, delete, func, insert, literal, or_, select, text, update
 
 from server import worktime as calendar
 from server.auth.models import User, user_grid
 from server.auth.scope import Scope
-from server.campaigns.models import Campaign, CampaignEvent, CampaignTarget
+from server.campaigns.models import Campaign, CampaignEvent, CampaignTally, CampaignTarget
 from server.campaigns.rules import TIER_RANK, matches, parse_rule
 from server.errors import ApiError, not_found, validation_failed
 from server.extensions import db
@@ -37,6 +37,8 @@ TARGET_ENTITY = "campaign_target"
 MAX_ATTEMPTS = 3
 # Roll-call answers (each closes the target on its first arrival) and the normal mode's attempts.
 ANSWERS = {"reached": "已叫应", "no_answer": "无人应答", "relocate": "需转移", "assist": "需帮扶"}
+# The answers the roll-call board counts per grid (campaign_tally's columns).
+TALLIED_ANSWERS = tuple(ANSWERS)
 ATTEMPTS = {"not_met": "未遇到", "no_entry": "无法入户"}
 STATUS_WORDS = {
     "open": "待完成",
@@ -411,6 +413,7 @@ def add_targets(campaign: Campaign, found: list, now: datetime) -> int:
         )
     if new:
         _campaign_changed(campaign, {workers[row.grid_id] for row in new if row.grid_id in workers})
+        retally(campaign.id, {row.grid_id for row in new})
     return len(new)
 
 
@@ -480,6 +483,7 @@ def insert_matches(campaign: Campaign, matched: Select, now: datetime) -> int:
     )
     if added:
         _campaign_changed(campaign, {user_id for _, user_id in added if user_id})
+        retally(campaign.id)
     return len(added)
 
 
@@ -635,6 +639,8 @@ def cancel_targets(campaign: Campaign, body: dict, user: User) -> int:
         if target.assignee_id:
             record_changes([change_row(TARGET_ENTITY, target.id, user_id=target.assignee_id)])
         changed += 1
+    if changed:
+        retally(campaign.id, {target.grid_id for target in targets})
     return changed
 
 
@@ -679,8 +685,12 @@ def close_target(
     submission_id: uuid.UUID | None = None,
     answer: str | None = None,
     content_hash: str | None = None,
+    tally: bool = True,
 ) -> str:
     """Close the target if nothing closed it yet ("close"), else record a follow-up.
+
+    An answer recounts the board's tally of the target's grid; a batch of answers passes
+    tally=False and recounts its grids once (retally).
 
     The conditional UPDATE is the gate: on PostgreSQL a second closer waits for the first's row
     lock and then finds it done; the partial unique index on close events backs it up.
@@ -738,6 +748,8 @@ def close_target(
         )
     )
     record_changes([change_row(TARGET_ENTITY, target.id, user_id=target.assignee_id, at=now)])
+    if answer and tally:
+        retally(target.campaign_id, {target.grid_id})
     db.session.expire(target)
     return kind
 
@@ -803,7 +815,10 @@ def follow_households(household_ids: set[uuid.UUID]) -> None:
             db.session.execute(select(Grid.id, Grid.community_id).where(Grid.id.in_(grids))).all()
         )
         touched: dict[int, set[int]] = {}
+        # Both ends of each move: the grid it left and the one it joined.
+        regridded: dict[int, set[int]] = {}
         for target, grid_id in moved:
+            regridded.setdefault(target.campaign_id, set()).update((target.grid_id, grid_id))
             old = target.assignee_id
             target.grid_id, target.community_id = grid_id, communities[grid_id]
             target.assignee_id = workers.get(grid_id)
@@ -818,6 +833,8 @@ def follow_households(household_ids: set[uuid.UUID]) -> None:
         db.session.flush()
         for campaign_id, users in touched.items():
             record_changes([change_row(CAMPAIGN_ENTITY, campaign_id, user_id=u) for u in sorted(users)])
+        for campaign_id, grid_ids in sorted(regridded.items()):
+            retally(campaign_id, grid_ids)
     _add_new_matches(Household.id.in_(household_ids))
 
 
@@ -834,6 +851,67 @@ def _add_new_matches(condition: Any) -> None:
     ).all()
     for campaign in active:
         insert_matches(campaign, _matches(campaign).where(condition), now)
+
+
+def retally(campaign_id: int, grid_ids: set[int] | None = None) -> None:
+    """Recount the roll-call board's tally of these grids of a campaign (None: every grid it has
+    targets in), in the caller's transaction, after any change to its targets' answers, grids or
+    cancellations.
+
+    On PostgreSQL each grid's recount first takes a transaction lock on (campaign, grid): two
+    transactions recounting one grid take turns, and the later one (read committed) counts after
+    the earlier has committed, so neither's change is lost. SQLite runs one writer at a time."""
+    db.session.flush()  # ORM edits (a cancel, a moved household) must be in the count
+    if grid_ids is None:
+        grid_ids = set(
+            db.session.scalars(
+                select(CampaignTarget.grid_id).where(CampaignTarget.campaign_id == campaign_id).distinct()
+            )
+        ) | set(
+            db.session.scalars(select(CampaignTally.grid_id).where(CampaignTally.campaign_id == campaign_id))
+        )
+    grids = sorted(grid_ids)
+    if not grids:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        for grid_id in grids:  # in order: two recounts of the same grids never wait on each other in a circle
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(CAST(:campaign AS integer), CAST(:grid AS integer))"),
+                {"campaign": campaign_id, "grid": grid_id},
+            )
+    counted = connection.execute(
+        select(
+            CampaignTarget.grid_id,
+            func.min(CampaignTarget.community_id).label("community_id"),
+            func.count().label("targets"),
+            func.sum(case((CampaignTarget.answer.is_(None), 1), else_=0)).label("unanswered"),
+            *(
+                func.sum(case((CampaignTarget.answer == answer, 1), else_=0)).label(answer)
+                for answer in TALLIED_ANSWERS
+            ),
+        )
+        .where(
+            CampaignTarget.campaign_id == campaign_id,
+            CampaignTarget.grid_id.in_(grids),
+            CampaignTarget.status != "cancelled",
+        )
+        .group_by(CampaignTarget.grid_id)
+    ).all()
+    connection.execute(
+        delete(CampaignTally).where(
+            CampaignTally.campaign_id == campaign_id, CampaignTally.grid_id.in_(grids)
+        )
+    )
+    if counted:
+        connection.execute(
+            insert(CampaignTally.__table__),
+            [
+                {"campaign_id": campaign_id, **{key: int(value or 0) for key, value in row._mapping.items()}}
+                | {"community_id": row.community_id}
+                for row in counted
+            ],
+        )
 
 
 # ---- the desk's figures --------------------------------------------------------------------------
@@ -950,83 +1028,97 @@ def describe(targets: list[CampaignTarget]) -> list[dict[str, Any]]:
     )
     out = []
     for target in targets:
-        data = target_data(target)
         head = heads.get(target.household_id)
-        data["address"] = head.address if head else None
-        data["name"] = (
-            names.get(target.resident_id) if target.resident_id else (head.head_name if head else None)
+        out.append(
+            _desk_data(
+                target,
+                head.address if head else None,
+                head.head_name if head else None,
+                names.get(target.resident_id),
+                grids.get(target.grid_id),
+            )
         )
-        data["grid_name"] = grids.get(target.grid_id)
-        data["status_words"] = STATUS_WORDS[target.status]
-        data["answer_words"] = ANSWERS.get(target.answer or "")
-        out.append(data)
     return out
+
+
+def _desk_data(
+    target: CampaignTarget,
+    address: str | None,
+    head_name: str | None,
+    resident_name: str | None,
+    grid_name: str | None,
+) -> dict[str, Any]:
+    data = target_data(target)
+    data["address"] = address
+    data["name"] = resident_name if target.resident_id else head_name
+    data["grid_name"] = grid_name
+    data["status_words"] = STATUS_WORDS[target.status]
+    data["answer_words"] = ANSWERS.get(target.answer or "")
+    return data
 
 
 def roll_call_board(campaign: Campaign, user: User, limit: int = 200) -> dict[str, Any]:
     """未叫应 per community and grid, and the people not yet reached in care-tier order (those with
-    no answer, then those answered 无人应答)."""
+    no answer, then those answered 无人应答).
+
+    Refreshed every few seconds while the whole street confirms: few statements, each carrying its
+    names (a round trip costs more than the rows when the server is busy with the confirmations)."""
     scope = Scope.of(user)
     base = and_(
         CampaignTarget.campaign_id == campaign.id,
         CampaignTarget.status != "cancelled",
         scope.grid_clause(CampaignTarget.grid_id),
     )
-    unanswered = case((CampaignTarget.answer.is_(None), 1), else_=0)
+    # The counts per grid as every change to the targets left them (retally), names joined in.
     per_grid = db.session.execute(
-        select(
-            CampaignTarget.community_id,
-            CampaignTarget.grid_id,
-            func.count().label("targets"),
-            func.sum(unanswered).label("unanswered"),
-            func.sum(case((CampaignTarget.answer == "reached", 1), else_=0)).label("reached"),
-            func.sum(case((CampaignTarget.answer == "no_answer", 1), else_=0)).label("no_answer"),
-            func.sum(case((CampaignTarget.answer == "relocate", 1), else_=0)).label("relocate"),
-            func.sum(case((CampaignTarget.answer == "assist", 1), else_=0)).label("assist"),
-        )
-        .where(base)
-        .group_by(CampaignTarget.community_id, CampaignTarget.grid_id)
-        .order_by(CampaignTarget.community_id, CampaignTarget.grid_id)
+        select(CampaignTally, Grid.name.label("grid_name"), Community.name.label("community_name"))
+        .join(Grid, Grid.id == CampaignTally.grid_id)
+        .join(Community, Community.id == CampaignTally.community_id)
+        .where(CampaignTally.campaign_id == campaign.id, scope.grid_clause(CampaignTally.grid_id))
+        .order_by(CampaignTally.community_id, CampaignTally.grid_id)
     ).all()
-    grid_names = _names("grid")
-    community_names = _names("community")
     communities: dict[int, dict[str, Any]] = {}
     grids = []
     counts = ("targets", "unanswered", "reached", "no_answer", "relocate", "assist")
-    for row in per_grid:
-        entry = {
-            "grid_id": row.grid_id,
-            "name": grid_names.get(row.grid_id),
-            "community_id": row.community_id,
-        }
-        entry |= {key: int(getattr(row, key) or 0) for key in counts}
+    for tally, grid_name, community_name in per_grid:
+        entry = {"grid_id": tally.grid_id, "name": grid_name, "community_id": tally.community_id}
+        entry |= {key: getattr(tally, key) for key in counts}
         grids.append(entry)
         total = communities.setdefault(
-            row.community_id,
-            {"community_id": row.community_id, "name": community_names.get(row.community_id)}
-            | dict.fromkeys(counts, 0),
+            tally.community_id,
+            {"community_id": tally.community_id, "name": community_name} | dict.fromkeys(counts, 0),
         )
         for key in counts:
             total[key] += entry[key]
     # One short query per (answer, tier) step, each read in index order (ix_campaign_target_roll_call):
-    # the first 200 of 30,000 without sorting them all.
-    waiting: list[CampaignTarget] = []
+    # the first 200 of 30,000 without sorting them all, with the names the desk shows joined in.
+    named = (
+        select(
+            CampaignTarget,
+            Household.address,
+            Household.head_name,
+            Resident.name.label("resident_name"),
+            Grid.name.label("grid_name"),
+        )
+        .outerjoin(Household, Household.id == CampaignTarget.household_id)
+        .outerjoin(Resident, Resident.id == CampaignTarget.resident_id)
+        .outerjoin(Grid, Grid.id == CampaignTarget.grid_id)
+    )
+    waiting: list[dict[str, Any]] = []
     for answered in (CampaignTarget.answer.is_(None), CampaignTarget.answer == "no_answer"):
         for tier in TIER_RANK:
             if len(waiting) >= limit:
                 break
-            waiting.extend(
-                db.session.scalars(
-                    select(CampaignTarget)
-                    .where(base, answered, CampaignTarget.care_tier == tier)
-                    .order_by(CampaignTarget.grid_id, CampaignTarget.building_id, CampaignTarget.id)
-                    .limit(limit - len(waiting))
-                )
+            rows = db.session.execute(
+                named.where(base, answered, CampaignTarget.care_tier == tier)
+                .order_by(CampaignTarget.grid_id, CampaignTarget.building_id, CampaignTarget.id)
+                .limit(limit - len(waiting))
             )
+            waiting.extend(_desk_data(*row) for row in rows)
     return {
         "campaign": campaign_data(campaign),
         "communities": list(communities.values()),
         "grids": grids,
-        "not_reached": describe(waiting),
+        "not_reached": waiting,
         "server_time": iso(calendar.now()),
     }

@@ -16,6 +16,7 @@ from server.campaigns.service import (
     close_target,
     own_live_target,
     record_attempt,
+    retally,
     target_data,
 )
 from server.extensions import db
@@ -90,10 +91,12 @@ class CampaignAnswers:
         return Prepared(item, rows, [], {})
 
     def insert(self, batch: list[Prepared], ctx: PushContext) -> None:
+        answered: dict[int, set[int]] = {}
         for p in batch:
             target = db.session.get(CampaignTarget, p.rows["target_id"])
             made_at = min(p.item.created_at, ctx.now)
             if p.rows["outcome"] in ANSWERS:
+                answered.setdefault(target.campaign_id, set()).add(target.grid_id)
                 kind = close_target(
                     target,
                     p.item.id,
@@ -102,6 +105,7 @@ class CampaignAnswers:
                     ctx.now,
                     answer=p.rows["outcome"],
                     content_hash=p.item.content_hash,
+                    tally=False,
                 )
             else:
                 record_attempt(
@@ -116,6 +120,9 @@ class CampaignAnswers:
                 )
                 kind = "attempt"
             p.answer["campaign_close"] = kind
+        # The board's counts, once per grid a batch answered in (not once per answer).
+        for campaign_id, grid_ids in sorted(answered.items()):
+            retally(campaign_id, grid_ids)
         db.session.flush()
 
     def server_view(self, item_id: uuid.UUID) -> dict | None:

@@ -528,3 +528,74 @@ def test_two_phones_pushing_the_same_target_at_once_make_one_close(org, auth, ap
     kinds = sorted(db.session.scalars(select(CampaignEvent.kind).where(CampaignEvent.target_id == target.id)))
     assert kinds == ["close", "follow_up"]
     assert db.session.get(CampaignTarget, target.id).closed_by_item in {uuid.UUID(i["id"]) for i in items}
+
+
+def board_counts(board: dict) -> dict[int, dict]:
+    keys = ("targets", "unanswered", "reached", "no_answer", "relocate", "assist")
+    return {g["grid_id"]: {key: g[key] for key in keys} for g in board["grids"]}
+
+
+def counted_from_targets(campaign_id: int) -> dict[int, dict]:
+    """The board's figures counted afresh from the targets themselves."""
+    db.session.expire_all()
+    counts: dict[int, dict] = {}
+    for target in targets_of(campaign_id):
+        if target.status == "cancelled":
+            continue
+        grid = counts.setdefault(
+            target.grid_id,
+            dict.fromkeys(("targets", "unanswered", "reached", "no_answer", "relocate", "assist"), 0),
+        )
+        grid["targets"] += 1
+        grid["unanswered" if target.answer is None else target.answer] += 1
+    return counts
+
+
+def test_the_boards_counts_follow_answers_cancels_and_moves(org, auth):
+    """The board reads counts kept per grid (campaign_tally): after each kind of change they are
+    what counting the targets gives."""
+    campaign = launched(auth, org, mode="roll_call", deadline_hours=10, rule={"subject": "household"})
+    url = f"{API}/{campaign['id']}"
+    g1, g2 = org["households"]["g1"], org["households"]["g2"]
+
+    def board() -> dict[int, dict]:
+        auth.login("street1")
+        return board_counts(auth.client.get(f"{url}/roll-call").get_json())
+
+    assert board() == counted_from_targets(campaign["id"])
+    assert sum(g["unanswered"] for g in board().values()) == 6
+    # One batch answers three targets of grid 1 (one twice: a follow-up changes the answer).
+    auth.login("worker1")
+    first, second = target_for(campaign["id"], g1[0]), target_for(campaign["id"], g1[1])
+    later = clock.stamp(clock.now() - timedelta(minutes=1))
+    push(
+        auth,
+        push_item("campaign_answer", {"target_id": str(first.id), "outcome": "reached"}),
+        push_item("campaign_answer", {"target_id": str(second.id), "outcome": "no_answer"}),
+        push_item("campaign_answer", {"target_id": str(first.id), "outcome": "relocate"}, created_at=later),
+    )
+    counts = board()
+    assert counts == counted_from_targets(campaign["id"])
+    assert counts[org["grids"][0].id] == {
+        "targets": 3,
+        "unanswered": 1,
+        "reached": 0,
+        "no_answer": 1,
+        "relocate": 1,
+        "assist": 0,
+    }
+    # A cancel leaves the counts; a household moving grid takes its target (and its answer) along.
+    cancelled = target_for(campaign["id"], g2[0])
+    answer = auth.post(f"{url}/cancel-targets", json={"target_ids": [str(cancelled.id)], "reason": "已拆迁"})
+    assert answer.status_code == 200, answer.get_json()
+    assert board() == counted_from_targets(campaign["id"])
+    db.session.expire_all()
+    moving = db.session.get(type(g1[1]), g1[1].id)
+    moved = auth.patch(
+        f"/api/v1/households/{moving.id}",
+        json={"version": moving.version, "grid_id": org["grids"][1].id, "building_id": None},
+    )
+    assert moved.status_code == 200, moved.get_json()
+    counts = board()
+    assert counts == counted_from_targets(campaign["id"])
+    assert counts[org["grids"][1].id]["no_answer"] == 1 and counts[org["grids"][0].id]["targets"] == 2
