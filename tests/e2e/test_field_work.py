@@ -202,7 +202,7 @@ def locate_and_save(page) -> None:
     locate = page.get_by_role("button", name="获取当前位置")
     if locate.count():
         locate.first.click()
-    page.get_by_text("精度约").first.wait_for()
+    page.get_by_text("已定位").first.wait_for()
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存").first.wait_for()
 
@@ -300,7 +300,7 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
         # The two photos came back from the server as thumbnails, and the place with them.
         page.locator("img[src^='blob:']").nth(1).wait_for()
         assert page.locator("img[src^='blob:']").count() == 2
-        page.get_by_text("精度约").first.wait_for()
+        page.get_by_text("已定位").first.wait_for()
         description.fill("三楼楼道堆放纸箱和旧家具")
         page.get_by_role("button", name="保存").click()
         page.get_by_text("已保存").first.wait_for()
@@ -336,6 +336,32 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
     finally:
         first.close()
         second.close()
+
+
+def test_a_hazard_report_is_saved_when_the_phone_refuses_gps(server, phone, tmp_path):
+    """The form tries to locate by itself; refused, it says so with a retry, and the typed
+    address is place enough: 保存 never waits for GPS."""
+    page = phone.open().new_page()  # no geolocation permission: Chromium refuses
+    login(page, server.url, "worker")
+    due_rows_ready(page)
+    page.get_by_role("button", name="上报隐患").first.click()
+    expect(page.get_by_test_id("geo-retry")).to_have_text("定位失败，点此重试")
+    expect(page.get_by_test_id("geo-field")).to_have_attribute("data-state", "failed")
+    page.locator("input[type=file]").first.set_input_files(scene_photo(tmp_path, "scene.jpg", RED))
+    page.locator("img[src^='blob:']").first.wait_for()
+    page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio").first.click()
+    pick(page, "隐患等级", "一般")
+    pick(page, "是否存在现实危险", "否")
+    page.get_by_label("隐患描述").fill("小区东门消防栓漏水")
+    page.locator("[data-testid=field-address] input").fill("幸福路 12 号东门")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存").first.wait_for()
+
+    page.goto(server.url + "/")
+    wait_until_synced(page)
+    mine = "FROM \"case\" WHERE description = '小区东门消防栓漏水'"
+    assert query(server, f"SELECT count(*) {mine}") == 1
+    assert as_json(query(server, f"SELECT location {mine}")) is None
 
 
 def add_second_worker(server) -> str:
