@@ -118,6 +118,7 @@ describe('built service worker', () => {
       'FormFixPage',
       'RosterPage',
       'MyReportsPage',
+      'ReportDetailPage',
       'CasePage',
       'TaskOpenPage',
     ]) {

@@ -157,6 +157,11 @@ def test_worker_walk_is_accessible_and_the_core_jobs_take_few_taps(
             page.goto(server.url + path)
             page.locator("main, .page").first.wait_for()
             audit.check(page, screen)
+        # A row of 我的上报 opened: the hazard just reported.
+        page.goto(server.url + "/mine")
+        page.locator("[data-testid=my-report][data-kind=hazard_report] [data-testid=my-report-open]").click()
+        page.get_by_test_id("report-answers").wait_for()
+        audit.check(page, "我的上报 · 详情")
     finally:
         phone.close()
 

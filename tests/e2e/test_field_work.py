@@ -254,6 +254,27 @@ def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
         location = as_json(query(server, f"SELECT location {mine}"))
         assert abs(location["lat"] - 28.6772) < 1e-6 and abs(location["lng"] - 115.8921) < 1e-6
         assert location["accuracy"] == 12
+
+        # 我的上报: the row opens what was reported, from the phone's copy, and the case it became.
+        page.goto(server.url + "/")
+        page.get_by_test_id("my-reports-link").click()
+        page.locator("[data-testid=my-report][data-kind=hazard_report]").first.get_by_test_id(
+            "my-report-open"
+        ).click()
+        page.wait_for_url("**/mine/*")
+        answers = page.get_by_test_id("report-answers")
+        expect(answers).to_contain_text("隐患等级一般")
+        expect(answers).to_contain_text("是否存在现实危险否")
+        expect(answers).to_contain_text("楼道内电动车充电，飞线")
+        expect(page.get_by_test_id("report-photos").get_by_role("img")).to_have_count(2)
+        expect(page.get_by_test_id("report-place")).to_contain_text("已定位 ±12 米")
+        expect(page.get_by_test_id("report-state")).to_contain_text("已送达，待审核")
+        case_id = query(server, f"SELECT id {mine}")
+        report_case = page.get_by_test_id("report-case")
+        expect(report_case).to_contain_text("已上报")
+        assert uuid.UUID(report_case.get_attribute("data-case-id")) == uuid.UUID(str(case_id))
+        report_case.click()
+        page.get_by_test_id("case-head").wait_for()
     finally:
         phone.close()
 
@@ -291,6 +312,15 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
         assert row.get_attribute("data-state") == "returned"
         assert row.get_by_test_id("my-report-state").inner_text() == "已退回"
         assert "请写明堆放的是什么物品" in row.get_by_test_id("my-report-comment").inner_text()
+
+        # Opened, it shows what was reported from the server's copy (this phone never held it).
+        row.get_by_test_id("my-report-open").click()
+        expect(page.get_by_test_id("report-answers")).to_contain_text("隐患描述三楼楼道堆放杂物")
+        expect(page.get_by_test_id("report-comment")).to_contain_text("请写明堆放的是什么物品")
+        expect(page.get_by_test_id("report-state")).to_contain_text("已退回")
+        expect(page.get_by_test_id("report-photos").get_by_role("img")).to_have_count(2)
+        page.go_back()
+        row.wait_for()
 
         row.get_by_test_id("my-report-resubmit").click()
         page.get_by_test_id("resubmit-note").wait_for()
