@@ -1,7 +1,8 @@
-"""Screenshots of home, the welfare visit form and the review queue at 360×740 (issue 16).
+"""Screenshots of home, the welfare visit form, the hazard form and the review queue at 360×740 (issue 16).
 
 Run from a checkout with a built PWA: .venv/bin/python docs/screens/take.py --root . --label after
-(`--root` may be another checkout, e.g. a git worktree of an older commit, for the "before" set.)
+(`--root` may be another checkout, e.g. a git worktree of an older commit, for the "before" set;
+`--only hazard-form home` takes just those.)
 Each run serves that checkout with gunicorn on a fresh SQLite database with the demo data and
 writes docs/screens/<label>-<screen>.png here, in this checkout.
 """
@@ -25,6 +26,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSWORD = "demo-gridwalk"
 PHONE = {"width": 360, "height": 740}
+SCREENS = ("home", "welfare-form", "hazard-form", "review-queue")
+# The phone's GPS fix for the hazard form (the demo grid's street).
+GPS = {"latitude": 28.6772, "longitude": 115.8921, "accuracy": 12}
 
 
 def serve(root: Path, workdir: Path) -> tuple[subprocess.Popen, str]:
@@ -69,18 +73,47 @@ def login(page, base: str, username: str) -> None:
     page.wait_for_url(base + "/", timeout=60000)
 
 
-def take(root: Path, label: str) -> list[Path]:
+def quiet(page) -> None:
+    """No toast over the screen (已可离线使用 comes once, when the service worker takes over)."""
+    page.wait_for_function("() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.van-toast')].some(t => t.getClientRects().length)"
+    )
+
+
+def take(root: Path, label: str, screens: tuple[str, ...] = SCREENS) -> list[Path]:
     shots = []
     with tempfile.TemporaryDirectory(prefix="gridwalk-screens-") as tmp, sync_playwright() as pw:
         process, base = serve(root, Path(tmp))
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
-            page = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2).new_page()
+            page = browser.new_context(
+                locale="zh-CN",
+                viewport=PHONE,
+                device_scale_factor=2,
+                geolocation=GPS,
+                permissions=["geolocation"],
+            ).new_page()
             login(page, base, "worker")
             page.locator("[data-testid=due-resident]").first.wait_for(timeout=30000)
             page.wait_for_timeout(800)
-            shots.append(HERE / f"{label}-home.png")
-            page.screenshot(path=shots[-1])
+            if "home" in screens:
+                quiet(page)
+                shots.append(HERE / f"{label}-home.png")
+                page.screenshot(path=shots[-1])
+            if "hazard-form" in screens:
+                page.get_by_role("button", name="上报隐患").first.click()
+                page.get_by_role("radiogroup", name="隐患类别").wait_for()
+                page.get_by_text("精度约").or_(page.get_by_text("已定位")).first.wait_for(timeout=30000)
+                page.wait_for_timeout(300)
+                quiet(page)
+                shots.append(HERE / f"{label}-hazard-form.png")
+                page.screenshot(path=shots[-1], full_page=True)
+                page.goto(base + "/")
+                page.locator("[data-testid=due-resident]").first.wait_for(timeout=30000)
+            if "welfare-form" not in screens and "review-queue" not in screens:
+                return shots
             page.locator("[data-testid=due-resident]").first.click()
             group = page.get_by_role("radiogroup", name="巡访方式")
             group.get_by_role("radio", name="上门探访").click()
@@ -90,8 +123,9 @@ def take(root: Path, label: str) -> list[Path]:
                 for area in ("身体健康", "经济状况", "家庭赡养/照料责任落实", "住房及水电气安全", "服务需求"):
                     page.get_by_role("radiogroup", name=area).get_by_role("radio", name="正常").click()
             page.wait_for_timeout(300)
-            shots.append(HERE / f"{label}-welfare-form.png")
-            page.screenshot(path=shots[-1], full_page=True)
+            if "welfare-form" in screens:
+                shots.append(HERE / f"{label}-welfare-form.png")
+                page.screenshot(path=shots[-1], full_page=True)
             for question in ("是否有重大变化", "是否需要转介"):
                 no = page.get_by_role("radiogroup", name=question).get_by_role("radio", name="否")
                 if no.get_attribute("aria-checked") != "true":
@@ -101,13 +135,14 @@ def take(root: Path, label: str) -> list[Path]:
             page.goto(base + "/outbox")  # online: it syncs, and the review queue has a visit to show
             page.get_by_test_id("outbox-empty").wait_for(timeout=60000)
 
-            desk = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2).new_page()
-            login(desk, base, "supervisor")
-            desk.goto(base + "/review")
-            desk.locator("[data-testid=review-row]").first.wait_for(timeout=30000)
-            desk.wait_for_timeout(800)
-            shots.append(HERE / f"{label}-review-queue.png")
-            desk.screenshot(path=shots[-1])
+            if "review-queue" in screens:
+                desk = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2).new_page()
+                login(desk, base, "supervisor")
+                desk.goto(base + "/review")
+                desk.locator("[data-testid=review-row]").first.wait_for(timeout=30000)
+                desk.wait_for_timeout(800)
+                shots.append(HERE / f"{label}-review-queue.png")
+                desk.screenshot(path=shots[-1])
         finally:
             browser.close()
             process.terminate()
@@ -119,8 +154,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=HERE.parent.parent)
     parser.add_argument("--label", required=True, help="before or after")
+    parser.add_argument("--only", nargs="+", choices=SCREENS, default=SCREENS, help="these screens only")
     args = parser.parse_args()
-    for shot in take(args.root.resolve(), args.label):
+    for shot in take(args.root.resolve(), args.label, tuple(args.only)):
         print(shot.relative_to(HERE.parent.parent))
 
 

@@ -119,6 +119,8 @@ export const router = createRouter({
     },
     // 我的上报: every submission of the worker with its review and case state.
     { path: '/mine', name: 'mine', component: () => import('./pages/MyReportsPage.vue') },
+    // One of them opened: what was reported, whether it has synced, the case it became.
+    { path: '/mine/:id', name: 'report', component: () => import('./pages/ReportDetailPage.vue'), props: true },
     // The case loop: desk screens (review, board, tasks, KPIs) and the case page every role opens; all lazy.
     {
       path: '/review',

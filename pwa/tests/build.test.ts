@@ -118,6 +118,7 @@ describe('built service worker', () => {
       'FormFixPage',
       'RosterPage',
       'MyReportsPage',
+      'ReportDetailPage',
       'CasePage',
       'TaskOpenPage',
     ]) {
@@ -158,6 +159,24 @@ describe('built service worker', () => {
       ).toBe(true)
     }
     for (const file of desk) expect(precache, file).not.toContain(file)
+  })
+
+  it('ships the Vant icon font cut down to the icons the app names (issue 16 §10)', () => {
+    const assets = readdirSync(join(DIST, 'assets'))
+    const fonts = assets.filter((name) => name.startsWith('vant-icon-') && name.endsWith('.woff2'))
+    expect(fonts).toHaveLength(1)
+    // The whole font is ~25 KB; the icons in use take a few.
+    expect(readFileSync(join(DIST, 'assets', fonts[0])).length).toBeLessThan(10_000)
+    const css = assets
+      .filter((name) => name.endsWith('.css'))
+      .map((name) => read(`assets/${name}`))
+      .find((text) => text.includes('.van-icon-'))
+    expect(css).toContain(fonts[0])
+    // Ours (a category tile, the GPS retry, 待同步's state) and Vant's own (a cell's arrow).
+    for (const name of ['fire-o', 'replay', 'passed', 'exchange', 'arrow', 'arrow-left']) {
+      expect(css, name).toContain(`.van-icon-${name}:before`)
+    }
+    for (const name of ['wechat', 'qq', 'gift-o']) expect(css, name).not.toContain(`.van-icon-${name}:before`)
   })
 
   it('caches a desk screen at runtime once a desk user opens it', () => {

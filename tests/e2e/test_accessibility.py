@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TEST_DB
 from tests.e2e.conftest import (
@@ -34,6 +35,13 @@ AXE_RUN = """() => axe.run(document, {
     where: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n')[1]),
 })))"""
 BLOCKING = ("critical", "serious")
+# Layout shifts the worker did not cause, summed from the first paint (what Lighthouse calls CLS
+# for a page that shifts in one burst); issue 16 asks ≤ 0.1 on the home.
+SHIFT_OBSERVER = """window.__layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+}).observe({type: 'layout-shift', buffered: true});"""
+SHIFT_GOAL = 0.1
 GOALS = {"welfare visit, all normal": 5, "hazard with one photo": 6, "seeing that it synced": 1}
 
 
@@ -103,6 +111,19 @@ def test_worker_walk_is_accessible_and_the_core_jobs_take_few_taps(
         due_rows_ready(page)
         audit.check(page, "home (worker)")
 
+        # Opened again, the home holds each section's room until it has loaded: nothing jumps.
+        page.add_init_script(SHIFT_OBSERVER)
+        page.reload()
+        due_rows_ready(page)
+        wait_until(
+            page,
+            "() => document.querySelectorAll('.held-room').length >= 5"
+            " && !document.querySelector('.held-room[data-ready=false]')",
+            timeout=30,
+        )
+        page.wait_for_load_state("networkidle")
+        home_shift = page.evaluate("() => window.__layoutShift")
+
         # 1. An all-normal welfare visit, from home: the due resident, how, 五项均正常, 保存.
         resident = (due_ids_in(page, "due-today") or due_ids_in(page, "overdue"))[0]
         taps = Taps()
@@ -114,22 +135,26 @@ def test_worker_walk_is_accessible_and_the_core_jobs_take_few_taps(
         page.get_by_text("已保存").first.wait_for()
         counted["welfare visit, all normal"] = taps.count
 
-        # 2. A hazard with one photo: the category from the grid, two answers, typing, the photo,
-        # 保存; the location comes by itself.
+        # 2. A hazard with one photo, camera first: the photo, the category from the grid, two
+        # answers, typing, 保存. The location comes by itself: no tap is counted for it.
         page.goto(server.url + "/")
         due_rows_ready(page)
         taps = Taps()
         taps.tap(page.get_by_role("button", name="上报隐患").first)
-        taps.tap(page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio", name="电动车火灾"))
-        taps.tap(page.get_by_role("radiogroup", name="隐患等级").get_by_role("radio", name="一般"))
-        taps.tap(page.get_by_role("radiogroup", name="是否存在现实危险").get_by_role("radio", name="否"))
-        page.get_by_label("隐患描述").fill("楼道内电动车充电")
+        fields = page.locator("[data-testid^=field-]")
+        fields.first.wait_for()
+        order = [fields.nth(i).get_attribute("data-testid") for i in range(fields.count())]
+        assert order[0] == "field-scene_photos", order
         taps.count += 1  # the camera: one tap on the photo field, then the shutter is the phone's
         page.locator("input[type=file]").first.set_input_files(
             scene_photo(tmp_path, "one.jpg", (200, 40, 40))
         )
         page.locator("img[src^='blob:']").first.wait_for()
-        page.get_by_text("精度约").first.wait_for()
+        taps.tap(page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio", name="电动车火灾"))
+        taps.tap(page.get_by_role("radiogroup", name="隐患等级").get_by_role("radio", name="一般"))
+        taps.tap(page.get_by_role("radiogroup", name="是否存在现实危险").get_by_role("radio", name="否"))
+        page.get_by_label("隐患描述").fill("楼道内电动车充电")
+        expect(page.get_by_test_id("geo-point")).to_have_text(f"已定位 ±{GPS['accuracy']} 米")
         audit.check(page, "hazard form")
         taps.tap(page.get_by_role("button", name="保存"))
         page.get_by_text("已保存").first.wait_for()
@@ -152,13 +177,20 @@ def test_worker_walk_is_accessible_and_the_core_jobs_take_few_taps(
             page.goto(server.url + path)
             page.locator("main, .page").first.wait_for()
             audit.check(page, screen)
+        # A row of 我的上报 opened: the hazard just reported.
+        page.goto(server.url + "/mine")
+        page.locator("[data-testid=my-report][data-kind=hazard_report] [data-testid=my-report-open]").click()
+        page.get_by_test_id("report-answers").wait_for()
+        audit.check(page, "我的上报 · 详情")
     finally:
         phone.close()
 
     with capsys.disabled():
         print("\n" + "\n".join(f"  taps {job:<28} {n}  (goal ≤ {GOALS[job]})" for job, n in counted.items()))
+        print(f"  layout shift, home reopened     {home_shift:.3f}  (goal ≤ {SHIFT_GOAL})")
         print(audit.report())
     assert counted == {job: min(n, GOALS[job]) for job, n in counted.items()}, counted
+    assert home_shift <= SHIFT_GOAL, home_shift
     assert not audit.blocking(), "\n".join(audit.blocking())
 
     # The visit went through as answered: every area 正常, no change, no referral.
@@ -166,6 +198,9 @@ def test_worker_walk_is_accessible_and_the_core_jobs_take_few_taps(
     assert all(visit[f"{area}_status"] == "ok" for area in ("health", "finances", "family_care"))
     assert visit["major_change"] is False and visit["referral_needed"] is False
     assert query(server, "SELECT count(*) FROM submission WHERE kind = 'hazard_report'") == 1
+    # The fix the form took by itself went with the report.
+    location = as_json(query(server, "SELECT location FROM submission WHERE kind = 'hazard_report'"))
+    assert (location["lat"], location["lng"]) == (GPS["latitude"], GPS["longitude"])
 
 
 def test_desk_screens_are_accessible(server, playwright_driver, capsys):

@@ -202,7 +202,7 @@ def locate_and_save(page) -> None:
     locate = page.get_by_role("button", name="获取当前位置")
     if locate.count():
         locate.first.click()
-    page.get_by_text("精度约").first.wait_for()
+    page.get_by_text("已定位").first.wait_for()
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存").first.wait_for()
 
@@ -254,6 +254,27 @@ def test_offline_hazard_report_with_two_photos_and_gps_becomes_a_reported_case(
         location = as_json(query(server, f"SELECT location {mine}"))
         assert abs(location["lat"] - 28.6772) < 1e-6 and abs(location["lng"] - 115.8921) < 1e-6
         assert location["accuracy"] == 12
+
+        # 我的上报: the row opens what was reported, from the phone's copy, and the case it became.
+        page.goto(server.url + "/")
+        page.get_by_test_id("my-reports-link").click()
+        page.locator("[data-testid=my-report][data-kind=hazard_report]").first.get_by_test_id(
+            "my-report-open"
+        ).click()
+        page.wait_for_url("**/mine/*")
+        answers = page.get_by_test_id("report-answers")
+        expect(answers).to_contain_text("隐患等级一般")
+        expect(answers).to_contain_text("是否存在现实危险否")
+        expect(answers).to_contain_text("楼道内电动车充电，飞线")
+        expect(page.get_by_test_id("report-photos").get_by_role("img")).to_have_count(2)
+        expect(page.get_by_test_id("report-place")).to_contain_text("已定位 ±12 米")
+        expect(page.get_by_test_id("report-state")).to_contain_text("已送达，待审核")
+        case_id = query(server, f"SELECT id {mine}")
+        report_case = page.get_by_test_id("report-case")
+        expect(report_case).to_contain_text("已上报")
+        assert uuid.UUID(report_case.get_attribute("data-case-id")) == uuid.UUID(str(case_id))
+        report_case.click()
+        page.get_by_test_id("case-head").wait_for()
     finally:
         phone.close()
 
@@ -292,6 +313,15 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
         assert row.get_by_test_id("my-report-state").inner_text() == "已退回"
         assert "请写明堆放的是什么物品" in row.get_by_test_id("my-report-comment").inner_text()
 
+        # Opened, it shows what was reported from the server's copy (this phone never held it).
+        row.get_by_test_id("my-report-open").click()
+        expect(page.get_by_test_id("report-answers")).to_contain_text("隐患描述三楼楼道堆放杂物")
+        expect(page.get_by_test_id("report-comment")).to_contain_text("请写明堆放的是什么物品")
+        expect(page.get_by_test_id("report-state")).to_contain_text("已退回")
+        expect(page.get_by_test_id("report-photos").get_by_role("img")).to_have_count(2)
+        page.go_back()
+        row.wait_for()
+
         row.get_by_test_id("my-report-resubmit").click()
         page.get_by_test_id("resubmit-note").wait_for()
         assert "请写明堆放的是什么物品" in page.get_by_test_id("resubmit-note").inner_text()
@@ -300,7 +330,7 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
         # The two photos came back from the server as thumbnails, and the place with them.
         page.locator("img[src^='blob:']").nth(1).wait_for()
         assert page.locator("img[src^='blob:']").count() == 2
-        page.get_by_text("精度约").first.wait_for()
+        page.get_by_text("已定位").first.wait_for()
         description.fill("三楼楼道堆放纸箱和旧家具")
         page.get_by_role("button", name="保存").click()
         page.get_by_text("已保存").first.wait_for()
@@ -336,6 +366,32 @@ def test_a_returned_report_is_fixed_and_resubmitted_from_another_phone(server, p
     finally:
         first.close()
         second.close()
+
+
+def test_a_hazard_report_is_saved_when_the_phone_refuses_gps(server, phone, tmp_path):
+    """The form tries to locate by itself; refused, it says so with a retry, and the typed
+    address is place enough: 保存 never waits for GPS."""
+    page = phone.open().new_page()  # no geolocation permission: Chromium refuses
+    login(page, server.url, "worker")
+    due_rows_ready(page)
+    page.get_by_role("button", name="上报隐患").first.click()
+    expect(page.get_by_test_id("geo-retry")).to_have_text("定位失败，点此重试")
+    expect(page.get_by_test_id("geo-field")).to_have_attribute("data-state", "failed")
+    page.locator("input[type=file]").first.set_input_files(scene_photo(tmp_path, "scene.jpg", RED))
+    page.locator("img[src^='blob:']").first.wait_for()
+    page.get_by_role("radiogroup", name="隐患类别").get_by_role("radio").first.click()
+    pick(page, "隐患等级", "一般")
+    pick(page, "是否存在现实危险", "否")
+    page.get_by_label("隐患描述").fill("小区东门消防栓漏水")
+    page.locator("[data-testid=field-address] input").fill("幸福路 12 号东门")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存").first.wait_for()
+
+    page.goto(server.url + "/")
+    wait_until_synced(page)
+    mine = "FROM \"case\" WHERE description = '小区东门消防栓漏水'"
+    assert query(server, f"SELECT count(*) {mine}") == 1
+    assert as_json(query(server, f"SELECT location {mine}")) is None
 
 
 def add_second_worker(server) -> str:

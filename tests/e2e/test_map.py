@@ -249,7 +249,7 @@ def test_the_duplicate_hint_works_offline_and_becomes_a_merge_suggestion(server,
         locate = page.get_by_role("button", name="获取当前位置")
         if locate.count():  # the form may have taken the fix by itself
             locate.first.click()
-        page.get_by_text("精度约").first.wait_for()
+        page.get_by_text("已定位").first.wait_for()
         # Offline, before saving: the open case 20 m away, of the same category, is offered.
         hint = page.get_by_test_id("dup-case")
         hint.first.wait_for()

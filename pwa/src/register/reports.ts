@@ -24,6 +24,8 @@ export interface ReportRow {
   createdAt: string
   state: ReportState
   comment: string | null
+  /** The case a report opened (hazard_report, city_case), once the server has said. */
+  caseId: string | null
   caseState: string | null
   householdId: string | null
   residentId: string | null
@@ -73,6 +75,7 @@ export function myReports(
       // Delivered: "received" until the pulled review result says more.
       state: ITEM_STATES[item.status] ?? 'received',
       comment: null,
+      caseId: text(item.server_result?.case_id),
       caseState: text(item.server_result?.case_state),
       householdId: text(item.payload.household_id),
       residentId: text(item.payload.resident_id),
@@ -86,12 +89,16 @@ export function myReports(
     const reviewed: Partial<ReportRow> = {
       state: s.review_status ?? 'received',
       comment: s.review_comment ?? null,
+      caseId: s.case_id ?? null,
       caseState: s.case_state ?? null,
     }
     if (row) {
       // The phone's copy still waiting means the server's row is an older resend's: keep the phone's state.
       if (row.item?.status === 'done' || !row.item) Object.assign(row, reviewed)
-      else row.caseState = row.caseState ?? reviewed.caseState ?? null
+      else {
+        row.caseId = row.caseId ?? reviewed.caseId ?? null
+        row.caseState = row.caseState ?? reviewed.caseState ?? null
+      }
       continue
     }
     byId.set(s.id, {
@@ -101,6 +108,7 @@ export function myReports(
       createdAt: s.created_at ?? s.received_at ?? '',
       state: reviewed.state as ReportState,
       comment: reviewed.comment ?? null,
+      caseId: reviewed.caseId ?? null,
       caseState: reviewed.caseState ?? null,
       householdId: s.household_id ?? null,
       residentId: s.resident_id ?? null,
