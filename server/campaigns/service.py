@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import Row, Select, and_, case, delete, func, insert, literal, or_, select, text, update
 
 from server import worktime as calendar
 from server.auth.models import User, user_grid
@@ -97,14 +97,14 @@ def campaign_data(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def retry_on(target: CampaignTarget) -> str | None:
+def retry_on(target: CampaignTarget | Row) -> str | None:
     """The Shanghai date an attempted target comes back on the checklist."""
     if target.status != "attempted" or target.last_attempt_at is None:
         return None
     return (local_date(target.last_attempt_at) + timedelta(days=1)).isoformat()
 
 
-def target_data(target: CampaignTarget) -> dict[str, Any]:
+def target_data(target: CampaignTarget | Row) -> dict[str, Any]:
     """A target as the phone holds it (the register on the phone has the names and rooms)."""
     data = {
         "id": str(target.id),
@@ -1042,7 +1042,7 @@ def describe(targets: list[CampaignTarget]) -> list[dict[str, Any]]:
 
 
 def _desk_data(
-    target: CampaignTarget,
+    target: CampaignTarget | Row,
     address: str | None,
     head_name: str | None,
     resident_name: str | None,
@@ -1092,9 +1092,10 @@ def roll_call_board(campaign: Campaign, user: User, limit: int = 200) -> dict[st
             total[key] += entry[key]
     # One short query per (answer, tier) step, each read in index order (ix_campaign_target_roll_call):
     # the first 200 of 30,000 without sorting them all, with the names the desk shows joined in.
+    # Plain rows, not ORM objects: target_data reads the same attribute names off either.
     named = (
         select(
-            CampaignTarget,
+            *CampaignTarget.__table__.c,
             Household.address,
             Household.head_name,
             Resident.name.label("resident_name"),
@@ -1114,7 +1115,9 @@ def roll_call_board(campaign: Campaign, user: User, limit: int = 200) -> dict[st
                 .order_by(CampaignTarget.grid_id, CampaignTarget.building_id, CampaignTarget.id)
                 .limit(limit - len(waiting))
             )
-            waiting.extend(_desk_data(*row) for row in rows)
+            waiting.extend(
+                _desk_data(row, row.address, row.head_name, row.resident_name, row.grid_name) for row in rows
+            )
     return {
         "campaign": campaign_data(campaign),
         "communities": list(communities.values()),
