@@ -3,6 +3,8 @@ and the duty chief's roll-call board. Workers get their targets by sync pull."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -29,7 +31,7 @@ from server.campaigns.schemas import (
 )
 from server.extensions import db
 from server.push.service import send_all
-from server.timeutil import local_date
+from server.timeutil import iso, local_date
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns", description="Campaigns and roll-calls")
 
@@ -91,6 +93,19 @@ def launch(campaign_id):
         jobs.enqueue_launch(campaign.id)
         return service.campaign_data(campaign), 202
     send_all(service.launch_pushes(campaign))
+    return service.campaign_data(campaign)
+
+
+@bp.route("/<int:campaign_id>/end", methods=["POST"])
+@roles_required("supervisor", "admin")
+@bp.alt_response(200, schema=CampaignSchema, success=True)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+def end(campaign_id):
+    """End a running campaign now: it leaves the workers' phones, its board stays; audited."""
+    campaign = service.campaign_or_404(current_user, campaign_id)
+    planned = service.end_campaign(campaign, current_user)
+    audit.record("campaign.end", current_user, "campaign", campaign.id, {"planned_end": iso(planned)})
+    db.session.commit()
     return service.campaign_data(campaign)
 
 
