@@ -264,9 +264,22 @@ def _template(body: dict, errors: dict) -> FormTemplate | None:
     return template
 
 
+def campaign_area_of(user: User) -> tuple[int, int | None]:
+    """(street, community) a campaign of this user covers: a community supervisor's stays in
+    their community, a street supervisor's is the street's (community None)."""
+    scope = Scope.of(user)
+    if scope.level == "community":
+        community = db.session.get(Community, scope.level_id)
+        return community.street_id, community.id
+    if scope.level == "street" and scope.level_id is not None:
+        return scope.level_id, None
+    raise ApiError(
+        403, "forbidden", msg("只有街道或社区管理员可以发起专项", "Only street or community supervisors")
+    )
+
+
 def create_campaign(body: dict, user: User) -> Campaign:
     """A draft: a community supervisor's stays in their community."""
-    scope = Scope.of(user)
     errors: dict[str, list[str]] = {}
     for key in ("name", "template", "rule", "starts_at", "ends_at"):
         if body.get(key) is None:
@@ -277,15 +290,7 @@ def create_campaign(body: dict, user: User) -> Campaign:
     errors.update({f"rule.{key}": words for key, words in rule_errors.items()})
     if errors:
         raise validation_failed(errors)
-    if scope.level == "community":
-        community = db.session.get(Community, scope.level_id)
-        street_id, community_id = community.street_id, community.id
-    elif scope.level == "street" and scope.level_id is not None:
-        street_id, community_id = scope.level_id, None
-    else:
-        raise ApiError(
-            403, "forbidden", msg("只有街道或社区管理员可以发起专项", "Only street or community supervisors")
-        )
+    street_id, community_id = campaign_area_of(user)
     now = calendar.now()
     campaign = Campaign(
         street_id=street_id,
@@ -372,6 +377,15 @@ def _matches(campaign: Campaign, rule: dict | None = None) -> Select:
 
 def count_matches(campaign: Campaign) -> int:
     return db.session.scalar(select(func.count()).select_from(_matches(campaign).subquery())) or 0
+
+
+def preview_count(raw_rule: Any, user: User) -> int:
+    """How many a rule would match now in the area a campaign of this user would have."""
+    rule, errors = parse_rule(raw_rule)
+    if errors:
+        raise validation_failed({f"rule.{key}": words for key, words in errors.items()})
+    street_id, community_id = campaign_area_of(user)
+    return count_matches(Campaign(street_id=street_id, community_id=community_id, rule=rule))
 
 
 def grid_workers(grid_ids: Iterable[int] | None = None) -> dict[int, int]:
