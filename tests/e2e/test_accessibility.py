@@ -175,6 +175,7 @@ def test_desk_screens_are_accessible(server, playwright_driver, capsys):
         for username, screens in (
             ("supervisor", ("/", "/review", "/cases", "/dashboard", "/map/desk", "/ledger/import")),
             ("admin", ("/", "/users")),
+            ("street", ("/desk/campaigns", "/desk/campaigns/new")),
         ):
             context = browser.new_context(
                 locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True

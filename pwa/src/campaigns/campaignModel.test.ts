@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { answerSubmission, checklistOrder, isLive, isRunning, normalizeCampaign, normalizeTarget } from './campaignModel'
+import {
+  answerSubmission,
+  checklistOrder,
+  isLive,
+  isRunning,
+  normalizeCampaign,
+  normalizeTarget,
+} from './campaignModel'
 
 const target = (id: string, careTier: string, buildingId: string | null, extra: object = {}) =>
   normalizeTarget({ id, campaign_id: 1, household_id: 'h', care_tier: careTier, building_id: buildingId, ...extra })
