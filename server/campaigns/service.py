@@ -688,8 +688,16 @@ def end_campaign(campaign: Campaign, user: User) -> datetime:
             msg("只有进行中的专项可以结束", "Only a running campaign can be ended"),
         )
     planned = _aware(campaign.ends_at)
-    campaign.status, campaign.ends_at = "ended", now
-    campaign.version += 1
+    # The conditional UPDATE is the gate: of two supervisors ending it at once, one ends it.
+    claimed = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign.id, Campaign.status == "active")
+        .values(status="ended", ends_at=now, version=Campaign.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(campaign)
+    if claimed != 1:
+        raise ApiError(409, "campaign_ended", msg("该专项已结束", "The campaign has already ended"))
     _left_phones(campaign, now)
     return planned
 
