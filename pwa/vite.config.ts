@@ -24,6 +24,7 @@ const DESK_ROOTS = [
   'src/tasks/TaskNewPage.vue',
   'src/accounts/UsersPage.vue',
   'src/campaigns/CampaignBoardPage.vue',
+  'src/campaigns/CampaignNewPage.vue',
   'src/ledger/LedgerImportPage.vue',
   'src/coverage/CoveragePage.vue',
   // With it the ECharts chunk (~160 KB gzip), which only the dashboard imports.

@@ -1,7 +1,7 @@
 """campaign tally: the roll-call board's counts per campaign and grid
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05 09:10:00.000000
 
 Hand-written: the board counted every target of a campaign on each refresh; now every change to
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -160,6 +160,13 @@ export const router = createRouter({
       component: () => import('./campaigns/CampaignBoardPage.vue'),
       meta: { roles: ['supervisor', 'admin'] },
     },
+    // 发起专项 (and the street's festival proposals); before :id, which would take "new".
+    {
+      path: '/desk/campaigns/new',
+      name: 'campaign-new',
+      component: () => import('./campaigns/CampaignNewPage.vue'),
+      meta: { roles: ['supervisor'] },
+    },
     {
       path: '/desk/campaigns/:id',
       name: 'campaign-board',

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -155,3 +156,24 @@ class CampaignTally(db.Model):
     no_answer: Mapped[int] = mapped_column(Integer, default=0)
     relocate: Mapped[int] = mapped_column(Integer, default=0)
     assist: Mapped[int] = mapped_column(Integer, default=0)
+
+
+PROPOSAL_DECISIONS = ("confirmed", "dismissed")
+
+
+class CampaignProposal(db.Model):
+    """A street's answer to one festival proposal (优抚 visits at 春节 or 八一): confirmed (with
+    the draft it created) or dismissed, once; an unanswered proposal has no row."""
+
+    __tablename__ = "campaign_proposal"
+    __table_args__ = (UniqueConstraint("street_id", "key", name="uq_campaign_proposal_street_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"))
+    key: Mapped[str] = mapped_column(String(40))  # festival-date, e.g. spring_festival-2027-02-06
+    festival: Mapped[str] = mapped_column(String(20))
+    festival_date: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(10))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    decided_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,5 +1,6 @@
 """Roll-call reminders (server.push.reminders runs the sweep): at 50 % and at 80 % of a roll-call's
-time, one push to each of its workers who still has targets without an answer."""
+time, one push to each of its workers who still has targets without an answer. The same sweep
+marks campaigns past their end as ended, so they leave the phones."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from server.campaigns.models import Campaign
-from server.campaigns.service import deadline, pushes_for
+from server.campaigns.service import deadline, end_overdue, pushes_for
 from server.extensions import db
 from server.push.message import WebPush
 from server.push.reminders import ReminderSource, aware, claim_once
@@ -18,6 +19,7 @@ SHARES = ((0.5, Campaign.reminded_half_at, "已过半"), (0.8, Campaign.reminded
 
 def claim(now: datetime) -> list[WebPush]:
     """Claim every roll-call due a reminder at `now` (UTC); the caller commits, then sends."""
+    end_overdue(now)
     pushes: list[WebPush] = []
     rows = db.session.scalars(
         select(Campaign)

@@ -3,6 +3,8 @@ and the duty chief's roll-call board. Workers get their targets by sync pull."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -12,7 +14,7 @@ from server.audit import service as audit
 from server.audit.service import export_detail
 from server.auth.routes import roles_required
 from server.auth.scope import Scope
-from server.campaigns import export, jobs, service
+from server.campaigns import export, festivals, jobs, service
 from server.campaigns.models import Campaign, CampaignTarget
 from server.campaigns.schemas import (
     BoardQuerySchema,
@@ -23,13 +25,17 @@ from server.campaigns.schemas import (
     CampaignSchema,
     CancelledSchema,
     CancelTargetsSchema,
+    PreviewCountSchema,
+    PreviewSchema,
+    ProposalListSchema,
+    ProposalSchema,
     RollCallSchema,
     TargetListSchema,
     TargetQuerySchema,
 )
 from server.extensions import db
 from server.push.service import send_all
-from server.timeutil import local_date
+from server.timeutil import iso, local_date
 
 bp = Blueprint("campaigns", __name__, url_prefix="/api/v1/campaigns", description="Campaigns and roll-calls")
 
@@ -54,6 +60,47 @@ def all_campaigns():
     """The campaigns of the caller's street, newest first."""
     rows = db.session.scalars(service.visible_campaigns(current_user).order_by(Campaign.id.desc()).limit(200))
     return {"campaigns": [service.campaign_data(c) for c in rows]}
+
+
+@bp.route("/preview", methods=["POST"])
+@roles_required("supervisor")
+@bp.arguments(PreviewSchema)
+@bp.alt_response(200, schema=PreviewCountSchema, success=True)
+def preview(body):
+    """How many households or residents a rule matches now in the caller's area (before launch)."""
+    return {"count": service.preview_count(body.get("rule"), current_user)}
+
+
+@bp.route("/proposals", methods=["GET"])
+@roles_required("supervisor")
+@bp.alt_response(200, schema=ProposalListSchema, success=True)
+def proposals():
+    """The street's next 优抚 festival proposals (春节, 八一), with how many each would reach."""
+    return {"proposals": festivals.proposals(current_user)}
+
+
+@bp.route("/proposals/<string:key>/confirm", methods=["POST"])
+@roles_required("supervisor")
+@bp.alt_response(201, schema=ProposalSchema, success=True)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+def confirm_proposal(key):
+    """Confirm a festival proposal: its campaign is created as a draft, ready to launch; once."""
+    proposal, campaign = festivals.decide(current_user, key, "confirmed")
+    audit.record("campaign_proposal.confirm", current_user, "campaign", campaign.id, {"proposal": key})
+    db.session.commit()
+    return festivals.proposal_data(proposal, campaign), 201
+
+
+@bp.route("/proposals/<string:key>/dismiss", methods=["POST"])
+@roles_required("supervisor")
+@bp.alt_response(200, schema=ProposalSchema, success=True)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+def dismiss_proposal(key):
+    """Dismiss a festival proposal (no campaign this time); once."""
+    proposal, _ = festivals.decide(current_user, key, "dismissed")
+    audit.record("campaign_proposal.dismiss", current_user, "campaign_proposal", key)
+    db.session.commit()
+    return festivals.proposal_data(proposal, None)
 
 
 @bp.route("/<int:campaign_id>", methods=["GET"])
@@ -91,6 +138,19 @@ def launch(campaign_id):
         jobs.enqueue_launch(campaign.id)
         return service.campaign_data(campaign), 202
     send_all(service.launch_pushes(campaign))
+    return service.campaign_data(campaign)
+
+
+@bp.route("/<int:campaign_id>/end", methods=["POST"])
+@roles_required("supervisor", "admin")
+@bp.alt_response(200, schema=CampaignSchema, success=True)
+@bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+def end(campaign_id):
+    """End a running campaign now: it leaves the workers' phones, its board stays; audited."""
+    campaign = service.campaign_or_404(current_user, campaign_id)
+    planned = service.end_campaign(campaign, current_user)
+    audit.record("campaign.end", current_user, "campaign", campaign.id, {"planned_end": iso(planned)})
+    db.session.commit()
     return service.campaign_data(campaign)
 
 

@@ -162,3 +162,38 @@ class RollCallSchema(OpenSchema):
     grids = fields.List(fields.Nested(RollCallCountSchema), required=True)
     not_reached = fields.List(fields.Nested(TargetSchema), required=True)
     server_time = fields.String(required=True)
+
+
+class PreviewSchema(OpenSchema):
+    rule = fields.Dict(required=True, metadata={"description": RULE_DOC})
+
+
+class PreviewCountSchema(OpenSchema):
+    count = fields.Integer(
+        required=True, metadata={"description": "Who the rule matches now, in the caller's area"}
+    )
+
+
+class ProposalSchema(OpenSchema):
+    key = fields.String(
+        required=True, metadata={"description": "festival-date, e.g. spring_festival-2027-02-06"}
+    )
+    festival = fields.String(required=True, metadata={"enum": ["spring_festival", "army_day"]})
+    festival_name = fields.String(required=True)
+    date = fields.String(required=True, metadata={"format": "date"})
+    name = fields.String(required=True)
+    rule = fields.Dict(required=True)
+    template = fields.Dict(required=True, allow_none=True)
+    starts_at = fields.String(required=True)
+    ends_at = fields.String(required=True)
+    close_out_time = fields.String(required=True)
+    count = fields.Integer(required=True, metadata={"description": "优抚对象 it would reach now"})
+    status = fields.String(required=True, metadata={"enum": ["proposed", "confirmed", "dismissed"]})
+    campaign_id = fields.Integer(required=True, allow_none=True)
+    campaign = fields.Nested(
+        CampaignSchema, allow_none=True, metadata={"description": "The draft a confirm made"}
+    )
+
+
+class ProposalListSchema(OpenSchema):
+    proposals = fields.List(fields.Nested(ProposalSchema), required=True)

@@ -69,6 +69,23 @@ def deadline(campaign: Campaign) -> datetime:
     return _aware(campaign.ends_at)
 
 
+def is_ended(campaign: Campaign, now: datetime | None = None) -> bool:
+    """Ended early by a supervisor, or a launched campaign whose end has passed (the sweep will
+    mark it; every reader already treats it as ended)."""
+    if campaign.status == "ended":
+        return True
+    return campaign.status == "active" and _aware(campaign.ends_at) <= (now or calendar.now())
+
+
+def status_of(campaign: Campaign) -> str:
+    return "ended" if is_ended(campaign) else campaign.status
+
+
+def live_clause(now: datetime) -> Any:
+    """SQL for the campaigns still running at `now` (what phones hold)."""
+    return and_(Campaign.status == "active", Campaign.ends_at > now)
+
+
 # ---- what is sent ------------------------------------------------------------------------------
 
 
@@ -88,7 +105,7 @@ def campaign_data(campaign: Campaign) -> dict[str, Any]:
         "due_at": iso(deadline(campaign)),
         "close_out_time": campaign.close_out_time,
         "daily_quota": campaign.daily_quota,
-        "status": campaign.status,
+        "status": status_of(campaign),
         "launch": {"total": campaign.launch_total, "done": campaign.launch_done},
         "launched_at": iso(campaign.launched_at),
         "created_by": campaign.created_by,
@@ -249,9 +266,22 @@ def _template(body: dict, errors: dict) -> FormTemplate | None:
     return template
 
 
+def campaign_area_of(user: User) -> tuple[int, int | None]:
+    """(street, community) a campaign of this user covers: a community supervisor's stays in
+    their community, a street supervisor's is the street's (community None)."""
+    scope = Scope.of(user)
+    if scope.level == "community":
+        community = db.session.get(Community, scope.level_id)
+        return community.street_id, community.id
+    if scope.level == "street" and scope.level_id is not None:
+        return scope.level_id, None
+    raise ApiError(
+        403, "forbidden", msg("只有街道或社区管理员可以发起专项", "Only street or community supervisors")
+    )
+
+
 def create_campaign(body: dict, user: User) -> Campaign:
     """A draft: a community supervisor's stays in their community."""
-    scope = Scope.of(user)
     errors: dict[str, list[str]] = {}
     for key in ("name", "template", "rule", "starts_at", "ends_at"):
         if body.get(key) is None:
@@ -262,15 +292,7 @@ def create_campaign(body: dict, user: User) -> Campaign:
     errors.update({f"rule.{key}": words for key, words in rule_errors.items()})
     if errors:
         raise validation_failed(errors)
-    if scope.level == "community":
-        community = db.session.get(Community, scope.level_id)
-        street_id, community_id = community.street_id, community.id
-    elif scope.level == "street" and scope.level_id is not None:
-        street_id, community_id = scope.level_id, None
-    else:
-        raise ApiError(
-            403, "forbidden", msg("只有街道或社区管理员可以发起专项", "Only street or community supervisors")
-        )
+    street_id, community_id = campaign_area_of(user)
     now = calendar.now()
     campaign = Campaign(
         street_id=street_id,
@@ -295,7 +317,7 @@ def edit_campaign(campaign: Campaign, body: dict, user: User) -> int:
     """A draft changes freely; a launched campaign may move its end, quota and close-out, and its
     rule may only grow: the new matches are added (returned), removing needs a cancel."""
     _may_edit(user, campaign)
-    if campaign.status in ("ended", "cancelled", "launching"):
+    if is_ended(campaign) or campaign.status in ("cancelled", "launching"):
         raise ApiError(409, "campaign_closed", msg("该专项已结束或正在下发，不能修改", "Ended or launching"))
     errors: dict[str, list[str]] = {}
     launched = campaign.status == "active"
@@ -357,6 +379,15 @@ def _matches(campaign: Campaign, rule: dict | None = None) -> Select:
 
 def count_matches(campaign: Campaign) -> int:
     return db.session.scalar(select(func.count()).select_from(_matches(campaign).subquery())) or 0
+
+
+def preview_count(raw_rule: Any, user: User) -> int:
+    """How many a rule would match now in the area a campaign of this user would have."""
+    rule, errors = parse_rule(raw_rule)
+    if errors:
+        raise validation_failed({f"rule.{key}": words for key, words in errors.items()})
+    street_id, community_id = campaign_area_of(user)
+    return count_matches(Campaign(street_id=street_id, community_id=community_id, rule=rule))
 
 
 def grid_workers(grid_ids: Iterable[int] | None = None) -> dict[int, int]:
@@ -591,6 +622,8 @@ def pushes_for(campaign: Campaign, kind: str, title: str, only_open: bool = Fals
 def cancel_targets(campaign: Campaign, body: dict, user: User) -> int:
     """Remove targets with a reason (the only way targets leave a launched campaign)."""
     _may_edit(user, campaign)
+    if is_ended(campaign):
+        raise ApiError(409, "campaign_ended", msg("该专项已结束", "The campaign has ended"))
     reason = body.get("reason")
     errors: dict[str, list[str]] = {}
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
@@ -644,6 +677,75 @@ def cancel_targets(campaign: Campaign, body: dict, user: User) -> int:
     return changed
 
 
+# ---- ending ---------------------------------------------------------------------------------------
+
+
+def end_campaign(campaign: Campaign, user: User) -> datetime:
+    """End a running campaign now (its end moves to now); returns the planned end. Its targets
+    leave the workers' phones; the board stays readable."""
+    _may_edit(user, campaign)
+    now = calendar.now()
+    if is_ended(campaign, now):
+        raise ApiError(409, "campaign_ended", msg("该专项已结束", "The campaign has already ended"))
+    if campaign.status != "active":
+        raise ApiError(
+            409,
+            "campaign_not_running",
+            msg("只有进行中的专项可以结束", "Only a running campaign can be ended"),
+        )
+    planned = _aware(campaign.ends_at)
+    # The conditional UPDATE is the gate: of two supervisors ending it at once, one ends it.
+    claimed = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign.id, Campaign.status == "active")
+        .values(status="ended", ends_at=now, version=Campaign.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(campaign)
+    if claimed != 1:
+        raise ApiError(409, "campaign_ended", msg("该专项已结束", "The campaign has already ended"))
+    _left_phones(campaign, now)
+    return planned
+
+
+def end_overdue(now: datetime) -> list[int]:
+    """The sweep: mark launched campaigns past their end as ended (each once), so the change
+    reaches the phones; returns their ids. The caller commits."""
+    ended = []
+    due = db.session.scalars(
+        select(Campaign).where(Campaign.status == "active", Campaign.ends_at <= now).order_by(Campaign.id)
+    ).all()
+    for campaign in due:
+        claimed = db.session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign.id, Campaign.status == "active")
+            .values(status="ended", version=Campaign.version + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.expire(campaign)
+        if claimed == 1:
+            _left_phones(campaign, now)
+            ended.append(campaign.id)
+    return ended
+
+
+def _left_phones(campaign: Campaign, now: datetime) -> None:
+    """Tell every holder: the campaign and its targets are no longer theirs to hold (the readers
+    no longer see an ended campaign, so each change arrives as a delete)."""
+    holders = db.session.execute(
+        select(CampaignTarget.id, CampaignTarget.assignee_id).where(
+            CampaignTarget.campaign_id == campaign.id, CampaignTarget.assignee_id.is_not(None)
+        )
+    ).all()
+    record_changes([change_row(TARGET_ENTITY, t, "delete", user_id=u, at=now) for t, u in holders])
+    record_changes(
+        [
+            change_row(CAMPAIGN_ENTITY, campaign.id, "delete", user_id=u, at=now)
+            for u in sorted({u for _, u in holders})
+        ]
+    )
+
+
 def _uuid(value: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -693,13 +795,13 @@ def close_target(
     tally=False and recounts its grids once (retally).
 
     The conditional UPDATE is the gate: on PostgreSQL a second closer waits for the first's row
-    lock and then finds it done; the partial unique index on close events backs it up.
+    lock and then finds it done; the partial unique index on close events backs it up. Work done
+    (by the phone's time) after the campaign ended is kept as a follow-up and closes nothing.
     """
+    closable = ("open", "attempted", "unreachable") if in_time(target, made_at) else ()
     closed = db.session.execute(
         update(CampaignTarget)
-        .where(
-            CampaignTarget.id == target.id, CampaignTarget.status.in_(("open", "attempted", "unreachable"))
-        )
+        .where(CampaignTarget.id == target.id, CampaignTarget.status.in_(closable))
         .values(
             status="done",
             closed_at=made_at,
@@ -716,8 +818,9 @@ def close_target(
             "follow_ups": CampaignTarget.follow_ups + 1,
             "version": CampaignTarget.version + 1,
         }
-        if answer:
-            # The newest answer (by the phone's time) is the one the board shows.
+        if answer and closable:
+            # The newest answer (by the phone's time) is the one the board shows (an ended
+            # campaign's board stays as it was at the end).
             db.session.execute(
                 update(CampaignTarget)
                 .where(
@@ -754,6 +857,13 @@ def close_target(
     return kind
 
 
+def in_time(target: CampaignTarget, made_at: datetime) -> bool:
+    """Whether work made at `made_at` still counts for the target's campaign (before its end;
+    ending early moves the end to that moment)."""
+    campaign = db.session.get(Campaign, target.campaign_id)
+    return _aware(made_at) < _aware(campaign.ends_at)
+
+
 def targets_submitted(closing: list[tuple[uuid.UUID, uuid.UUID, int, datetime]], now: datetime) -> None:
     """The submissions listener: each stored submission closes its target, or is its follow-up."""
     for target_id, submission_id, author_id, made_at in closing:
@@ -787,7 +897,7 @@ def record_attempt(
             content_hash=content_hash,
         )
     )
-    if target.status in ("open", "attempted"):
+    if target.status in ("open", "attempted") and in_time(target, made_at):
         target.attempts += 1
         target.status = "unreachable" if target.attempts >= MAX_ATTEMPTS else "attempted"
     else:

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy import exists, select
 
+from server import worktime as calendar
 from server.campaigns.models import Campaign, CampaignEvent, CampaignTarget
 from server.campaigns.service import (
     ANSWERS,
@@ -14,6 +15,7 @@ from server.campaigns.service import (
     MAX_REASON,
     campaign_data,
     close_target,
+    live_clause,
     own_live_target,
     record_attempt,
     retally,
@@ -132,20 +134,24 @@ class CampaignAnswers:
 CAMPAIGN_ANSWERS = CampaignAnswers()
 
 
+# An ended campaign (early, or past its end) leaves the phone: the readers stop seeing it and its
+# targets, so every change recorded for them reaches the phone as a delete.
+
+
 def _own_targets(stmt, ctx):
-    return stmt.where(CampaignTarget.assignee_id == ctx.user.id)
+    running = select(Campaign.id).where(live_clause(calendar.now()))
+    return stmt.where(CampaignTarget.assignee_id == ctx.user.id, CampaignTarget.campaign_id.in_(running))
 
 
 def _live_campaign_targets(stmt, ctx):
-    active = select(Campaign.id).where(Campaign.status == "active")
-    return stmt.where(CampaignTarget.status != "cancelled", CampaignTarget.campaign_id.in_(active))
+    return stmt.where(CampaignTarget.status != "cancelled")
 
 
 def _with_own_targets(stmt, ctx):
     mine = exists().where(
         CampaignTarget.campaign_id == Campaign.id, CampaignTarget.assignee_id == ctx.user.id
     )
-    return stmt.where(mine)
+    return stmt.where(mine, live_clause(calendar.now()))
 
 
 def register(sync: SyncRegistry) -> None:
@@ -158,7 +164,6 @@ def register(sync: SyncRegistry) -> None:
             _with_own_targets,
             lambda c: (c.id, c.version, campaign_data(c)),
             int,
-            snapshot_filter=lambda stmt, ctx: stmt.where(Campaign.status == "active"),
             carried=workers_only,
         )
     )

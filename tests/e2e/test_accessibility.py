@@ -213,6 +213,7 @@ def test_desk_screens_are_accessible(server, playwright_driver, capsys):
                 ("/", "/review", "/cases", "/dashboard", "/desk/coverage", "/map/desk", "/ledger/import"),
             ),
             ("admin", ("/", "/users")),
+            ("street", ("/desk/campaigns", "/desk/campaigns/new")),
         ):
             context = browser.new_context(
                 locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True

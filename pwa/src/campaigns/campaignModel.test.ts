@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { answerSubmission, checklistOrder, isLive, normalizeTarget } from './campaignModel'
+import {
+  answerSubmission,
+  checklistOrder,
+  isLive,
+  isRunning,
+  normalizeCampaign,
+  normalizeTarget,
+} from './campaignModel'
 
 const target = (id: string, careTier: string, buildingId: string | null, extra: object = {}) =>
   normalizeTarget({ id, campaign_id: 1, household_id: 'h', care_tier: careTier, building_id: buildingId, ...extra })
@@ -27,5 +34,15 @@ describe('an answer', () => {
     expect(answerSubmission('t1', 'reached').payload).toEqual({ target_id: 't1', outcome: 'reached' })
     expect(() => answerSubmission('t1', 'not_met', ' ')).toThrow('campaign.reasonRequired')
     expect(answerSubmission('t1', 'no_entry', '门锁着').payload.reason).toBe('门锁着')
+  })
+})
+
+describe('我的专项', () => {
+  it('drops a campaign once it has ended or its end has passed', () => {
+    const now = new Date('2026-12-05T08:00:00Z')
+    const running = normalizeCampaign({ id: 1, status: 'active', ends_at: '2026-12-06T00:00:00+08:00' })
+    expect(isRunning(running, now)).toBe(true)
+    expect(isRunning({ ...running, endsAt: '2026-12-05T15:59:00+08:00' }, now)).toBe(false)
+    expect(isRunning({ ...running, status: 'ended' }, now)).toBe(false)
   })
 })

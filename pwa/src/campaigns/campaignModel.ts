@@ -14,6 +14,8 @@ export interface CampaignView {
   mode: 'normal' | 'roll_call'
   templateKey: string
   dueAt: string | null
+  endsAt: string | null
+  status: string
 }
 
 export interface TargetView {
@@ -43,6 +45,8 @@ export function normalizeCampaign(raw: unknown): CampaignView {
     mode: c.mode === 'roll_call' ? 'roll_call' : 'normal',
     templateKey: str(template.key) ?? 'household_visit',
     dueAt: str(c.due_at),
+    endsAt: str(c.ends_at),
+    status: str(c.status) ?? 'active',
   }
 }
 
@@ -60,6 +64,13 @@ export function normalizeTarget(raw: unknown): TargetView {
     answer: str(t.answer),
     retryOn: str(t.retry_on),
   }
+}
+
+/** Still under way at `now`: the server drops an ended campaign from the phone at the next pull;
+ * offline, its end passing is enough to take it off 我的专项. */
+export function isRunning(campaign: CampaignView, now: Date): boolean {
+  if (campaign.status === 'ended') return false
+  return !campaign.endsAt || new Date(campaign.endsAt).getTime() > now.getTime()
 }
 
 /** Still on the checklist: open, or attempted and due again (retry_on today or earlier). */
