@@ -23,13 +23,16 @@ def app_now() -> datetime:
     return utcnow()
 
 
+def aware(value: datetime) -> datetime:
+    """A stored time with its offset: naive values (SQLite drops tzinfo) are UTC by our storage rule."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def iso(value: datetime | None) -> str | None:
-    """ISO 8601 with offset; naive values (SQLite drops tzinfo) are UTC by our storage rule."""
+    """ISO 8601 with offset (naive values are UTC, see aware)."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat()
+    return aware(value).isoformat()
 
 
 def parse_time(value: Any) -> datetime | None:

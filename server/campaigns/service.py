@@ -30,7 +30,7 @@ from server.org.models import Community, Grid
 from server.push.message import WebPush
 from server.register.models import Household, Resident
 from server.sync.changes import change_row, record_changes
-from server.timeutil import SHANGHAI, iso, local_date, parse_time
+from server.timeutil import SHANGHAI, aware, iso, local_date, parse_time
 
 CAMPAIGN_ENTITY = "campaign"
 TARGET_ENTITY = "campaign_target"
@@ -55,9 +55,7 @@ MAX_REASON = 200
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None if value is None else aware(value)
 
 
 def deadline(campaign: Campaign) -> datetime:

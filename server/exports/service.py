@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -29,7 +29,7 @@ from server.exports.models import ExportJob
 from server.extensions import db
 from server.i18n import msg
 from server.push.queue import job, push_queue
-from server.timeutil import iso, utcnow
+from server.timeutil import aware, iso, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +124,7 @@ def sweep() -> None:
 
 
 def expired(export: ExportJob) -> bool:
-    created = export.created_at
-    if created.tzinfo is None:  # SQLite drops tzinfo; stored values are UTC
-        created = created.replace(tzinfo=UTC)
-    return utcnow() - created > timedelta(seconds=current_app.config["EXPORT_KEEP_SECONDS"])
+    return utcnow() - aware(export.created_at) > timedelta(seconds=current_app.config["EXPORT_KEEP_SECONDS"])
 
 
 def _failed(export: ExportJob, status: int, code: str, message: str) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import distinct, func, select
@@ -31,7 +31,7 @@ from server.org.models import Grid
 from server.register.models import Household, Resident
 from server.register.schedule import month_bounds
 from server.submissions.models import Submission, submission_photo
-from server.timeutil import local_date
+from server.timeutil import aware, local_date
 from server.visits.models import WelfareVisit
 from server.visits.service import visit_rate
 
@@ -209,7 +209,7 @@ def _proof(records: list, photos: int) -> dict[str, Any]:
             located += 1
             if isinstance(point.get("accuracy"), int | float):
                 accuracies.append(float(point["accuracy"]))
-        made, received = _aware(row.created_at), _aware(row.received_at)
+        made, received = aware(row.created_at), aware(row.received_at)
         minutes = (received - made).total_seconds() / 60
         if minutes < -CLOCK_AHEAD_MINUTES:
             ahead += 1
@@ -221,8 +221,3 @@ def _proof(records: list, photos: int) -> dict[str, Any]:
         "median_sync_minutes": round(statistics.median(lags), 1) if lags else None,
         "clock_ahead": ahead,
     }
-
-
-def _aware(value: datetime) -> datetime:
-    """Naive values are UTC by our storage rule (SQLite drops tzinfo)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
