@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 # The deepest legitimate bodies: a sync push {items: [{payload: {answers: {field: [..]}}}]} is
 # 6 levels, a new form version's show_if 5; 32 leaves room for any form we may add.
@@ -47,7 +50,49 @@ def loads(data: str | bytes | bytearray, max_depth: int = MAX_DEPTH) -> Any:
     text = data.decode(json.detect_encoding(data), "surrogatepass") if not isinstance(data, str) else data
     if depth(text) > max_depth:
         raise TooDeep(f"JSON nested deeper than {max_depth} levels")
-    return json.loads(text)
+    return parse(text)
+
+
+# 19 digits in a row: perhaps an integer past 64 bits, which orjson would read as a float.
+_LONG_DIGITS = re.compile(r"\d{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"\d{19}")
+
+
+def parse(data: str | bytes) -> Any:
+    """json.loads's answer, from orjson (several times faster) whenever orjson reads it the same.
+
+    orjson refuses some texts the standard parser allows (NaN, 1e400, lone surrogates), and
+    reads an integer past 64 bits as a float; json.loads reads those, so every text means
+    what it always meant. (A long digit run inside a string only costs the slower parser.)
+    """
+    long_digits = _LONG_DIGITS.search(data) if isinstance(data, str) else _LONG_DIGITS_BYTES.search(data)
+    if long_digits is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
+
+
+# What the API's answers and jsonb values take as they are: no datetime (Flask writes an HTTP
+# date through `default`, as before), keys that are not strings written as text, like json.
+_DUMP_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def dump_bytes(value: Any, default: Callable[[Any], Any] | None = None, *, sort_keys: bool = False) -> bytes:
+    """UTF-8 JSON of value, as json.dumps(value, default=default, ensure_ascii=False) would write it.
+
+    Where orjson cannot (an integer past 64 bits), json.dumps does; both raise TypeError for a
+    value neither knows.
+    """
+    options = _DUMP_OPTIONS | orjson.OPT_SORT_KEYS if sort_keys else _DUMP_OPTIONS
+    try:
+        return orjson.dumps(value, default=default, option=options)
+    except orjson.JSONEncodeError:
+        text = json.dumps(
+            value, default=default, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":")
+        )
+        return text.encode()
 
 
 def nul_paths(value: Any, prefix: str = "", limit: int = 20) -> list[str]:

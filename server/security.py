@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -137,10 +137,22 @@ ITEMISED_BODIES = {"sync.push": "items"}
 
 class BoundedJSONProvider(DefaultJSONProvider):
     """app.json: request.get_json refuses a body nested past jsonbody.MAX_DEPTH (a ValueError,
-    which Flask answers 400) instead of recursing into RecursionError."""
+    which Flask answers 400) instead of recursing into RecursionError.
+
+    Answers are written by orjson: a snapshot page's JSON took several times longer in the
+    json module (bench/load_sync.py). Same keys in the same order, values as before (dates
+    through Flask's `default`), but UTF-8 text rather than \\u escapes.
+    """
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return jsonbody.loads(s)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        obj = self._prepare_response_obj(args, kwargs)
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(obj)  # indented for a person reading it
+        data = jsonbody.dump_bytes(obj, self.default, sort_keys=self.sort_keys) + b"\n"
+        return self._app.response_class(data, mimetype=self.mimetype)
 
 
 def malformed_json() -> ApiError:

@@ -23,11 +23,25 @@ def free_port() -> int:
 
 
 def start(
-    port: int, env: dict[str, str], log: Path, *options: str, workers: int = 1, wait: float = 30
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    *options: str,
+    workers: int = 1,
+    threads: int = 4,
+    wait: float = 30,
 ) -> subprocess.Popen:
     """Start gunicorn in its own process group and return once /api/v1/health answers 200."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4"]
+    command = [
+        str(gunicorn),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     with open(log, "ab") as output:
         process = subprocess.Popen(
             [*command, *options, "server.wsgi:app"],
