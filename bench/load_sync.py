@@ -55,6 +55,7 @@ PASSWORD = "bench-password-1"
 DROP_ANSWER = 0.20
 SEND_TWICE = 0.10
 PULL_EVERY = 10  # batches
+PULL_PAGE = 1000  # changes per pull page, as the PWA asks (pwa/src/outbox/engine.ts PULL_LIMIT)
 GOALS = {"ratio": 0.50, "push_p95": 1.0, "pull_p95": 1.0}
 
 
@@ -103,6 +104,7 @@ class Stats:
         self.lock = threading.Lock()
         self.push_seconds: list[float] = []
         self.pull_seconds: list[float] = []
+        self.pull_pages: list[int] = []
         self.sent: set[str] = set()
         self.acknowledged: set[str] = set()
         self.statuses: dict[str, int] = {}
@@ -121,8 +123,11 @@ class Stats:
 
 
 class Phone(threading.Thread):
-    def __init__(self, base: str, username: str, grid_id: int, stats: Stats, stop_at: float, seed: int):
+    def __init__(
+        self, base: str, username: str, grid_id: int, stats: Stats, stop_at: float, seed: int, page: int
+    ):
         super().__init__(daemon=True)
+        self.page = page
         self.base, self.username, self.grid_id = base, username, grid_id
         self.stats, self.stop_at = stats, stop_at
         self.random = random.Random(seed)
@@ -218,8 +223,10 @@ class Phone(threading.Thread):
     def snapshot(self) -> None:
         started = time.perf_counter()
         cursor = None
+        pages = 0
         while True:
-            query = {"limit": 500} | ({"cursor": cursor} if cursor else {})
+            pages += 1
+            query = {"limit": self.page} | ({"cursor": cursor} if cursor else {})
             try:
                 response = self.client.get("/api/v1/sync/pull", params=query)
             except httpx.TransportError as error:
@@ -234,6 +241,7 @@ class Phone(threading.Thread):
                 break
         with self.stats.lock:
             self.stats.pull_seconds.append(time.perf_counter() - started)
+            self.stats.pull_pages.append(pages)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -324,6 +332,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=100, help="households in each phone's grid")
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--max-requests", type=int, default=30_000, help="push batches, all phones together")
+    parser.add_argument("--page", type=int, default=PULL_PAGE, help="changes per pull page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (make run: 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (make run: 4)")
     parser.add_argument("--baseline-items", type=int, default=3_000)
@@ -357,7 +366,7 @@ def main() -> None:
             started = time.monotonic()
             stop_at = started + args.seconds
             phones = [
-                Phone(f"http://127.0.0.1:{port}", username, grid_id, stats, stop_at, seed=n)
+                Phone(f"http://127.0.0.1:{port}", username, grid_id, stats, stop_at, seed=n, page=args.page)
                 for n, (username, grid_id) in enumerate(logins)
             ]
             for phone in phones:
@@ -406,6 +415,11 @@ def main() -> None:
     )
     print(f"  push  ({len(stats.push_seconds):,} answered requests)  {percentiles(stats.push_seconds)}")
     print(f"  pull  ({len(stats.pull_seconds):,} full snapshots)    {percentiles(stats.pull_seconds)}")
+    if stats.pull_pages:
+        print(
+            f"        pages of {args.page} per snapshot: median {statistics.median(stats.pull_pages):.0f}, "
+            f"max {max(stats.pull_pages)}"
+        )
     print(f"  HTTP items/s (acknowledged, whole run incl. the restart): {rate:8,.0f}")
     print(f"  in-process 100-item batches items/s (same job):          {baseline:8,.0f}")
     print(

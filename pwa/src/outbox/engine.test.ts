@@ -313,7 +313,7 @@ describe('SyncEngine: delivery', () => {
       `HEAD /api/v1/photos/${sha}`,
       `PUT /api/v1/photos/${sha}`,
       'POST /api/v1/sync/push',
-      'GET /api/v1/sync/pull?limit=500',
+      'GET /api/v1/sync/pull?limit=1000',
     ])
     const body = server.pushBodies[0]
     expect(body.device_id).toBe(await store.deviceId())
@@ -532,7 +532,7 @@ describe('SyncEngine: photos', () => {
       `HEAD /api/v1/photos/${sha}`,
       `PUT /api/v1/photos/${sha}`,
       'POST /api/v1/sync/push',
-      'GET /api/v1/sync/pull?limit=500',
+      'GET /api/v1/sync/pull?limit=1000',
     ])
     expect(server.rows.size).toBe(1)
   })
@@ -785,29 +785,29 @@ describe('SyncEngine: failures that stop a run', () => {
 describe('SyncEngine: pull', () => {
   it('pages through changes, saving each page with its cursor; a failure resumes where it stopped', async () => {
     const server = new FakeServer()
-    for (let i = 1; i <= 1_200; i += 1)
+    for (let i = 1; i <= 2_400; i += 1)
       server.addChange({ entity: 'resident', op: 'upsert', id: i, version: 1, data: { id: i } })
     server.failPullNumber = 2
     const { store, engine } = setup(server)
 
     expect((await engine.sync()).state).toBe('error')
-    expect(await store.getEntities('resident')).toHaveLength(500)
-    expect(await store.getCursor('wang')).toBe('c500')
+    expect(await store.getEntities('resident')).toHaveLength(1000)
+    expect(await store.getCursor('wang')).toBe('c1000')
 
     expect((await engine.sync()).state).toBe('idle')
     expect(server.requests.filter((r) => r.startsWith('GET'))).toEqual([
-      'GET /api/v1/sync/pull?limit=500',
-      'GET /api/v1/sync/pull?cursor=c500&limit=500',
-      'GET /api/v1/sync/pull?cursor=c500&limit=500',
-      'GET /api/v1/sync/pull?cursor=c1000&limit=500',
+      'GET /api/v1/sync/pull?limit=1000',
+      'GET /api/v1/sync/pull?cursor=c1000&limit=1000',
+      'GET /api/v1/sync/pull?cursor=c1000&limit=1000',
+      'GET /api/v1/sync/pull?cursor=c2000&limit=1000',
     ])
-    expect(await store.getEntities('resident')).toHaveLength(1_200)
-    expect(await store.getCursor('wang')).toBe('c1200')
+    expect(await store.getEntities('resident')).toHaveLength(2_400)
+    expect(await store.getCursor('wang')).toBe('c2400')
 
     server.addChange({ entity: 'resident', op: 'delete', id: 5 })
     await engine.sync()
     expect(await store.getEntity('resident', 5)).toBeUndefined()
-    expect(await store.getEntities('resident')).toHaveLength(1_199)
+    expect(await store.getEntities('resident')).toHaveLength(2_399)
   })
 
   it('a bad_cursor answer drops the cursor and takes a full snapshot', async () => {
@@ -822,8 +822,8 @@ describe('SyncEngine: pull', () => {
 
     expect((await engine.sync()).state).toBe('idle')
     expect(server.requests).toEqual([
-      'GET /api/v1/sync/pull?cursor=from-an-old-server&limit=500',
-      'GET /api/v1/sync/pull?limit=500',
+      'GET /api/v1/sync/pull?cursor=from-an-old-server&limit=1000',
+      'GET /api/v1/sync/pull?limit=1000',
     ])
     expect(await store.getEntities('household')).toEqual([{ id: 1 }])
     expect(await store.getCursor('wang')).toBe('c1')

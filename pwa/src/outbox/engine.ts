@@ -10,6 +10,8 @@ import { ApiError, NetworkError, createApiClient } from '../api'
 import type { ApiClient, FetchLike, RequestOptions } from '../api'
 import type { ApiSchema, Unchecked, WithRequired } from '../apiTypes'
 
+/** The server's MAX_LIMIT (server/sync/pull.py). */
+const PULL_LIMIT = 1000
 export const SYNC_TAG = 'gridwalk-sync'
 export const LOCK_NAME = 'gridwalk-sync'
 const CHANNEL_NAME = 'gridwalk-outbox'
@@ -78,6 +80,9 @@ export interface SyncEngineOptions {
   locks?: LockManagerLike | null
   /** Per sync request (longer than the app's screens wait); a photo PUT and a push get extra time per byte sent. */
   requestTimeoutMs?: number
+  /** Changes per pull page: the server's most. A full snapshot (a grid's register and the
+   *  worker's open and recent reports) then takes one or two requests, not three: under load
+   *  each request waits its turn (bench/load_sync.py: snapshot p95 1.67 s at 500, 1.05 s at 1000). */
   pullLimit?: number
   /** Delivered items (and photos only they use) are forgotten this many days after delivery; 0 keeps them. */
   keepDoneDays?: number
@@ -706,7 +711,7 @@ export class SyncEngine {
   private async pull(owner: string): Promise<void> {
     let cursor = await this.store.getCursor(owner)
     let resetOnce = false
-    const limit = this.opts.pullLimit ?? 500
+    const limit = this.opts.pullLimit ?? PULL_LIMIT
     for (;;) {
       const query = { cursor: cursor ?? undefined, limit }
       let answer: unknown
