@@ -48,7 +48,7 @@ class SubmissionReader(EntityReader):
 
     # What submission_data reads. The phone has the answers and the location: left unread,
     # their jsonb is never decoded, and plain rows cost a fraction of ORM objects (a snapshot
-    # page carries up to 500; bench/load_sync.py's profile).
+    # page carries up to 1,000; bench/load_sync.py's profile).
     COLUMNS = (
         "id", "kind", "template_key", "template_version", "grid_id", "household_id", "resident_id",
         "created_at", "received_at", "review_status", "review_comment", "resubmits_id", "task_id",

@@ -82,7 +82,7 @@ export interface SyncEngineOptions {
   requestTimeoutMs?: number
   /** Changes per pull page: the server's most. A full snapshot (a grid's register and the
    *  worker's open and recent reports) then takes one or two requests, not three: under load
-   *  each request waits its turn (bench/load_sync.py: snapshot p95 1.67 s at 500, 1.05 s at 1000). */
+   *  each request waits its turn (bench/load_sync.py, 45 s runs: snapshot p95 1.67 s at 500, 1.05 s at 1000). */
   pullLimit?: number
   /** Delivered items (and photos only they use) are forgotten this many days after delivery; 0 keeps them. */
   keepDoneDays?: number
