@@ -74,12 +74,17 @@ def seal(connection: Connection) -> None:
     """
     if connection.dialect.name != "postgresql":
         return
-    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
+    # One round trip, the lock first: a MATERIALIZED CTE is run before the INSERT forms its row,
+    # so pos (the sequence default) is taken under the lock. One statement fewer held under the
+    # lock that every writing commit queues for.
     connection.execute(
         text(
+            "WITH feed_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(:key)) "
             "INSERT INTO sync_commit (txid, committed_at) "
-            "VALUES ((pg_current_xact_id()::text)::bigint, now()) ON CONFLICT (txid) DO NOTHING"
-        )
+            "SELECT (pg_current_xact_id()::text)::bigint, now() FROM feed_lock "
+            "ON CONFLICT (txid) DO NOTHING"
+        ),
+        {"key": FEED_LOCK},
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, make_url, text
 from server.auth.models import User
 from server.extensions import db
 from server.register.models import Household
-from server.sync.changes import seal
+from server.sync.changes import FEED_LOCK, seal
 from server.sync.pull import MAX_LIMIT
 from tests.conftest import AuthActions
 from tests.factories import install_forms, org_with_users, visit_item
@@ -414,5 +414,51 @@ def test_a_second_commit_waits_for_the_position_before_it_to_commit(org, auth, c
             assert done.is_set()
         changes, _ = pull_all(client, cursor)
         assert [c["id"] for c in changes] == ["first_form:1", "second_form:1"]
+    finally:
+        engine.dispose()
+
+
+def test_the_position_is_taken_under_the_feed_lock_not_before_it(org, auth, client, app):
+    """The seal is one statement: B, waiting for the lock, must not already hold a position.
+
+    Were the position taken first, A (which took the lock before B but its position after)
+    could commit the higher position while B's lower one is still to come, and a reader
+    paging past A's would never see B's.
+    """
+    _postgres_only()
+    auth.login("worker1")
+    _, cursor = pull_all(client)
+    engine = create_engine(db.engine.url)
+    try:
+        with engine.connect() as first, engine.connect() as second, engine.connect() as watcher:
+            _write_template(first, "locked_first")
+            # A between the lock and its position (the lock is re-entrant for A's own seal).
+            first.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
+            _write_template(second, "waiting_second")
+            second_pid = second.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            thread = threading.Thread(target=lambda: (seal(second), second.commit()))
+            thread.start()
+            for _ in range(200):  # until B is seen waiting on the lock (at most 10 s)
+                waiting = watcher.execute(
+                    text("SELECT wait_event FROM pg_stat_activity WHERE pid = :pid"), {"pid": second_pid}
+                ).scalar()
+                watcher.rollback()
+                if waiting == "advisory":
+                    break
+                threading.Event().wait(0.05)
+            assert waiting == "advisory"
+            seal(first)
+            first_txid = first.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one()
+            first.commit()
+            thread.join(10)
+            positions = dict(
+                watcher.execute(
+                    text("SELECT txid = :txid, pos FROM sync_commit ORDER BY pos DESC LIMIT 2"),
+                    {"txid": first_txid},
+                ).all()
+            )
+            assert positions[True] < positions[False]  # A's position comes before B's
+        changes, _ = pull_all(client, cursor)
+        assert [c["id"] for c in changes] == ["locked_first:1", "waiting_second:1"]
     finally:
         engine.dispose()
