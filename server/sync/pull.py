@@ -133,7 +133,10 @@ def _feed(ctx: PullContext, t: int, s: int, limit: int) -> tuple[list[dict], int
         stmt = select(
             SyncChange.seq, SyncCommit.pos, SyncChange.entity, SyncChange.entity_id, SyncChange.op
         ).join(SyncCommit, SyncCommit.txid == SyncChange.txid)
-        stmt = stmt.where(tuple_(SyncCommit.pos, SyncChange.seq) > tuple_(t, s))
+        # pos >= t says again what the row comparison implies, in a form the planner can take to
+        # sync_commit's key: only the commits from t on are read, then their changes by
+        # (txid, seq). Without it every pull read the whole feed (all phones' changes, ever).
+        stmt = stmt.where(SyncCommit.pos >= t, tuple_(SyncCommit.pos, SyncChange.seq) > tuple_(t, s))
         stmt = stmt.order_by(SyncCommit.pos, SyncChange.seq)
     else:
         stmt = select(
