@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import Select, and_, func, literal, or_, select, true, tuple_
 
 from server.auth.models import User
 from server.auth.scope import Scope
@@ -130,20 +130,30 @@ def _feed(ctx: PullContext, t: int, s: int, limit: int) -> tuple[list[dict], int
     """Up to `limit` changes after (t, s), as (changes, new t, new s, has_more)."""
     if ctx.postgres:
         # Only sealed (committed) transactions have a position: an open one is not here yet.
-        stmt = select(
-            SyncChange.seq, SyncCommit.pos, SyncChange.entity, SyncChange.entity_id, SyncChange.op
-        ).join(SyncCommit, SyncCommit.txid == SyncChange.txid)
-        # pos >= t says again what the row comparison implies, in a form the planner can take to
-        # sync_commit's key: only the commits from t on are read, then their changes by
-        # (txid, seq). Without it every pull read the whole feed (all phones' changes, ever).
-        stmt = stmt.where(SyncCommit.pos >= t, tuple_(SyncCommit.pos, SyncChange.seq) > tuple_(t, s))
-        stmt = stmt.order_by(SyncCommit.pos, SyncChange.seq)
+        # Commit by commit from t on (sync_commit's key), each commit's changes by (txid, seq):
+        # the LATERAL subquery's ORDER BY keeps the planner from turning this into a hash join
+        # over the whole feed, which it did whenever its statistics lagged a growing feed (a
+        # fresh server, a busy hour) or a prepared statement's generic plan did not know t.
+        # pos >= t restates what the row comparison implies, in a form the key can serve.
+        changes = _visible_changes(
+            select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id, SyncChange.op)
+            .where(SyncChange.txid == SyncCommit.txid)
+            .order_by(SyncChange.seq),
+            ctx,
+        ).lateral("commit_changes")
+        stmt = (
+            select(changes.c.seq, SyncCommit.pos, changes.c.entity, changes.c.entity_id, changes.c.op)
+            .select_from(SyncCommit)
+            .join(changes, true())
+            .where(SyncCommit.pos >= t, tuple_(SyncCommit.pos, changes.c.seq) > tuple_(t, s))
+            .order_by(SyncCommit.pos, changes.c.seq)
+        )
     else:
         stmt = select(
             SyncChange.seq, literal(0).label("pos"), SyncChange.entity, SyncChange.entity_id, SyncChange.op
         )
-        stmt = stmt.where(SyncChange.seq > s).order_by(SyncChange.seq)
-    rows = db.session.execute(_visible_changes(stmt, ctx).limit(limit + 1)).all()
+        stmt = _visible_changes(stmt.where(SyncChange.seq > s).order_by(SyncChange.seq), ctx)
+    rows = db.session.execute(stmt.limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if rows:
