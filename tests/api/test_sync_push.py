@@ -45,6 +45,23 @@ def test_a_visit_is_accepted_and_stored_with_its_device(org, grid, worker):
     assert change.entity_id == item["id"] and change.user_id == org["worker"].id and change.grid_id is None
 
 
+def test_a_phone_that_changes_hands_is_refreshed_not_duplicated(org, grid, worker, auth):
+    push(worker, visit_item(grid), app_version="1.2.0")
+    first = db.session.get(Device, "phone-1")
+    first_seen, first_sync = first.first_seen, first.last_sync_at
+    db.session.expire_all()
+    # The same phone, another worker, an outbox that sends no app_version: the version it had stays.
+    auth.login("worker2")
+    push(auth, visit_item(org["worker_other"].grids[0].id))
+    device = db.session.get(Device, "phone-1")
+    assert device.user_id == org["worker_other"].id and device.app_version == "1.2.0"
+    assert device.first_seen == first_seen and device.last_sync_at >= first_sync
+    db.session.expire_all()
+    push(auth, visit_item(org["worker_other"].grids[0].id), app_version="1.3.0")
+    assert db.session.get(Device, "phone-1").app_version == "1.3.0"
+    assert count(Device) == 1
+
+
 @pytest.mark.parametrize("bad_id", [None, "", "not-a-uuid", 42, "1234"])
 def test_an_item_without_a_uuid_id_is_rejected_and_echoed(grid, worker, bad_id):
     item = visit_item(grid)
