@@ -2,12 +2,15 @@
 
 Run: .venv/bin/python bench/load_sync.py [--db postgresql://…] [--redis redis://…]
                                          [--phones 60] [--seconds 90] [--max-requests 30000]
+                                         [--workers 2] [--threads 4] [--keep-alive]
 
 Each run makes its own throwaway database (bench/sync_push.py's helper) and removes it after.
 It seeds one street with a grid per phone (--households each), starts gunicorn as `make run`
 does (2 workers × 4 threads), and then every phone, logged in once, pushes batches of 5–15
 household visits the way the PWA's outbox does: an answer that never came (a timeout, a reset
-connection, a 5xx) means the same batch again, until every item in it is answered. On top:
+connection, a 5xx) means the same batch again, until every item in it is answered. A phone
+reaches gunicorn as the README's nginx does, a new connection per request (--keep-alive: one
+connection held per phone, as without nginx). On top:
 - 20 % of answers are thrown away by the phone, which then sends the batch again;
 - 10 % of batches are sent twice at the same moment (a phone and its retry racing);
 - every 10th batch the phone pulls a full snapshot (every page), as after a reinstall;
@@ -16,7 +19,8 @@ connection, a 5xx) means the same batch again, until every item in it is answere
 Bounded by --seconds and --max-requests: whichever comes first ends the run (a phone finishes
 the batch in hand). Then the database is counted: every acknowledged item stored exactly once,
 nothing stored that was never sent, no conflict rows. It prints items/s and p50/p95/p99 of the
-push and of the full snapshot pull, and, measured in the same job, the in-process rate of
+push and of the full snapshot pull (by its size in pages), the CPU the server, PostgreSQL and
+the phones used (Linux /proc), and, measured in the same job, the in-process rate of
 100-item batches (bench/sync_push.py's path) with the ratio. Goals (issue 12 §7): HTTP items/s
 ≥ 50 % of the in-process rate, push p95 ≤ 1 s, snapshot pull p95 ≤ 1 s.
 """
@@ -24,6 +28,8 @@ push and of the full snapshot pull, and, measured in the same job, the in-proces
 from __future__ import annotations
 
 import argparse
+import gzip
+import http.client
 import os
 import random
 import signal
@@ -34,9 +40,10 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
-import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -105,6 +112,7 @@ class Stats:
         self.push_seconds: list[float] = []
         self.pull_seconds: list[float] = []
         self.pull_pages: list[int] = []
+        self.pull_changes: list[int] = []
         self.sent: set[str] = set()
         self.acknowledged: set[str] = set()
         self.statuses: dict[str, int] = {}
@@ -122,17 +130,82 @@ class Stats:
             self.failures[what] = self.failures.get(what, 0) + 1
 
 
+# What "no answer" looks like to a phone: refused, reset, cut short, timed out, garbled.
+NO_ANSWER = (OSError, http.client.HTTPException)
+
+
+class Link:
+    """One phone's way to the server, with the cookies its browser would keep.
+
+    By default a new connection per request, as the README's nginx reaches gunicorn (nginx
+    speaks HTTP/1.0 to its upstream and keeps no connection open unless told to): each request
+    is taken by whichever worker accepts it. With keep_alive, one connection held for the whole
+    run, as a phone talking to gunicorn directly (`make run`) does; a worker then serves the
+    same phones until their connection breaks, and after the SIGKILL or the restart the
+    reconnecting phones all land on the worker that was up first.
+
+    The standard library's client, not httpx: the 60 phones share these two cores with the
+    server, and httpx spent about 4x the CPU per request (263 vs 71 µs measured here); what a
+    real phone spends on its own HTTP stack is no load on the server.
+    """
+
+    def __init__(self, port: int, keep_alive: bool = False):
+        self.port, self.keep_alive = port, keep_alive
+        self.connection: http.client.HTTPConnection | None = None
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        """(status, body bytes); raises one of NO_ANSWER when no whole answer came."""
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        sent = {"Accept-Encoding": "gzip", **(headers or {})}
+        if not self.keep_alive:
+            sent["Connection"] = "close"
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        try:
+            self.connection.request(method, path, body=body, headers=sent)
+            response = self.connection.getresponse()
+            data = response.read()
+        except NO_ANSWER:
+            self.close()  # the next request opens a new connection, as a browser would
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if response.getheader("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
+        if response.will_close or not self.keep_alive:
+            self.close()
+        return response.status, data
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
 class Phone(threading.Thread):
     def __init__(
-        self, base: str, username: str, grid_id: int, stats: Stats, stop_at: float, seed: int, page: int
+        self,
+        port: int,
+        username: str,
+        grid_id: int,
+        stats: Stats,
+        stop_at: float,
+        seed: int,
+        page: int,
+        keep_alive: bool,
     ):
         super().__init__(daemon=True)
         self.page = page
-        self.base, self.username, self.grid_id = base, username, grid_id
+        self.port, self.username, self.grid_id = port, username, grid_id
         self.stats, self.stop_at = stats, stop_at
         self.random = random.Random(seed)
         self.device = f"load-{username}"
-        self.client = httpx.Client(base_url=base, timeout=30)
+        self.link = Link(port, keep_alive)
+        # Two concurrent sends of one batch race on two connections, as a phone and its retry do.
+        self.second_link = Link(port, keep_alive)
         self.headers: dict[str, str] = {}
         self.error: BaseException | None = None
 
@@ -154,42 +227,42 @@ class Phone(threading.Thread):
         except BaseException as error:  # reported by main
             self.error = error
         finally:
-            self.client.close()
+            self.link.close()
+            self.second_link.close()
 
     def login(self) -> None:
         while True:
+            login = {"username": self.username, "password": PASSWORD, "remember": True}
             try:
-                response = self.client.post(
-                    "/api/v1/auth/login",
-                    json={"username": self.username, "password": PASSWORD, "remember": True},
+                status, data = self.link.request(
+                    "POST", "/api/v1/auth/login", orjson.dumps(login), {"Content-Type": "application/json"}
                 )
-            except httpx.TransportError:
+            except NO_ANSWER:
                 time.sleep(0.5)
                 continue
-            if response.status_code == 200:
+            if status == 200:
                 self.headers = {
-                    "X-CSRF-Token": response.json()["csrf_token"],
+                    "X-CSRF-Token": orjson.loads(data)["csrf_token"],
                     "Content-Type": "application/json",
                 }
+                self.second_link.cookies = self.link.cookies  # one browser, one cookie jar
                 return
-            raise RuntimeError(
-                f"{self.username} could not log in: {response.status_code} {response.text[:200]}"
-            )
+            raise RuntimeError(f"{self.username} could not log in: {status} {data[:200]!r}")
 
-    def post(self, body: bytes) -> httpx.Response | None:
-        """One push; None when no answer came (as the outbox sees a timeout or a reset)."""
+    def post(self, body: bytes, link: Link | None = None) -> bytes | None:
+        """One push; its answer, or None when none came (as the outbox sees a timeout or a reset)."""
         started = time.perf_counter()
         try:
-            response = self.client.post("/api/v1/sync/push", content=body, headers=self.headers)
-        except httpx.TransportError as error:
+            status, data = (link or self.link).request("POST", "/api/v1/sync/push", body, self.headers)
+        except NO_ANSWER as error:
             self.stats.failure(type(error).__name__)
             return None
-        if response.status_code != 200:
-            self.stats.failure(f"HTTP {response.status_code}")
+        if status != 200:
+            self.stats.failure(f"HTTP {status}")
             return None
         with self.stats.lock:
             self.stats.push_seconds.append(time.perf_counter() - started)
-        return response
+        return data
 
     def deliver(self, items: list[dict]) -> None:
         """Send until every item is answered accepted or duplicate, as the outbox does."""
@@ -199,13 +272,13 @@ class Phone(threading.Thread):
         roll = self.random.random()
         if roll < SEND_TWICE:
             with ThreadPoolExecutor(2) as pair:
-                list(pair.map(self.post, [body, body]))
+                list(pair.map(self.post, [body, body], [self.link, self.second_link]))
         elif roll < SEND_TWICE + DROP_ANSWER:
             self.post(body)  # the answer is lost on the way back: the phone never reads it
         for attempt in range(1000):
-            response = self.post(body)
-            if response is not None:
-                results = orjson.loads(response.content)["results"]
+            answer = self.post(body)
+            if answer is not None:
+                results = orjson.loads(answer)["results"]
                 with self.stats.lock:
                     for result in results:
                         self.stats.statuses[result["status"]] = (
@@ -223,30 +296,102 @@ class Phone(threading.Thread):
     def snapshot(self) -> None:
         started = time.perf_counter()
         cursor = None
-        pages = 0
+        pages = changes = 0
         while True:
             pages += 1
             query = {"limit": self.page} | ({"cursor": cursor} if cursor else {})
             try:
-                response = self.client.get("/api/v1/sync/pull", params=query)
-            except httpx.TransportError as error:
+                status, data = self.link.request("GET", f"/api/v1/sync/pull?{urlencode(query)}")
+            except NO_ANSWER as error:
                 self.stats.failure(f"pull {type(error).__name__}")
                 return  # the server went away mid-snapshot: not a timing of a pull
-            if response.status_code != 200:
-                self.stats.failure(f"pull HTTP {response.status_code}")
+            if status != 200:
+                self.stats.failure(f"pull HTTP {status}")
                 return
-            page = orjson.loads(response.content)
+            page = orjson.loads(data)
+            changes += len(page["changes"])
             cursor = page["cursor"]
             if not page["has_more"]:
                 break
         with self.stats.lock:
             self.stats.pull_seconds.append(time.perf_counter() - started)
             self.stats.pull_pages.append(pages)
+            self.stats.pull_changes.append(changes)
 
 
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+class CpuMeter(threading.Thread):
+    """Who used the machine's cores during the run: gunicorn (master and workers, the killed and
+    restarted ones too), PostgreSQL's processes, and this process (the phones).
+
+    Read from /proc every half second; a process's CPU counts up to its last reading, so a
+    SIGKILLed worker is lost for at most half a second of its life.
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server: dict):
+        super().__init__(daemon=True)
+        self.server = server
+        self.stopped = threading.Event()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.masters: set[int] = set()
+
+    def read(self, initial: bool = False) -> None:
+        # gunicorn runs in a session of its own (tests/gunicorn.py): its master's pid is the
+        # session id of every worker it forks, before and after the restart.
+        self.masters.add(self.server["process"].pid)
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            try:
+                stat = (entry / "stat").read_text()
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                fields = stat[stat.rindex(")") + 2 :].split()
+            except (OSError, ValueError):
+                continue  # gone between the listing and the read
+            if int(fields[3]) in self.masters:
+                who = "server (gunicorn)"
+            elif name == "postgres":
+                who = "PostgreSQL"
+            elif pid == os.getpid():
+                who = "phones (this process)"
+            else:
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / self.TICK  # utime + stime
+            # Counted from the first reading; a process started later, from its start.
+            self.first.setdefault(pid, seconds if initial else 0.0)
+            self.last[pid] = (who, seconds)
+
+    @staticmethod
+    def busy() -> float:
+        """CPU seconds the whole machine has been busy (all of /proc/stat but idle and iowait)."""
+        ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        return (sum(ticks) - ticks[3] - ticks[4]) / CpuMeter.TICK
+
+    def run(self) -> None:
+        self.started = time.monotonic()
+        self.busy_at_start = self.busy()
+        self.read(initial=True)
+        while not self.stopped.wait(0.5):
+            self.read()
+
+    def shares(self) -> dict[str, float]:
+        """Per kind of process, its CPU as a share of one core over the run (2 cores: 200 %)."""
+        self.stopped.set()
+        self.join()
+        self.read()
+        wall = time.monotonic() - self.started
+        used: dict[str, float] = {"whole machine": self.busy() - self.busy_at_start}
+        for pid, (who, seconds) in self.last.items():
+            used[who] = used.get(who, 0.0) + seconds - self.first.get(pid, 0.0)
+        return {who: value / wall for who, value in used.items()}
 
 
 def chaos(server: dict, started: float, seconds: float, log: list[str]) -> None:
@@ -278,6 +423,7 @@ def count_database(url: str, workdir: Path, sent: set[str]) -> dict:
     with app.app_context():
         stored = [str(row) for row in db.session.scalars(select(Submission.id))]
         conflicts = db.session.scalar(select(func.count()).select_from(SyncConflict))
+        db.session.remove()  # hands its connection back, so dispose() closes it
         db.engine.dispose()
     stored_set = set(stored)
     return {
@@ -324,7 +470,7 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {cuts[49] * 1000:6.0f} ms   p95 {cuts[94] * 1000:6.0f} ms   p99 {cuts[98] * 1000:6.0f} ms"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=DEFAULT_POSTGRES, help="a postgresql:// server URL")
     parser.add_argument("--redis", default=DEFAULT_REDIS, help="a redis:// URL ('' for none)")
@@ -336,7 +482,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (make run: 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (make run: 4)")
     parser.add_argument("--baseline-items", type=int, default=3_000)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="each phone holds one connection to gunicorn (as without nginx) instead of one per request",
+    )
+    args = parser.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
     with tempfile.TemporaryDirectory(prefix="gridwalk-load-") as tmp, database(args.db, Path(tmp)) as url:
@@ -366,9 +517,11 @@ def main() -> None:
             started = time.monotonic()
             stop_at = started + args.seconds
             phones = [
-                Phone(f"http://127.0.0.1:{port}", username, grid_id, stats, stop_at, seed=n, page=args.page)
+                Phone(port, username, grid_id, stats, stop_at, n, args.page, args.keep_alive)
                 for n, (username, grid_id) in enumerate(logins)
             ]
+            meter = CpuMeter(server)
+            meter.start()
             for phone in phones:
                 phone.start()
             breaker = threading.Thread(
@@ -379,6 +532,7 @@ def main() -> None:
                 phone.join()
             elapsed = time.monotonic() - started
             breaker.join(timeout=90)
+            cpu = meter.shares()
         finally:
             gunicorn.stop(server["process"])
         errors = [f"{phone.username}: {phone.error!r}" for phone in phones if phone.error]
@@ -404,6 +558,8 @@ def main() -> None:
         f"\nPostgreSQL ({make_url(args.db).host}), Redis {'on' if args.redis else 'off'}: {args.phones} phones, "
     )
     print(f"  {args.households} households a grid, {elapsed:.1f} s, {stats.requests:,} batches taken")
+    connections = "one held per phone (--keep-alive)" if args.keep_alive else "one per request, as nginx"
+    print(f"  gunicorn {args.workers} workers x {args.threads} threads; connections: {connections}")
     for line in events:
         print(f"  chaos  {line}")
     print(f"  answers: {dict(sorted(stats.statuses.items()))}")
@@ -416,10 +572,19 @@ def main() -> None:
     print(f"  push  ({len(stats.push_seconds):,} answered requests)  {percentiles(stats.push_seconds)}")
     print(f"  pull  ({len(stats.pull_seconds):,} full snapshots)    {percentiles(stats.pull_seconds)}")
     if stats.pull_pages:
+        # A phone's snapshot carries its last week of submissions, so it grows with what the
+        # phone pushed in the run (thousands here; a worker sends a few hundred a week).
         print(
-            f"        pages of {args.page} per snapshot: median {statistics.median(stats.pull_pages):.0f}, "
-            f"max {max(stats.pull_pages)}"
+            f"        changes per snapshot: median {statistics.median(stats.pull_changes):,.0f}, "
+            f"max {max(stats.pull_changes):,} (pages of {args.page})"
         )
+        for pages in sorted(set(stats.pull_pages)):
+            took = [t for t, n in zip(stats.pull_seconds, stats.pull_pages, strict=True) if n == pages]
+            print(
+                f"        {pages} page{'s' if pages > 1 else ' '}: {len(took):5,} snapshots  {percentiles(took)}"
+            )
+    shares = ", ".join(f"{who} {share:.0%}" for who, share in sorted(cpu.items(), key=lambda kv: -kv[1]))
+    print(f"  CPU, as a share of one core ({os.cpu_count()} cores: {os.cpu_count()}00 %): {shares}")
     print(f"  HTTP items/s (acknowledged, whole run incl. the restart): {rate:8,.0f}")
     print(f"  in-process 100-item batches items/s (same job):          {baseline:8,.0f}")
     print(
@@ -438,8 +603,8 @@ def main() -> None:
     if errors:
         print("  phone errors:", *errors[:5], sep="\n    ")
     print(f"  exactly once: {'ok' if correct else 'WRONG'}")
-    sys.exit(0 if correct else 1)
+    return 0 if correct else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
