@@ -199,7 +199,7 @@ class Phone(threading.Thread):
     ):
         super().__init__(daemon=True)
         self.page = page
-        self.port, self.username, self.grid_id = port, username, grid_id
+        self.username, self.grid_id = username, grid_id
         self.stats, self.stop_at = stats, stop_at
         self.random = random.Random(seed)
         self.device = f"load-{username}"

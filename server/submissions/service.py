@@ -98,7 +98,11 @@ def submission_detail(submission: Submission) -> dict[str, Any]:
 # going through the ORM for plain columns) costs more CPU than the index lookup itself.
 _submissions = Submission.__table__.c
 _STORED = select(
-    _submissions.id, _submissions.content_hash, _submissions.author_id, _submissions.received_at
+    _submissions.id,
+    _submissions.kind,
+    _submissions.content_hash,
+    _submissions.author_id,
+    _submissions.received_at,
 ).where(_submissions.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -113,10 +117,12 @@ class FormSubmissions:
     def stored(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, StoredItem]:
         if not ids:
             return {}
-        rows = db.session.connection().execute(_STORED, {"ids": ids})
+        rows = db.session.connection().execute(_STORED, {"ids": ids}).all()
         stored = {row.id: StoredItem(row.content_hash, row.author_id, row.received_at) for row in rows}
-        # A resent report is answered with its case, as the first answer was.
-        for submission_id, (case_id, state) in cases_of_submissions(list(stored)).items():
+        # A resent report is answered with its case, as the first answer was (a resent visit,
+        # the usual resend, opened none: no question to ask).
+        reports = [row.id for row in rows if opens_case(row.kind)]
+        for submission_id, (case_id, state) in cases_of_submissions(reports).items():
             old = stored[submission_id]
             stored[submission_id] = StoredItem(
                 old.content_hash,
