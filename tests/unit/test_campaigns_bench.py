@@ -4,19 +4,12 @@ not checked: benches print them, tests never time anything."""
 
 from __future__ import annotations
 
-import os
 import re
 
-import pytest
-
 from bench import campaigns
+from tests.benches import TEST_DB, postgres_only
 
-TEST_DB = os.environ.get("GRIDWALK_TEST_DB", "sqlite")
-
-pytestmark = pytest.mark.skipif(
-    not TEST_DB.startswith("postgresql"),
-    reason="bench/campaigns.py runs on PostgreSQL only; GRIDWALK_TEST_DB is not a postgresql:// URL",
-)
+pytestmark = postgres_only("bench/campaigns.py")
 
 
 def test_tiny_street_prints_every_figure(capsys):

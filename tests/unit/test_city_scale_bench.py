@@ -6,20 +6,12 @@ checked: benches print them, tests never time anything.
 
 from __future__ import annotations
 
-import os
 import re
 
-import pytest
-
 from bench import city_scale
+from tests.benches import TEST_DB, postgres_only
 
-# Read as tests/conftest.py reads it: the server to make throwaway databases on.
-TEST_DB = os.environ.get("GRIDWALK_TEST_DB", "sqlite")
-
-pytestmark = pytest.mark.skipif(
-    not TEST_DB.startswith("postgresql"),
-    reason="bench/city_scale.py runs on PostgreSQL only; GRIDWALK_TEST_DB is not a postgresql:// URL",
-)
+pytestmark = postgres_only("bench/city_scale.py")
 
 ROW = re.compile(r"^  rows (\w+)\s+asked\s+([\d,]+)\s+seeded\s+([\d,]+)\s+(ok|WRONG)$", re.M)
 

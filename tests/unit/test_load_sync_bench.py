@@ -4,19 +4,12 @@ measures the scale-out deployment); its timings are printed, never checked here.
 
 from __future__ import annotations
 
-import os
 import re
 
-import pytest
-
 from bench import load_sync
+from tests.benches import TEST_DB, TEST_REDIS, postgres_only
 
-TEST_DB = os.environ.get("GRIDWALK_TEST_DB", "sqlite")
-
-pytestmark = pytest.mark.skipif(
-    not TEST_DB.startswith("postgresql"),
-    reason="bench/load_sync.py runs on PostgreSQL only; GRIDWALK_TEST_DB is not a postgresql:// URL",
-)
+pytestmark = postgres_only("bench/load_sync.py")
 
 
 def test_a_few_phones_through_a_kill_and_a_restart_store_every_item_once(capsys):
@@ -25,7 +18,7 @@ def test_a_few_phones_through_a_kill_and_a_restart_store_every_item_once(capsys)
             "--db",
             TEST_DB,
             "--redis",
-            os.environ.get("GRIDWALK_TEST_REDIS", ""),
+            TEST_REDIS,
             "--phones",
             "4",
             "--households",
