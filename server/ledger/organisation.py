@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import string
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -71,6 +72,10 @@ _BY_LENGTH = sorted(((header_key(h), f.code) for f in FIELDS for h in f.headers)
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,29}$")
 _USERNAME = re.compile(r"^[0-9A-Za-z_.@-]{3,64}$")
 FIRST_PASSWORD_LENGTH = 12
+# Letters and digits only: the first password travels in a workbook and is typed on a phone. A
+# leading "-" (token_urlsafe's alphabet has it) is formula-looking, so the sheet would show it
+# with the apostrophe xlsx.safe_text adds, and the worker would type that too. 62^12: 71 bits.
+FIRST_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
 def field_for_header(text: Any) -> str | None:
@@ -498,6 +503,11 @@ def _worker(out, number, raw, values, users_by_name, users_by_phone, in_scope_us
 # ---- commit ---------------------------------------------------------------------------------
 
 
+def first_password() -> str:
+    """A new account's one-time password, as the importer hands it over in the workbook."""
+    return "".join(secrets.choice(FIRST_PASSWORD_ALPHABET) for _ in range(FIRST_PASSWORD_LENGTH))
+
+
 def commit(imp: LedgerImport, user: User, rows) -> tuple[dict, list[list[str]]]:
     """Apply the plan worked out again now (the database may have moved since the preview);
     the caller commits. Returns the counts, and the new accounts with their first passwords
@@ -535,7 +545,7 @@ def commit(imp: LedgerImport, user: User, rows) -> tuple[dict, list[list[str]]]:
     )
     first_passwords = []
     for account, planned in sorted(out.new_workers.items()):
-        password = secrets.token_urlsafe(9)[:FIRST_PASSWORD_LENGTH]
+        password = first_password()
         accounts.create_user(
             username=account,
             display_name=planned["display_name"],

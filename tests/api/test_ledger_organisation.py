@@ -9,9 +9,12 @@ import io
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from server import xlsx
 from server.audit.models import AuditLog
 from server.auth.models import User
+from server.auth.passwords import check_new_password
 from server.extensions import db
+from server.ledger.organisation import first_password
 from server.org.models import Community, Grid
 from tests.api.test_ledger_import import settle
 from tests.conftest import AuthActions
@@ -268,3 +271,11 @@ def test_the_mapping_must_name_the_required_columns_and_a_bad_kind_is_refused(ap
     assert (
         worker.post("/api/v1/ledger/imports?kind=organisation", data=sheet([])).status_code == 404
     )  # desk routes hide from workers
+
+
+def test_a_first_password_reads_in_the_workbook_as_it_must_be_typed():
+    # Drawn often enough that any character a spreadsheet shows differently would turn up: a
+    # leading "-" came back from the sheet as "'-…" and the worker's first login failed.
+    for password in {first_password() for _ in range(2000)}:
+        assert xlsx.safe_text(password) == password and password.isascii() and password.isalnum()
+        check_new_password(password)  # the policy every password meets (raises if not)
