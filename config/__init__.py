@@ -50,6 +50,9 @@ class Config:
     MAX_JSON_BYTES = int(_env("MAX_JSON_BYTES", str(1024 * 1024)))
     # A phone's outbox backup carries its photos as base64, so it may be far larger than a push.
     IMPORT_MAX_BYTES = int(_env("IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+    # A push leaves the phone's device row alone while this process wrote the same user and app
+    # version for it this recently (server/sync/devices.py): its last_sync_at lags by up to this.
+    SYNC_DEVICE_REFRESH_SECONDS = float(_env("SYNC_DEVICE_REFRESH_SECONDS", "60"))
 
     # Ledger imports (台账导入): the largest upload, the most a workbook may unpack to (zip
     # bombs), the most data rows (a street is 30,000 households), and the RQ queue with Redis.

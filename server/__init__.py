@@ -112,11 +112,12 @@ def register_sync(app: Flask) -> None:
     from server.maps import sync as maps
     from server.register import sync as register
     from server.submissions import sync as submissions
-    from server.sync import catalogue, changes, org, registry
+    from server.sync import catalogue, changes, devices, org, registry
     from server.tasks import sync as tasks
     from server.visits import sync as visits
 
     changes.init_app()  # each commit that recorded changes takes its feed position
+    devices.init_app()  # device rows a commit wrote are remembered, so a fresh one is not rewritten
     sync = registry.init_app(app)
     for feature in (org, forms, catalogue, register, submissions, cases, tasks, visits, campaigns, maps):
         feature.register(sync)

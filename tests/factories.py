@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from server.auth import service as auth_service
 from server.auth.models import User
@@ -375,3 +375,19 @@ def exploding_insert(table: str, column: str) -> Iterator[str]:
             conn.execute(text(f'DROP TRIGGER {name} ON "{table}"' if postgres else f"DROP TRIGGER {name}"))
             if postgres:
                 conn.execute(text(f"DROP FUNCTION {name}()"))
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """The SQL the app sends to the database while the block runs, in order (COMMIT excluded:
+    the driver sends it without a statement)."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

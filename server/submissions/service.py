@@ -10,8 +10,10 @@ instead of opening another.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, exists, insert, or_, select
 
 from server.cases import loop
@@ -19,7 +21,7 @@ from server.cases.models import Case
 from server.cases.service import case_row, cases_of_submissions, open_cases
 from server.extensions import db
 from server.fields import is_id, parse_uuid
-from server.forms.answers import answers_schema, photo_answers, validate_answers
+from server.forms.answers import AnswersSchema, answers_schema, photo_answers, validate_answers
 from server.forms.kinds import KINDS, opens_case
 from server.forms.models import FormTemplate
 from server.i18n import field_message, msg
@@ -105,6 +107,36 @@ _STORED = select(
     _submissions.received_at,
 ).where(_submissions.id.in_(bindparam("ids", expanding=True)))
 
+# Every version of the named templates (a batch may hold items queued under older ones).
+_TEMPLATES = select(
+    FormTemplate.id, FormTemplate.key, FormTemplate.version, FormTemplate.kind, FormTemplate.fields
+).where(FormTemplate.key.in_(bindparam("keys", expanding=True)))
+_VERSIONS = "gridwalk.template_versions"
+
+
+@dataclass
+class TemplateVersion:
+    """What the push needs of one form version, and its answers schema once built."""
+
+    id: int
+    key: str
+    version: int
+    kind: str
+    fields: list
+    schema: AnswersSchema | None = None
+
+
+def _known_versions() -> dict[tuple[str, int], TemplateVersion]:
+    """The form versions this app has read, by (key, version).
+
+    A version's kind and fields never change once it is made (forms/models.py: queued items
+    name it), so each process keeps the ones it has read, with their schema: the push, which
+    needs one for every item, asks the database only for a version it has not seen yet (a new
+    one an admin just published, or one that does not exist). `active` is not kept: the push
+    accepts items of retired versions on purpose.
+    """
+    return current_app.extensions.setdefault(_VERSIONS, {})
+
 
 class FormSubmissions:
     """The push handler for the form kinds: household, welfare visits, hazard and city reports."""
@@ -134,14 +166,18 @@ class FormSubmissions:
 
     def preload(self, items: list[PushItem], ctx: PushContext) -> None:
         """Templates, grids (for an unlimited scope) and named register records: one query each."""
-        # Filtered before the set: a key sent as a list or object is unhashable (parse_item
+        # Checked before the set: a key sent as a list or object is unhashable (parse_item
         # rejects those items first; this keeps the handler safe on its own).
-        refs = [item.template.get("key") for item in items if isinstance(item.template, dict)]
-        keys = {key for key in refs if isinstance(key, str)}
-        templates = ctx.cache.setdefault("templates", {})
-        if keys - {key for key, _ in templates}:
-            for template in db.session.scalars(select(FormTemplate).where(FormTemplate.key.in_(keys))):
-                templates[(template.key, template.version)] = template
+        wanted = {
+            (ref["key"], ref["version"])
+            for ref in (item.template for item in items)
+            if isinstance(ref, dict) and isinstance(ref.get("key"), str) and is_id(ref.get("version"))
+        }
+        known = _known_versions()
+        if wanted - known.keys():
+            keys = sorted({key for key, _ in wanted - known.keys()})
+            for row in db.session.connection().execute(_TEMPLATES, {"keys": keys}):
+                known.setdefault((row.key, row.version), TemplateVersion(*row))
         payloads = [item.payload for item in items if isinstance(item.payload, dict)]
         state = register_state(ctx)
         for entity, key in (
@@ -187,11 +223,10 @@ class FormSubmissions:
         if refs is None:
             return forbidden(item)
         answers = payload.get("answers")
-        schemas = ctx.cache.setdefault("schemas", {})
-        schema = schemas.get(template.id)
+        schema = template.schema
         if schema is None:
-            # Once per version per batch: finding the cached schema hashes the field list.
-            schema = schemas[template.id] = answers_schema(template.key, template.version, template.fields)
+            # Once per version per process: finding the cached schema hashes the field list.
+            schema = template.schema = answers_schema(template.key, template.version, template.fields)
         for name, problems in validate_answers(schema, answers).items():
             errors.setdefault(name, []).extend(problems)
         photos = list(
@@ -416,11 +451,11 @@ class FormSubmissions:
                 msg("请提供定位，或填写地址、选择楼栋", "Give a GPS location, an address or a building")
             ]
 
-    def _template(self, item: PushItem, ctx: PushContext) -> FormTemplate | None:
+    def _template(self, item: PushItem, ctx: PushContext) -> TemplateVersion | None:
         ref = item.template
         if not isinstance(ref, dict) or not isinstance(ref.get("key"), str) or not is_id(ref.get("version")):
             return None
-        template = ctx.cache.get("templates", {}).get((ref["key"], ref["version"]))
+        template = _known_versions().get((ref["key"], ref["version"]))
         if template is None or template.kind != item.kind:
             return None
         return template

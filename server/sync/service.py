@@ -1,14 +1,14 @@
 """The batch push (validate all, check ids once, insert in bulk, fall back per item) and backup import.
 
 The request owns the transaction: nothing here commits. Savepoints keep one failing item from
-rolling back the others.
+rolling back the others; the phone's own push takes them only when it needs them (push's
+`optimistic`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 import json
 import logging
@@ -16,8 +16,7 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, bindparam, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import exists, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from server import jsonbody
@@ -32,7 +31,8 @@ from server.i18n import field_message, msg
 from server.photos import service as photos
 from server.push.message import WebPush
 from server.sync import registry
-from server.sync.models import Device, SyncConflict
+from server.sync.devices import record_device
+from server.sync.models import SyncConflict
 from server.sync.protocol import (
     KindHandler,
     Prepared,
@@ -44,7 +44,7 @@ from server.sync.protocol import (
     missing_photos,
     rejected,
 )
-from server.timeutil import app_now, parse_time, utcnow
+from server.timeutil import app_now, parse_time
 
 if TYPE_CHECKING:
     from server.sync.schemas import PushItemSchema
@@ -167,35 +167,6 @@ def parse_item(index: int, raw: Any, schema: PushItemSchema | None = None) -> Pu
 # ---- the push ----------------------------------------------------------------------------
 
 
-@functools.cache
-def _device_upsert(dialect: str, with_version: bool) -> Insert:
-    """The device upsert, built once per dialect: a statement built per push costs more CPU
-    (construction and its cache key) than the database spends running it."""
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {
-        "id": bindparam("id"),
-        "user_id": bindparam("user_id"),
-        "first_seen": bindparam("now"),
-        "last_sync_at": bindparam("now"),
-    }
-    if with_version:
-        values["app_version"] = bindparam("app_version")
-    stmt = insert_(Device).values(values)
-    update = {"user_id": stmt.excluded.user_id, "last_sync_at": stmt.excluded.last_sync_at}
-    if with_version:
-        update["app_version"] = stmt.excluded.app_version
-    return stmt.on_conflict_do_update(index_elements=["id"], set_=update)
-
-
-def record_device(device_id: str, user_id: int, app_version: str | None) -> None:
-    """Insert or refresh the device row in one statement (no savepoint, safe under concurrency)."""
-    connection = db.session.connection()
-    params = {"id": device_id, "user_id": user_id, "now": utcnow()}
-    if app_version:
-        params["app_version"] = app_version
-    connection.execute(_device_upsert(connection.dialect.name, bool(app_version)), params)
-
-
 def check_batch_size(items: list) -> None:
     """More than MAX_ITEMS items: the whole request is refused and nothing is stored."""
     if len(items) > MAX_ITEMS:
@@ -207,17 +178,34 @@ def check_batch_size(items: list) -> None:
         )
 
 
+class BulkInsertFailed(Exception):
+    """An optimistic push's bulk insert failed and took the transaction with it (see push)."""
+
+
 def push(
-    user: User, device_id: str, app_version: str | None, raw_items: list, pushes: list[WebPush] | None = None
+    user: User,
+    device_id: str,
+    app_version: str | None,
+    raw_items: list,
+    pushes: list[WebPush] | None = None,
+    *,
+    optimistic: bool = False,
 ) -> list[dict]:
     """Answer each item in order: accepted, duplicate, rejected, missing_photos, conflict or forbidden.
 
     The Web pushes the stored items call for are appended to `pushes`: the caller sends them
     (server.push.service.send_all) once it has committed.
+
+    optimistic: insert the batch without a savepoint and leave a fresh device row alone (three
+    round trips fewer: SAVEPOINT, RELEASE and the upsert). If the insert fails (most often a
+    resend racing its original, which committed first), BulkInsertFailed is raised with the
+    transaction lost: the caller rolls back and pushes again without `optimistic`, which then
+    answers item by item. The caller must own the whole transaction to say so.
     """
     check_batch_size(raw_items)
-    # A write before any savepoint: SQLite (pysqlite) only nests savepoints in an open transaction.
-    record_device(device_id, user.id, app_version)
+    # A write before any savepoint: SQLite (pysqlite) only nests savepoints in an open transaction
+    # (an optimistic push takes none, so a fresh device row may stay unwritten).
+    record_device(device_id, user.id, app_version, unless_fresh=optimistic)
     # The app clock (GRIDWALK_FAKE_NOW in tests and training demos; real time in production),
     # so a case dispatched offline gets the same deadline the desk would give it.
     ctx = PushContext(user=user, scope=Scope.of(user), device_id=device_id, now=app_now())
@@ -271,7 +259,7 @@ def push(
                     results[item.index] = outcome
 
     ready = _check_photos(prepared, results)
-    _insert(ready, results, ctx)
+    _insert(ready, results, ctx, optimistic)
     for item, earlier, handler in repeats:
         results[item.index] = _answer_repeat(item, earlier, results[earlier.index], handler, ctx)
     return [result for result in results if result is not None]
@@ -352,13 +340,24 @@ def _check_photos(
     return ready
 
 
-def _insert(ready: list[tuple[KindHandler, Prepared]], results: list, ctx: PushContext) -> None:
-    """All valid new items in one bulk insert; if that fails, one savepoint per item."""
+def _insert(
+    ready: list[tuple[KindHandler, Prepared]], results: list, ctx: PushContext, optimistic: bool
+) -> None:
+    """All valid new items in one bulk insert; if that fails, one savepoint per item (optimistic:
+    no savepoint; a failure is the caller's, see push)."""
     groups: dict[int, tuple[KindHandler, list[Prepared]]] = {}
     for handler, p in ready:
         groups.setdefault(id(handler), (handler, []))[1].append(p)
     for handler, batch in groups.values():
         if not batch:
+            continue
+        if optimistic:
+            try:
+                handler.insert(batch, ctx)
+            except SQLAlchemyError as error:
+                raise BulkInsertFailed(f"bulk insert of {len(batch)} items failed") from error
+            for p in batch:
+                results[p.item.index] = accepted(p.item, ctx.now) | p.answer
             continue
         queued = len(ctx.pushes)
         try:

@@ -7,13 +7,16 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from server.extensions import db
+from server.forms.builtins import HOUSEHOLD_VISIT_V1
+from server.forms.service import add_version
 from server.submissions.models import Submission, submission_photo
+from server.sync.devices import record_device
 from server.sync.models import Device, SyncChange, SyncConflict
 from tests import clock
-from tests.factories import exploding_insert, jpeg_bytes, visit_answers, visit_item
+from tests.factories import exploding_insert, jpeg_bytes, recorded_statements, visit_answers, visit_item
 
 PUSH = "/api/v1/sync/push"
 
@@ -96,6 +99,25 @@ def test_an_unknown_template_version_is_rejected(grid, worker, template):
     results = push(worker, visit_item(grid, template=template))
     assert results[0]["status"] == "rejected"
     assert results[0]["error"]["code"] == "unknown_template" and "template" in results[0]["error"]["fields"]
+
+
+def test_a_form_version_published_while_the_server_runs_is_known_to_the_next_push(grid, worker):
+    # The push keeps the versions it has read (they never change); one it has not seen is asked for.
+    v2 = {"key": "household_visit", "version": 2}
+    assert push(worker, visit_item(grid))[0]["status"] == "accepted"
+    assert push(worker, visit_item(grid, template=v2))[0]["error"]["code"] == "unknown_template"
+    add_version(
+        key="household_visit",
+        kind="household_visit",
+        title={"zh": HOUSEHOLD_VISIT_V1["title"]["zh"], "en": HOUSEHOLD_VISIT_V1["title"]["en"]},
+        fields_=[*HOUSEHOLD_VISIT_V1["fields"], {"name": "door_number", "type": "text", "required": True}],
+    )
+    db.session.commit()
+    missing_door, with_door = visit_item(grid, template=v2), visit_item(grid, template=v2)
+    with_door["payload"]["answers"]["door_number"] = "3栋2单元501"
+    results = push(worker, missing_door, with_door, visit_item(grid))
+    assert [r["status"] for r in results] == ["rejected", "accepted", "accepted"]
+    assert list(results[0]["error"]["fields"]) == ["door_number"]
 
 
 def test_a_template_of_another_kind_does_not_fit(grid, worker):
@@ -307,6 +329,67 @@ def test_one_item_failing_in_the_database_does_not_block_the_others(grid, worker
     # Their feed rows committed with them; the failed item left none.
     fed = db.session.scalars(select(SyncChange.entity_id).where(SyncChange.entity == "submission")).all()
     assert sorted(fed) == sorted([batch[0]["id"], batch[2]["id"]])
+
+
+def test_a_batch_whose_twin_committed_first_is_answered_duplicate_for_it(grid, worker):
+    """A resend racing its original: the original commits between this push's look-up and its
+    insert. The insert fails on the id; the push is made again item by item."""
+    push(worker, visit_item(grid))  # the device row is fresh: the next push writes first in its insert
+    batch = [visit_item(grid) for _ in range(3)]
+    raced = []
+
+    def twin_commits_first(conn, cursor, statement, parameters, context, executemany) -> None:
+        if raced or not statement.startswith("INSERT INTO submission"):
+            return
+        raced.append(batch[0]["id"])
+        other = db.engine.raw_connection()  # another request's connection, committing first
+        try:
+            other.cursor().execute(statement, parameters[0] if executemany else parameters)
+            other.commit()
+        finally:
+            other.close()
+
+    event.listen(db.engine, "before_cursor_execute", twin_commits_first)
+    try:
+        results = push(worker, *batch)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", twin_commits_first)
+    assert raced and [r["status"] for r in results] == ["duplicate", "accepted", "accepted"]
+    stored = db.session.scalars(
+        select(Submission.id).where(Submission.id.in_([uuid.UUID(i["id"]) for i in batch]))
+    )
+    assert sorted(map(str, stored)) == sorted(item["id"] for item in batch)
+    fed = db.session.scalars(select(SyncChange.entity_id).where(SyncChange.entity == "submission")).all()
+    assert batch[1]["id"] in fed and batch[2]["id"] in fed and fed.count(batch[1]["id"]) == 1
+
+
+def test_a_resent_batch_writes_nothing_while_the_device_row_is_fresh(app, grid, worker):
+    batch = [visit_item(grid) for _ in range(3)]
+    push(worker, *batch, app_version="1.2.0")
+    synced = db.session.get(Device, "phone-1").last_sync_at
+    with recorded_statements() as sql:
+        results = push(worker, *batch, app_version="1.2.0")
+    assert [r["status"] for r in results] == ["duplicate"] * 3
+    assert [s for s in sql if "INSERT" in s or "UPDATE" in s or "DELETE" in s] == []
+    db.session.expire_all()
+    assert db.session.get(Device, "phone-1").last_sync_at == synced
+    # Once the row is older than the refresh interval, the next push writes it again.
+    app.config["SYNC_DEVICE_REFRESH_SECONDS"] = 0
+    with recorded_statements() as sql:
+        push(worker, *batch, app_version="1.2.0")
+    assert [s for s in sql if s.startswith("INSERT INTO device")]
+
+
+def test_a_rolled_back_device_write_is_not_taken_for_a_stored_one(org):
+    worker_id = org["worker"].id
+    record_device("phone-7", worker_id, "1.0", unless_fresh=True)
+    db.session.rollback()
+    db.session.commit()  # the session goes on (as the push does after an optimistic insert failed)
+    with recorded_statements() as sql:
+        record_device("phone-7", worker_id, "1.0", unless_fresh=True)
+    db.session.commit()
+    assert [s for s in sql if s.startswith("INSERT INTO device")]
+    assert db.session.get(Device, "phone-7").user_id == worker_id
 
 
 def test_a_mixed_batch_is_answered_in_order(org, grid, worker):
