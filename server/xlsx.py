@@ -24,8 +24,11 @@ from flask import current_app
 from server.timeutil import SHANGHAI
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these is a formula to Excel (CSV/XLSX injection): names and
-# addresses are typed on phones, so such text gets a leading apostrophe and stays text.
+# Text starting with one of these is a formula to Excel when typed or loaded from CSV (formula
+# injection): names and addresses are typed on phones. In a workbook such a cell gets Excel's
+# quote prefix (the cell style a typed leading apostrophe sets): shown and kept as text, edited
+# as text, its value exactly what was typed. A CSV has no styles: there the text itself gets the
+# apostrophe (safe_text).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -40,7 +43,7 @@ _EPOCH = datetime(1899, 12, 30)
 
 
 def safe_text(value: Any) -> str:
-    """Text for a spreadsheet cell: formula-looking text prefixed with an apostrophe."""
+    """Text for a CSV cell: formula-looking text prefixed with an apostrophe."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -104,7 +107,7 @@ def _cell_value(value: Any, kind: str) -> Any:
     if kind in ("number", "percent", "date") and isinstance(value, int | float | date):
         return value
     # Control characters the XML of a sheet cannot hold are dropped, not a failed export.
-    return ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def _serial(value: date) -> float:
@@ -144,6 +147,7 @@ def _write(file: IO[bytes], title: str, columns: Sequence[Column], rows: Iterabl
     sheet = workbook.add_worksheet(title[:31])
     sheet.freeze_panes(1, 0)
     bold = workbook.add_format({"bold": True})
+    quoted = workbook.add_format({"quote_prefix": True})
     formats = {kind: workbook.add_format({"num_format": code}) for kind, code in _FORMATS.items()}
     for n, column in enumerate(columns):
         sheet.set_column(n, n, column.width)
@@ -163,17 +167,15 @@ def _write(file: IO[bytes], title: str, columns: Sequence[Column], rows: Iterabl
                 continue
             if type(value) is str:
                 # Most cells: text, written as typed but never as a formula or a bad XML character.
-                if value.startswith(FORMULA_STARTS):
-                    value = "'" + value
                 if not value.isprintable():
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                write_string(count, n, value)
+                write_string(count, n, value, quoted if value.startswith(FORMULA_STARTS) else None)
                 continue
             value = _cell_value(value, kind)
             if value is None:
                 continue
             if isinstance(value, str):
-                write_string(count, n, value)
+                write_string(count, n, value, quoted if value.startswith(FORMULA_STARTS) else None)
             elif isinstance(value, date):
                 write_number(count, n, _serial(value), fmt)
             elif isinstance(value, bool):

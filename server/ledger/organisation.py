@@ -72,9 +72,9 @@ _BY_LENGTH = sorted(((header_key(h), f.code) for f in FIELDS for h in f.headers)
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,29}$")
 _USERNAME = re.compile(r"^[0-9A-Za-z_.@-]{3,64}$")
 FIRST_PASSWORD_LENGTH = 12
-# Letters and digits only: the first password travels in a workbook and is typed on a phone. A
-# leading "-" (token_urlsafe's alphabet has it) is formula-looking, so the sheet would show it
-# with the apostrophe xlsx.safe_text adds, and the worker would type that too. 62^12: 71 bits.
+# Letters and digits only: the first password travels in a workbook, may be copied on to paper or
+# into a CSV, and is typed on a phone. token_urlsafe's "-" and "_" are easy to misread, and a
+# leading "-" is formula-looking (a CSV gives it an apostrophe). 62^12: 71 bits.
 FIRST_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 

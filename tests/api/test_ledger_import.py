@@ -444,10 +444,11 @@ def test_every_row_is_checked_and_the_rejected_rows_come_back_with_reasons(app, 
     assert cells[0][-1] == "错误原因" and len(cells) == 1 + 11
     by_name = {row[0]: row for row in cells[1:]}
     assert "后几位已丢失" in by_name["数字身份证"][-1]
-    # Text that Excel would run stays text in the sheet we hand back.
+    # Text that Excel would run stays text in the sheet we hand back, exactly as it was sent: the
+    # supervisor corrects the sheet and imports it again, with no apostrophe added to a cell.
     formula_row = next(r for r in book.active.iter_rows(min_row=2) if "=1+2" in str(r[0].value))
-    assert formula_row[0].data_type == "s" and formula_row[0].value == "'=1+2"
-    assert formula_row[7].value == "'@SUM(1)"
+    assert formula_row[0].data_type == "s" and formula_row[0].value == "=1+2" and formula_row[0].quotePrefix
+    assert formula_row[7].value == "@SUM(1)" and formula_row[7].quotePrefix
 
 
 @pytest.mark.parametrize(

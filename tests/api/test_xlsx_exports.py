@@ -15,7 +15,7 @@ from sqlalchemy import select
 from server.audit.models import AuditLog
 from server.cases.models import Case
 from server.extensions import db
-from server.xlsx import MIMETYPE, local_naive
+from server.xlsx import FORMULA_STARTS, MIMETYPE, local_naive
 from tests import clock
 from tests.api.test_case_loop import act, push
 from tests.factories import (
@@ -58,6 +58,12 @@ def workbook(response, ascii_name: str, name: str) -> tuple[list[str], list[dict
     widths = {sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
     assert len(widths) > 1
     rows = [dict(zip(header, values, strict=True)) for values in sheet.iter_rows(min_row=2, values_only=True)]
+    # Formula-looking text is kept as typed, marked as text (Excel's quote prefix): never run,
+    # and no apostrophe that a re-import or a copy would carry along.
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                assert cell.data_type == "s" and cell.quotePrefix, (cell.coordinate, cell.value)
     return header, rows, sheet
 
 
@@ -123,9 +129,9 @@ def test_a_supervisor_exports_their_communitys_register_masked(org, register, au
     assert birth_cell.is_date and birth_cell.number_format == "yyyy-mm-dd"
     # Typed on a phone: stays text, never a formula Excel would run.
     empty = next(row for row in rows if row["姓名"] is None)
-    assert empty["户主"] == '\'=HYPERLINK("http://x")'
+    assert empty["户主"] == '=HYPERLINK("http://x")'
     formula_cell = sheet.cell(row=rows.index(empty) + 2, column=header.index("户主") + 1)
-    assert formula_cell.data_type == "s"
+    assert formula_cell.data_type == "s" and formula_cell.quotePrefix
 
     [row] = exports()
     assert row.actor_id == org["supervisor"].id and row.target_type == "register"
@@ -235,7 +241,7 @@ def test_cases_in_scope_with_states_times_deadlines_and_lights(org, cases, auth,
     column = header.index("处置期限") + 1
     assert sheet.cell(row=2, column=column).is_date
     assert (
-        row["描述"] == "'=1+2 路口占道经营"
+        row["描述"] == "=1+2 路口占道经营"
         and sheet.cell(row=2, column=header.index("描述") + 1).data_type == "s"
     )
 
@@ -408,7 +414,7 @@ def test_tasks_in_scope(org, tasks, auth, client, app):
     assert row["执行人"] == org["worker"].display_name and row["已逾期"] == "否"
     assert row["截止时间"] == datetime(2026, 12, 2, 17, 0) and row["下达时间"] == datetime(2026, 11, 30, 9, 0)
     assert sheet.cell(row=2, column=header.index("截止时间") + 1).is_date
-    assert row["备注"] == "'@上门核实"
+    assert row["备注"] == "@上门核实"
     switch(auth, "street1")
     _, rows, _ = workbook(client.get(TASKS), *task_names())
     assert len(rows) == 2
@@ -481,13 +487,13 @@ def test_visits_one_row_per_resident_due_with_visited_and_when(org, residents, a
     )
     assert header[:4] == ["月份", "网格编码", "网格", "姓名"] and "本月已巡访" in header
     by_name = {row["姓名"]: row for row in rows}
-    assert set(by_name) == {"王秀英", "'+李大爷"}
+    assert set(by_name) == {"王秀英", "+李大爷"}
     visited = by_name["王秀英"]
     assert visited["本月已巡访"] == "是" and visited["本月巡访次数"] == 1
     assert visited["最近巡访时间"] == when.replace(tzinfo=None)
     assert visited["关爱等级"] == "重点高风险" and visited["住址"] == "幸福路3号"
     assert sheet.cell(row=rows.index(visited) + 2, column=header.index("最近巡访时间") + 1).is_date
-    assert by_name["'+李大爷"]["本月已巡访"] == "否" and by_name["'+李大爷"]["最近巡访时间"] is None
+    assert by_name["+李大爷"]["本月已巡访"] == "否" and by_name["+李大爷"]["最近巡访时间"] is None
     # The sheet adds up to the month's visit rate.
     rate = client.get("/api/v1/reports/visit-rate", query_string={"month": month}).get_json()["total"]
     assert (rate["due"], rate["visited"]) == (2, 1)
@@ -497,7 +503,7 @@ def test_visits_one_row_per_resident_due_with_visited_and_when(org, residents, a
     switch(auth, "street1")
     names = (f"gridwalk-visits-{month}.xlsx", f"关爱巡访-{month}.xlsx")
     _, rows, _ = workbook(client.get(VISITS), *names)
-    assert {row["姓名"] for row in rows} == {"王秀英", "'+李大爷", "赵外人"}
+    assert {row["姓名"] for row in rows} == {"王秀英", "+李大爷", "赵外人"}
     community2 = org["communities"][1].id
     _, rows, _ = workbook(client.get(VISITS, query_string={"community_id": community2}), *names)
     assert [row["姓名"] for row in rows] == ["赵外人"]

@@ -25,18 +25,21 @@ def read(rows) -> openpyxl.worksheet.worksheet.Worksheet:
 
 
 def test_formula_looking_text_stays_text_and_control_characters_are_dropped():
-    texts = ["=SUM(A1:A9)", "+86 138", "-1 层", "@cmd", "\t=1", "楼道\x0b堆物", "正常"]
+    texts = ["=SUM(A1:A9)", "+86 138", "-1 层", "@cmd", "\t=1", -3, "楼道\x0b堆物", "正常"]
     sheet = read([[text, None, None, None, None] for text in texts])
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    # Exactly what was typed (no apostrophe added), marked as text by Excel's quote prefix.
     assert [c.value for c in cells] == [
-        "'=SUM(A1:A9)",
-        "'+86 138",
-        "'-1 层",
-        "'@cmd",
-        "'\t=1",
+        "=SUM(A1:A9)",
+        "+86 138",
+        "-1 层",
+        "@cmd",
+        "\t=1",
+        "-3",
         "楼道堆物",
         "正常",
     ]
+    assert [c.quotePrefix for c in cells] == [True] * 6 + [False] * 2
     assert {c.data_type for c in cells} == {"s"}
 
 
