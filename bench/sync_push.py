@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, delete, func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, delete, event, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from server import create_app  # noqa: E402
@@ -252,6 +252,23 @@ def run(spec: str, n: int) -> dict:
         rate["resend"] = n / seconds
         rate["resend_statuses"] = statuses
         rate["rows"] = count_submissions(app)
+
+        # Round trips for one phone-sized batch, new and then sent again (COMMIT not counted).
+        ten = [visit(grid_id, i) for i in range(10)]
+        rate["statements"] = {}
+        for key in ("new", "resent"):
+            seen: list[str] = []
+
+            def record(conn, cursor, statement, parameters, context, executemany, seen=seen) -> None:
+                seen.append(statement.lstrip().split(None, 1)[0].upper())
+
+            with app.app_context():
+                event.listen(db.engine, "before_cursor_execute", record)
+                try:
+                    push_all(client, headers, ten, 10)
+                finally:
+                    event.remove(db.engine, "before_cursor_execute", record)
+            rate["statements"][key] = seen
         with app.app_context():
             db.engine.dispose()
         return rate
@@ -288,6 +305,9 @@ def report(name: str, n: int, rate: dict) -> bool:
     print(
         f"  after resend: {rate['resend_statuses']} and {rate['rows']:,} rows (expected {n:,}) {'ok' if ok_rows else 'WRONG'}"
     )
+    for key, seen in rate["statements"].items():
+        writes = sum(1 for verb in seen if verb in ("INSERT", "UPDATE", "DELETE", "WITH", "SAVEPOINT"))
+        print(f"  statements for 10 visits, {key:<7} {len(seen):3d}  (writes and savepoints: {writes})")
     return ok_rows
 
 
