@@ -60,6 +60,9 @@ class Config:
     LEDGER_MAX_UNZIPPED_BYTES = int(_env("LEDGER_MAX_UNZIPPED_BYTES", str(256 * 1024 * 1024)))
     LEDGER_MAX_ROWS = int(_env("LEDGER_MAX_ROWS", "200000"))
     LEDGER_QUEUE_NAME = _env("LEDGER_QUEUE_NAME", "ledger")
+    # Days an uploaded ledger file (personal data) and what its import keeps beside it stay on
+    # disk after the import was last touched (server/ledger/service.py sweep).
+    LEDGER_KEEP_DAYS = int(_env("LEDGER_KEEP_DAYS", "30"))
     # Households planned and written per step of a commit (and per progress report).
     LEDGER_COMMIT_CHUNK = 500
 

@@ -1,5 +1,6 @@
-"""flask ledger import (a ledger file from the command line) and flask ledger worker (the RQ
-worker for imports started at the desk when REDIS_URL is set)."""
+"""flask ledger import (a ledger file from the command line), flask ledger prune (old uploads off
+the disk) and flask ledger worker (the RQ worker for imports started at the desk when REDIS_URL is
+set)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,19 @@ def import_ledger(path: Path, username: str, dry_run: bool) -> None:
         c = counts[entity]
         click.echo(f"  {entity}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged")
     click.echo(f"  rejected: {counts['rejected']}")
+
+
+@ledger.command("prune")
+@with_appcontext
+def prune_ledger() -> None:
+    """Remove uploaded ledger files, checked rows and undownloaded first passwords that no import
+    has touched for LEDGER_KEEP_DAYS (also done at every upload); imports still waiting fail."""
+    removed = service.sweep()
+    db.session.commit()
+    click.echo(
+        f"Removed {removed['files']} files older than {current_app.config['LEDGER_KEEP_DAYS']} days; "
+        f"{removed['imports_failed']} imports never committed are marked failed"
+    )
 
 
 @ledger.command("worker")

@@ -96,6 +96,7 @@ def _busy(imp: LedgerImport) -> ApiError:
 def upload(args):
     """Upload a ledger file; the register is not touched. The header and mapping come next (poll)."""
     data = read_body(current_app.config["LEDGER_MAX_BYTES"])
+    service.sweep()  # uploads are what fill the folder: old ones go as new ones come
     try:
         imp = service.store_upload(data, args["filename"], current_user, args["kind"])
     except reader.FileRefused as exc:
@@ -167,11 +168,21 @@ def commit_import(import_id: int):
 @roles_required(*IMPORTERS)
 @bp.doc(responses={"200": {"description": "The rows turned away", "content": {xlsx.MIMETYPE: {}}}})
 @bp.alt_response(409, response=HTTPStatus.CONFLICT.name)
+@bp.alt_response(410, response=HTTPStatus.GONE.name)
 def rejected_rows(import_id: int):
     """The rows turned away, as in the file, with a reason column (未导入的行.xlsx)."""
     imp = _import_or_404(import_id)
     if imp.state not in ("ready", "committed"):
         raise _busy(imp)
+    if imp.rejected and not service.file_kept(imp):
+        raise ApiError(
+            410,
+            "file_gone",
+            msg(
+                f"上传的文件已超过保留期（{current_app.config['LEDGER_KEEP_DAYS']} 天）被删除，无法再生成未导入的行",
+                f"The uploaded file was deleted after {current_app.config['LEDGER_KEEP_DAYS']} days; its rejected rows are gone with it",
+            ),
+        )
     sheet = service.rejected_sheet(imp)
     return xlsx.response(sheet, f"ledger-{imp.id}-rejected.xlsx", f"未导入的行-{imp.id}.xlsx")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import uuid
 from collections import defaultdict
@@ -79,7 +80,10 @@ def store_upload(data: bytes, file_name: str, user: User, kind: str = "register"
     file_format = reader.sniff(data[:4096], file_name)
     digest = hashlib.sha256(data).hexdigest()
     path = storage_dir() / f"{digest}.{file_format}"
-    if not path.exists():
+    try:
+        # The same file again: touched, so a sweep running in another request now keeps it.
+        os.utime(path)
+    except FileNotFoundError:
         partial = path.with_suffix(f".{uuid.uuid4().hex}.part")
         partial.write_bytes(data)
         try:
@@ -151,6 +155,74 @@ def stalled(imp: LedgerImport) -> bool:
     except OSError:
         pass
     return utcnow() - last > STALLED_AFTER
+
+
+# ---- retention ----------------------------------------------------------------------------------
+
+# An upload under its SHA-256; what one import keeps beside it (checked rows, progress, the first
+# passwords of an organisation import) is named import-<id>.*.
+_UPLOAD_FILE = re.compile(r"^([0-9a-f]{64})\.(xlsx|csv)$")
+_IMPORT_FILE = re.compile(r"^import-(\d+)\.")
+# A half-written upload or progress file this old belongs to no living request.
+_LEFTOVER_AFTER = timedelta(days=1)
+
+
+def sweep() -> dict[str, int]:
+    """Forget what an import left on disk once nobody has touched it for LEDGER_KEEP_DAYS: the
+    uploaded file (a street's names, ID numbers and phones), its checked rows, and first passwords
+    never downloaded. An import still waiting then will never be committed: it fails, saying so.
+    Its record, report and audit rows stay. Part of the caller's transaction; run at every upload
+    and by `flask ledger prune`. Returns what it removed."""
+    cutoff = utcnow() - timedelta(days=current_app.config["LEDGER_KEEP_DAYS"])
+    expired = msg(
+        f"上传后超过 {current_app.config['LEDGER_KEEP_DAYS']} 天未导入，文件已删除；请重新上传",
+        f"Not imported within {current_app.config['LEDGER_KEEP_DAYS']} days of upload: the file is deleted; upload it again",
+    )
+    failed = 0
+    for imp in db.session.scalars(
+        select(LedgerImport).where(
+            LedgerImport.state.in_(("analysing", "ready", "committing")), LedgerImport.updated_at < cutoff
+        )
+    ):
+        if imp.state == "committing" and not stalled(imp):
+            continue  # a commit still at work (its progress file is fresh)
+        imp.state, imp.error = "failed", expired
+        failed += 1
+    db.session.flush()
+    live = db.session.execute(
+        select(LedgerImport.id, LedgerImport.file_sha256).where(
+            (LedgerImport.updated_at >= cutoff) | (LedgerImport.state == "committing")
+        )
+    ).all()
+    keep_ids = {str(row.id) for row in live}
+    keep_files = {row.file_sha256 for row in live}
+    removed = {"imports_failed": failed, "files": 0}
+    folder = storage_dir()
+    stale_leftover = (utcnow() - _LEFTOVER_AFTER).timestamp()
+    for path in folder.iterdir():
+        upload, own = _UPLOAD_FILE.match(path.name), _IMPORT_FILE.match(path.name)
+        if upload:  # a file written or touched lately may be an upload whose import is not committed yet
+            gone = upload.group(1) not in keep_files and _mtime(path) < stale_leftover
+        elif own:
+            gone = own.group(1) not in keep_ids
+        else:  # *.part, *.tmp: an upload or a write cut short
+            gone = path.suffix in (".part", ".tmp") and _mtime(path) < stale_leftover
+        if gone:
+            path.unlink(missing_ok=True)
+            removed["files"] += 1
+    return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def file_kept(imp: LedgerImport) -> bool:
+    """Whether the import's upload is still on disk (sweep removes it after LEDGER_KEEP_DAYS)."""
+    return file_path(imp).is_file()
 
 
 # ---- header and mapping ---------------------------------------------------------------------

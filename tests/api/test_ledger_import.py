@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -16,6 +18,7 @@ from sqlalchemy import func, select, text
 
 from server.audit.models import AuditLog
 from server.extensions import db
+from server.ledger import organisation
 from server.ledger.models import LedgerImport
 from server.register.idcard import make_id_number
 from server.register.models import Building, Household, Resident
@@ -628,3 +631,82 @@ def test_a_commit_whose_process_died_may_start_again(app, org, cast, auth):
     db.session.commit()
     assert auth.client.get(f"/api/v1/ledger/imports/{imp['id']}").get_json()["stalled"] is True
     assert committed(app, auth, imp["id"])["counts"]["residents"]["created"] == 4
+
+
+def _aged(path: Path, days: float) -> None:
+    """As if the file was last written `days` ago (on the tests' clock)."""
+    when = (clock.now() - timedelta(days=days)).timestamp()
+    os.utime(path, (when, when))
+
+
+def test_uploads_leave_the_disk_after_the_keep_days_and_an_import_left_waiting_fails(app, org, cast, auth):
+    auth.login("super1")
+    folder = Path(app.config["INSTANCE_PATH"]) / "ledger"
+    waiting_bytes = workbook_bytes(ledger_rows(cast))
+    waiting = uploaded(app, auth, waiting_bytes)
+    bad_row = ["错号", "123", "男", None, "1栋", "1单元", "109", None, cast["grid1"], None, None, None]
+    done = uploaded(app, auth, workbook_bytes([*ledger_rows(cast)[:1], bad_row], title=None))
+    assert done["report"]["rejected"] == 1
+    committed(app, auth, done["id"])
+    # Left 31 days: the waiting one never committed, the done one's rejected rows never fetched,
+    # and first passwords nobody downloaded.
+    rows = {imp_id: db.session.get(LedgerImport, imp_id) for imp_id in (waiting["id"], done["id"])}
+    organisation.keep_first_passwords(rows[done["id"]], [["网格员", "w9", "pw", "网格1"]])
+    for row in rows.values():
+        row.updated_at = clock.now() - timedelta(days=31)
+        _aged(folder / f"{row.file_sha256}.{row.file_format}", 31)
+    db.session.commit()
+    recent_stray, old_stray, cut_short = (
+        folder / f"{'a' * 64}.csv",
+        folder / f"{'b' * 64}.csv",
+        folder / "x.part",
+    )
+    for path, days in ((recent_stray, 0.1), (old_stray, 2), (cut_short, 2)):
+        path.write_bytes(b"x")
+        _aged(path, days)
+
+    fresh = uploaded(app, auth, workbook_bytes(ledger_rows(cast)[:2], title=None))  # sweeps
+    assert fresh["state"] == "ready"
+    db.session.expire_all()
+    for row in rows.values():
+        assert not (folder / f"{row.file_sha256}.{row.file_format}").exists()
+        assert not list(folder.glob(f"import-{row.id}.*"))
+    assert not organisation.has_first_passwords(rows[done["id"]])
+    assert not old_stray.exists() and not cut_short.exists()
+    assert recent_stray.exists()  # maybe an upload whose import is not committed yet
+    fresh_row = db.session.get(LedgerImport, fresh["id"])
+    assert (folder / f"{fresh_row.file_sha256}.{fresh_row.file_format}").exists()
+
+    # The waiting import says why it can no longer be committed; the done one keeps its report.
+    left = auth.client.get(f"/api/v1/ledger/imports/{waiting['id']}").get_json()
+    assert left["state"] == "failed" and "重新上传" in left["error"]
+    assert auth.post(f"/api/v1/ledger/imports/{waiting['id']}/commit").status_code == 409
+    kept = auth.client.get(f"/api/v1/ledger/imports/{done['id']}").get_json()
+    assert kept["state"] == "committed" and kept["counts"]["residents"]["created"] == 1
+    gone = auth.client.get(f"/api/v1/ledger/imports/{done['id']}/rejected.xlsx")
+    assert gone.status_code == 410 and gone.get_json()["error"]["code"] == "file_gone"
+    assert auth.client.get(f"/api/v1/ledger/imports/{done['id']}/accounts.xlsx").status_code == 410
+    # The same file uploaded again is a new import that works.
+    again = uploaded(app, auth, waiting_bytes)
+    assert again["state"] == "ready" and again["report"]["valid"] == waiting["report"]["valid"]
+
+
+def test_flask_ledger_prune_removes_what_the_upload_would(app, org, cast, auth):
+    auth.login("super1")
+    folder = Path(app.config["INSTANCE_PATH"]) / "ledger"
+    imp = uploaded(app, auth, workbook_bytes(ledger_rows(cast)))
+    row = db.session.get(LedgerImport, imp["id"])
+    path = folder / f"{row.file_sha256}.{row.file_format}"
+    row.updated_at = clock.now() - timedelta(days=29)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["ledger", "prune"])
+    assert result.exit_code == 0, result.output
+    assert path.exists()  # 29 days: kept
+    row.updated_at = clock.now() - timedelta(days=31)
+    db.session.commit()
+    _aged(path, 31)
+    result = app.test_cli_runner().invoke(args=["ledger", "prune"])
+    assert result.exit_code == 0 and "1 imports never committed" in result.output, result.output
+    assert not path.exists()
+    db.session.expire_all()
+    assert db.session.get(LedgerImport, imp["id"]).state == "failed"
