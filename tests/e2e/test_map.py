@@ -172,11 +172,17 @@ def test_the_map_draws_the_grid_and_buildings_with_the_server_stopped(server, ph
     # 我在这里: the GPS fix is drawn in the grid colour at the map's centre.
     before = figures["gridPixels"]
     page.get_by_test_id("map-here").click()
-    wait_until(
-        page,
-        "([read, args, before]) => { const r = read(args); return r && r.gridPixels > before + 100; }",
-        arg=[read, [list(GRID_RGB), [list(c) for c in BUILDING_RGB]], before],
-    )
+    colours = [list(GRID_RGB), [list(c) for c in BUILDING_RGB]]
+    try:
+        wait_until(
+            page,
+            "([read, args, before]) => { const r = read(args); return r && r.gridPixels > before + 100; }",
+            arg=[read, colours, before],
+        )
+    except AssertionError as error:
+        # Seen once in a full e2e run, never alone: say what the canvas held, for the next one.
+        now = page.evaluate("([read, args]) => read(args)", [read, colours])
+        raise AssertionError(f"{error}\ngrid pixels before the tap {before}, canvas now {now}") from None
 
 
 def seed_open_case(server, tmp_path, lat: float, lng: float) -> str:
