@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from flask import Flask
 from sqlalchemy import ColumnElement, Select, any_, bindparam, event, func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 
@@ -75,3 +76,8 @@ def member_of_values(column, values: Sequence, ids: Select) -> ColumnElement[boo
     if db.engine.dialect.name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(ids)
+
+
+def upsert_insert(dialect: str, table) -> postgresql.Insert | sqlite.Insert:
+    """INSERT with ON CONFLICT for the two supported databases (PostgreSQL's or SQLite's)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, false, insert, or_, select
+from sqlalchemy import ColumnElement, delete, false, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.models import User
 from server.auth.scope import Scope
+from server.database import upsert_insert
 from server.errors import ApiError, not_found
 from server.extensions import db
 from server.fields import SHA256_RE
@@ -120,14 +121,11 @@ def store_photo(sha256: str, data: bytes, uploader: User) -> tuple[Photo, bool]:
 def _insert_if_absent(row: dict) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call added the row."""
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - only the two supported databases
-        db.session.execute(insert(Photo.__table__), [row])
-        return True
-    stmt = dialect_insert(Photo.__table__).values(**row).on_conflict_do_nothing(index_elements=["sha256"])
+    stmt = (
+        upsert_insert(dialect, Photo.__table__)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
     # RETURNING, not rowcount: drivers disagree on rowcount for a skipped insert.
     return db.session.execute(stmt.returning(Photo.__table__.c.sha256)).first() is not None
 

@@ -16,9 +16,9 @@ import time
 
 from flask import current_app
 from sqlalchemy import Insert, bindparam, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.database import upsert_insert
 from server.extensions import db
 from server.sync.models import Device
 from server.timeutil import utcnow
@@ -35,7 +35,6 @@ _MEMORY_PRUNE_AT = 20_000
 def _upsert(dialect: str, with_version: bool) -> Insert:
     """The device upsert, built once per dialect: a statement built per push costs more CPU
     (construction and its cache key) than the database spends running it."""
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = {
         "id": bindparam("id"),
         "user_id": bindparam("user_id"),
@@ -44,7 +43,7 @@ def _upsert(dialect: str, with_version: bool) -> Insert:
     }
     if with_version:
         values["app_version"] = bindparam("app_version")
-    stmt = insert_(Device).values(values)
+    stmt = upsert_insert(dialect, Device).values(values)
     update = {"user_id": stmt.excluded.user_id, "last_sync_at": stmt.excluded.last_sync_at}
     if with_version:
         update["app_version"] = stmt.excluded.app_version
