@@ -165,7 +165,8 @@ class FormSubmissions:
         return stored
 
     def preload(self, items: list[PushItem], ctx: PushContext) -> None:
-        """Templates, grids (for an unlimited scope) and named register records: one query each."""
+        """Form versions not read before (the app keeps them: _known_versions) and the named
+        register records: one query each, when needed."""
         # Checked before the set: a key sent as a list or object is unhashable (parse_item
         # rejects those items first; this keeps the handler safe on its own).
         wanted = {
