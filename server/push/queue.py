@@ -12,6 +12,7 @@ import functools
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from queue import SimpleQueue
 from typing import Any
@@ -60,10 +61,17 @@ class ThreadQueue:
     pull. flush() waits for everything queued so far, work those jobs queue included.
     """
 
+    # Put on the queue once per thread when the app is gone: the thread ends.
+    _STOP = object()
+
     def __init__(self, app: Flask, threads: int):
-        self.app = app
+        # Weakly: the app holds this queue, and a thread blocked on it must not keep an app alive
+        # that nothing else uses (a process that builds many apps, as the tests do, would keep
+        # every one of them). When the app goes, its threads are told to end.
+        jobs: SimpleQueue = SimpleQueue()
+        self._app = weakref.ref(app, lambda _ref: [jobs.put(ThreadQueue._STOP) for _ in self._threads])
         self.size = max(1, threads)
-        self._jobs: SimpleQueue = SimpleQueue()
+        self._jobs = jobs
         self._idle = threading.Condition()
         self._pending = 0
         self._threads: list[threading.Thread] = []
@@ -92,18 +100,28 @@ class ThreadQueue:
 
     def _work(self) -> None:
         while True:
-            func, args, deadline = self._jobs.get()
-            try:
-                if deadline is None or time.monotonic() < deadline:  # past its TTL: nobody wants it
-                    with self.app.app_context():
-                        func(*args)
-            except Exception:
-                log.exception("push job %s failed", getattr(func, "__name__", func))
-            finally:
-                with self._idle:
-                    self._pending -= 1
-                    if self._pending == 0:
-                        self._idle.notify_all()
+            job = self._jobs.get()
+            if job is ThreadQueue._STOP or not self._run(*job):
+                return
+
+    def _run(self, func: Callable, args: tuple, deadline: float | None) -> bool:
+        """Run one job; False when the app is gone. (A method of its own, so that no reference to
+        the app outlives the job while the thread waits for the next one.)"""
+        try:
+            app = self._app()
+            if app is None:
+                return False
+            if deadline is None or time.monotonic() < deadline:  # past its TTL: nobody wants it
+                with app.app_context():
+                    func(*args)
+        except Exception:
+            log.exception("push job %s failed", getattr(func, "__name__", func))
+        finally:
+            with self._idle:
+                self._pending -= 1
+                if self._pending == 0:
+                    self._idle.notify_all()
+        return True
 
     def flush(self, timeout: float) -> bool:
         with self._idle:

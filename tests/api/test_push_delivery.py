@@ -8,8 +8,11 @@ Both queues run here: threads (no Redis) and RQ on a real Redis, processed by rq
 from __future__ import annotations
 
 import base64
+import gc
 import logging
+import threading
 import uuid
+import weakref
 
 import http_ece
 import pytest
@@ -19,6 +22,7 @@ from pywebpush import webpush
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
+from server import create_app
 from server.extensions import db
 from server.push import sender, service
 from server.push.models import PushSubscription
@@ -469,3 +473,27 @@ def test_verify_vapid_rejects_what_a_push_service_would(push_app):
     forged = impostor.sign(dict(claims))["Authorization"].split(",k=")[0] + ",k=" + keys.public_key
     with pytest.raises(VapidError, match="signature"):
         verify_vapid(forged, keys.public_key, "http://127.0.0.1:1")
+
+
+def test_an_app_nothing_uses_any_more_lets_its_push_threads_end(app_settings):
+    """The push threads must not keep their app alive: a process that builds many apps (the
+    tests, a script) would otherwise keep every one of them, and its threads, to the end."""
+    other = create_app("test", dict(app_settings, REDIS_URL=None))
+    queue = push_queue(other)
+    ran = threading.Event()
+    queue.enqueue(ran.set)
+    assert ran.wait(5), "the queued job never ran"
+    threads = list(queue._threads)
+    assert len(threads) == other.config["PUSH_THREADS"] and all(t.is_alive() for t in threads)
+
+    gone = weakref.ref(other)
+    # The next app built takes over the module-level extensions (flask-smorest's Api keeps the
+    # last app it was given), as the next test's app or a script's next one does.
+    newer = create_app("test", dict(app_settings, REDIS_URL=None))
+    del other
+    gc.collect()
+    assert gone() is None, "something still holds the app"
+    for thread in threads:
+        thread.join(5)
+    assert not any(t.is_alive() for t in threads)
+    assert newer.extensions.get("gridwalk.push_queue") is None  # its own, made on its first push
