@@ -8,12 +8,14 @@ from pathlib import Path
 from flask import Flask
 
 from config import Config, get_config
+from server.routing import LazyBuilderRule
 
 
 def create_app(config: type[Config] | str | None = None, overrides: dict | None = None) -> Flask:
     """Build the app: settings, extensions, security, blueprints, what each feature plugs into the
     frameworks (sync, photo uses, deadline reminders), errors, commands."""
     app = Flask(__name__, static_folder=None)
+    app.url_rule_class = LazyBuilderRule
     configure(app, config, overrides)
     register_extensions(app)
     register_security_layer(app)
