@@ -9,6 +9,7 @@ GRIDWALK_TEST_CLOCK=2027-02-28T16:30:00Z starts every test at that instant (test
 from __future__ import annotations
 
 import contextvars
+import gc
 import os
 import shutil
 import uuid
@@ -48,6 +49,20 @@ def _test_clock(_travelling_clock) -> None:
     """Each test starts at the frozen-clock instant, so none inherits how long the run took."""
     if _travelling_clock is not None:
         _travelling_clock.move_to(clock.start())
+
+
+# The garbage collector and a test run: every test builds an app, tens of thousands of objects
+# that die in cycles after it, so full collections run every test or two, and each walked the
+# whole heap. What is alive once the tests are collected, and once the first app has imported
+# every module, lives to the end of the run: frozen, no collection walks it again. Together with
+# _forget_compiled_statements, this took a pass from about 266 s to about 210 s on this machine.
+def pytest_collection_finish(session) -> None:
+    _freeze_what_lives()
+
+
+def _freeze_what_lives() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_report_header(config) -> str | None:
@@ -114,6 +129,8 @@ def _schema(app_settings):
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    del app
+    _freeze_what_lives()  # every module the app imports is loaded now
     return True
 
 
@@ -142,8 +159,18 @@ def app(make_app):
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+        _forget_compiled_statements()
         # Stored photo files belong to the rows just deleted: each test starts with none.
         shutil.rmtree(app.config["PHOTOS_DIR"], ignore_errors=True)
+
+
+def _forget_compiled_statements() -> None:
+    """Each ORM mapper keeps the INSERT and UPDATE statements it compiled, per dialect, up to 100
+    (a server process has one dialect, for good). A test app brings a new dialect, so the caches
+    filled up with statements of apps long gone: hundreds of thousands of live objects that every
+    full garbage collection walked again."""
+    for mapper in db.Model.registry.mappers:
+        mapper._compiled_cache.clear()
 
 
 def _empty_tables() -> None:
