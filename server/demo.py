@@ -67,10 +67,18 @@ def seed_users() -> list[tuple[str, str, str]]:
     first = communities[0]
     city_team = db.session.scalar(select(Department).where(Department.kind == "city_management"))
     logins: list[tuple[str, str, str]] = []
+    # Every demo account has the one published password: hashed once, not once per account
+    # (scrypt costs about 0.2 s here, and the demo street has dozens of workers).
+    shared_hash = auth_service.hash_password(DEMO_PASSWORD)
 
     def add(username: str, display: str, role: str, what: str, **assignment) -> None:
         auth_service.create_user(
-            username=username, display_name=display, password=DEMO_PASSWORD, role=role, **assignment
+            username=username,
+            display_name=display,
+            password=DEMO_PASSWORD,
+            password_hash=shared_hash,
+            role=role,
+            **assignment,
         )
         logins.append((username, role, what))
 

@@ -121,11 +121,13 @@ def create_user(
     street_id: int | None = None,
     district_id: int | None = None,
     must_change_password: bool = False,
+    password_hash: str | None = None,
 ) -> User:
     """Add a user account (validated); the caller commits.
 
     must_change_password: someone else chose the password (an admin, `flask create-user`), so
-    the user picks their own before anything else.
+    the user picks their own before anything else. password_hash: hash_password(password) made
+    once by a caller that gives many accounts one password (the demo's: one scrypt, not one each).
     """
 
     grid_ids = grid_ids or []
@@ -148,7 +150,7 @@ def create_user(
         street_id=street_id,
         district_id=district_id,
         department_id=department_id,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         must_change_password=must_change_password,
         grids=list(db.session.scalars(select(Grid).where(Grid.id.in_(grid_ids)))),
     )
