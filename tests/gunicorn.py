@@ -63,13 +63,35 @@ def start(
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
 
 
-def stop(process: subprocess.Popen | None, timeout: float = 15) -> None:
-    """Stop gunicorn and every worker it forked (SIGKILL if they outlive the timeout)."""
+def stop(process: subprocess.Popen | None, timeout: float = 15, quick: bool = False) -> None:
+    """Stop gunicorn and every worker it forked (SIGKILL if they outlive the timeout).
+
+    Gracefully (SIGTERM) by default: requests in hand are answered first. quick (SIGQUIT): at
+    once, as a phone losing its signal sees it; a graceful stop also waits out the browser's
+    idle keep-alive connections, about 2 s each time here.
+    """
     if process is None or process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    os.killpg(process.pid, signal.SIGQUIT if quick else signal.SIGTERM)
+    deadline = time.monotonic() + timeout
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    # The master can be gone while a worker still holds the listening socket for a moment (a
+    # quick stop): wait for the whole group, so the port refuses connections on return.
+    killed = False
+    while _group_alive(process.pid) and time.monotonic() < deadline + 5:
+        if time.monotonic() > deadline and not killed:
+            os.killpg(process.pid, signal.SIGKILL)
+            killed = True
+        time.sleep(0.02)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True

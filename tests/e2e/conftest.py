@@ -82,7 +82,7 @@ class LiveServer:
         self.process = gunicorn.start(self.port, self.env, self.log)
 
     def stop(self) -> None:
-        gunicorn.stop(self.process)
+        gunicorn.stop(self.process, quick=True)  # the signal drops; nothing waits for answers
         self.process = None
         # The port must refuse connections now, like a basement with no signal.
         with socket.socket() as sock:
