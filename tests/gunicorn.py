@@ -3,6 +3,7 @@ on a free loopback port. The browser tests and the schemathesis run both start i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -73,19 +74,15 @@ def stop(process: subprocess.Popen | None, timeout: float = 15, quick: bool = Fa
     if process is None or process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGQUIT if quick else signal.SIGTERM)
+    # Until the whole group is gone, not only the master: after a quick stop a worker can hold
+    # the listening socket a moment longer, and the port must refuse connections on return.
     deadline = time.monotonic() + timeout
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    # The master can be gone while a worker still holds the listening socket for a moment (a
-    # quick stop): wait for the whole group, so the port refuses connections on return.
-    killed = False
-    while _group_alive(process.pid) and time.monotonic() < deadline + 5:
-        if time.monotonic() > deadline and not killed:
-            os.killpg(process.pid, signal.SIGKILL)
-            killed = True
+    while process.poll() is None or _group_alive(process.pid):
+        if time.monotonic() > deadline + 5:
+            return  # SIGKILLed 5 s ago and still listed: nothing more to do
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         time.sleep(0.02)
 
 

@@ -68,10 +68,9 @@ class ThreadQueue:
         # Weakly: the app holds this queue, and a thread blocked on it must not keep an app alive
         # that nothing else uses (a process that builds many apps, as the tests do, would keep
         # every one of them). When the app goes, its threads are told to end.
-        jobs: SimpleQueue = SimpleQueue()
-        self._app = weakref.ref(app, lambda _ref: [jobs.put(ThreadQueue._STOP) for _ in self._threads])
+        self._app = weakref.ref(app, self._app_gone)
         self.size = max(1, threads)
-        self._jobs = jobs
+        self._jobs: SimpleQueue = SimpleQueue()
         self._idle = threading.Condition()
         self._pending = 0
         self._threads: list[threading.Thread] = []
@@ -97,6 +96,10 @@ class ThreadQueue:
             thread = threading.Thread(target=self._work, name=f"push-{number + 1}", daemon=True)
             thread.start()
             self._threads.append(thread)
+
+    def _app_gone(self, _ref: weakref.ref) -> None:
+        for _ in self._threads:
+            self._jobs.put(ThreadQueue._STOP)
 
     def _work(self) -> None:
         while True:
