@@ -1,7 +1,9 @@
 // Where a form's template comes from: the pulled replica, then this phone's copy, then the server.
+import { shallowRef, watch } from 'vue'
+import type { ShallowRef } from 'vue'
 import { api } from '../api'
 import { readJson, writeJson } from '../storage'
-import { useOutbox } from '../sync'
+import { syncStatus, useOutbox } from '../sync'
 import type { FormTemplate } from './types'
 
 /** The pull feed's entity name; ids are "key:version". */
@@ -105,4 +107,28 @@ export async function knownTemplates(): Promise<Map<string, FormTemplate>> {
     // Storage blocked: the replica's templates are enough.
   }
   return out
+}
+
+/**
+ * knownTemplates for a screen, read when it is set up and again when a sync run ends. A new phone's
+ * first pull lands page by page: a screen opened before the templates' page arrived would
+ * otherwise show answers under their raw field names until it was opened again.
+ */
+export function useKnownTemplates(): ShallowRef<Map<string, FormTemplate>> {
+  const templates = shallowRef<Map<string, FormTemplate>>(new Map())
+  let reads = 0
+  async function read(): Promise<void> {
+    // Two reads in flight (mount and a run ending): the later one's answer wins.
+    const mine = ++reads
+    const found = await knownTemplates()
+    if (mine === reads) templates.value = found
+  }
+  void read()
+  watch(
+    () => [syncStatus.value?.state === 'syncing', syncStatus.value?.lastSuccessAt] as const,
+    ([syncing]) => {
+      if (!syncing) void read()
+    },
+  )
+  return templates
 }
