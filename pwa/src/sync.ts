@@ -1,5 +1,5 @@
 // The app's one outbox (loaded just after the first screen) and its sync status for the screens.
-import { computed, shallowRef } from 'vue'
+import { computed, shallowRef, watch } from 'vue'
 import { api } from './api'
 import type { GridwalkOutbox, OutboxCounts, SyncReason, SyncStatus } from './outbox'
 
@@ -21,6 +21,16 @@ export function waitingOf(counts: OutboxCounts | undefined): number {
 }
 
 export const waitingCount = computed(() => waitingOf(syncStatus.value?.counts))
+
+/** Call `then` each time a sync run ends: its pull may have changed the replica. In a setup or effect scope. */
+export function whenSyncRunEnds(then: () => void): void {
+  watch(
+    () => [syncStatus.value?.state === 'syncing', syncStatus.value?.lastSuccessAt] as const,
+    ([syncing]) => {
+      if (!syncing) then()
+    },
+  )
+}
 
 /** Wire the outbox to the session (main.ts). Until then every call here is a no-op, e.g. in unit tests. */
 export function initSync(next: SyncSetup): void {

@@ -1,9 +1,9 @@
 // Where a form's template comes from: the pulled replica, then this phone's copy, then the server.
-import { shallowRef, watch } from 'vue'
+import { shallowRef } from 'vue'
 import type { ShallowRef } from 'vue'
 import { api } from '../api'
 import { readJson, writeJson } from '../storage'
-import { syncStatus, useOutbox } from '../sync'
+import { useOutbox, whenSyncRunEnds } from '../sync'
 import type { FormTemplate } from './types'
 
 /** The pull feed's entity name; ids are "key:version". */
@@ -124,11 +124,6 @@ export function useKnownTemplates(): ShallowRef<Map<string, FormTemplate>> {
     if (mine === reads) templates.value = found
   }
   void read()
-  watch(
-    () => [syncStatus.value?.state === 'syncing', syncStatus.value?.lastSuccessAt] as const,
-    ([syncing]) => {
-      if (!syncing) void read()
-    },
-  )
+  whenSyncRunEnds(() => void read())
   return templates
 }

@@ -7,7 +7,7 @@
 import { effectScope, shallowRef, watch } from 'vue'
 import type { OutboxItem } from '../outbox'
 import { useAuthStore } from '../stores/auth'
-import { syncStatus, useOutbox } from '../sync'
+import { syncStatus, useOutbox, whenSyncRunEnds } from '../sync'
 import { intervalsFrom, tierRulesFrom } from './care'
 import type { Intervals } from './care'
 import { shanghaiToday } from './dates'
@@ -154,12 +154,7 @@ function follow(): void {
     () => void refreshRegister(),
   )
   // A run ended: its pull may have changed the replica.
-  watch(
-    () => [syncStatus.value?.state === 'syncing', syncStatus.value?.lastSuccessAt] as const,
-    ([syncing]) => {
-      if (!syncing) void refreshRegister({ replica: true })
-    },
-  )
+  whenSyncRunEnds(() => void refreshRegister({ replica: true }))
   // Past midnight in Shanghai, yesterday's 今日到期 becomes 已逾期 without waiting for a sync.
   setInterval(() => {
     const view = registerView.value
